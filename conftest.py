@@ -1,0 +1,107 @@
+"""Shared test set-up: personas, settings for isolation, and the Playwright browser."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.core.cache import cache
+from django.test import Client
+
+from mosaic.accounts.models import User
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM refuses to run
+# while one is active unless told it is safe, which it is here (one thread drives both).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+PASSWORD = "correct horse battery staple 42"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+]
+
+
+@dataclass
+class Persona:
+    user: User
+    password: str
+    client: Client
+
+
+def make_user(username: str, *, email: str | None = None, verified: bool = True) -> User:
+    email = email or f"{username}@example.com"
+    user = User.objects.create_user(username=username, email=email, password=PASSWORD)
+    EmailAddress.objects.create(user=user, email=email, verified=verified, primary=True)
+    return user
+
+
+@pytest.fixture(autouse=True)
+def _isolated(settings, tmp_path: Path) -> Iterator[None]:
+    """Every test gets its own files, an immediate task backend and an empty cache."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.EMAIL_FILE_PATH = tmp_path / "mail"
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def owner(db) -> Persona:
+    """Olivia: a verified owner, signed in."""
+    user = make_user("olivia")
+    client = Client()
+    client.force_login(user)
+    return Persona(user=user, password=PASSWORD, client=client)
+
+
+@pytest.fixture
+def other_owner(db) -> Persona:
+    """Oscar: another verified owner, signed in, who must never see Olivia's data."""
+    user = make_user("oscar")
+    client = Client()
+    client.force_login(user)
+    return Persona(user=user, password=PASSWORD, client=client)
+
+
+@pytest.fixture
+def visitor() -> Client:
+    """Someone without an account."""
+    return Client()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: run `make test`, which installs Debian's chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A fresh phone-sized browser tab; fails the test on any console error (CSP included)."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, base_url=live_server.url)
+    context.set_default_timeout(10_000)
+    tab = context.new_page()
+    errors: list[str] = []
+    tab.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    tab.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield tab
+    context.close()
+    assert not errors, f"browser console errors: {errors}"

@@ -1,0 +1,17 @@
+"""The owner's panel: the signed-in home of an owner. It calls the core apps, never the reverse."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "panel/home.html")
+
+
+@login_required
+def security(request: HttpRequest) -> HttpResponse:
+    return render(request, "panel/security.html")

@@ -1,0 +1,17 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.urls import path
+
+from mosaic.web import outbox, preferences, views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("preferences/", preferences.set_preferences, name="preferences"),
+]
+
+if settings.EMAIL_MODE == "outbox" and not settings.PRODUCTION:  # development only
+    urlpatterns += [
+        path("dev/outbox/", outbox.outbox_list, name="dev_outbox"),
+        path("dev/outbox/<str:message_id>/", outbox.outbox_detail, name="dev_outbox_message"),
+    ]

@@ -40,7 +40,7 @@ INSTALLED_APPS = [
     "mosaic.accounts",
     "mosaic.panel",
     "mosaic.jobs",
-    "django.contrib.admin",
+    "mosaic.privacy",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -312,3 +312,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+
+# --- Privacy: retention periods (the policy page is rendered from these same values) ----------
+PRIVACY_QUARANTINE_DAYS = env_int("PRIVACY_QUARANTINE_DAYS", 180, minimum=1)  # P08
+PRIVACY_SECURITY_LOG_DAYS = env_int("PRIVACY_SECURITY_LOG_DAYS", 30, minimum=1)  # P03

@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
+    "mosaic.panel.middleware.QuarantineMiddleware",
 ]
 
 if PRODUCTION:  # development serves static files through runserver; production through WhiteNoise

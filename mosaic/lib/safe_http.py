@@ -23,6 +23,7 @@ from __future__ import annotations
 import ipaddress
 import logging
 import socket
+import ssl
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -67,6 +68,7 @@ class FetchPolicy:
     read_timeout: float = 20.0
     total_timeout: float = 120.0
     resolver: Resolver = field(default=system_resolver, compare=False)
+    tls_context: ssl.SSLContext | None = field(default=None, compare=False)  # tests: own CA
 
     def host_allowed(self, host: str) -> bool:
         host = host.lower().rstrip(".")
@@ -131,7 +133,10 @@ def fetch(url: str, *, policy: FetchPolicy, into: IO[bytes]) -> Fetched:
     """Stream the body of ``url`` into ``into``; on any error ``into`` may hold a partial body."""
     deadline = time.monotonic() + policy.total_timeout
     timeout = httpx.Timeout(policy.read_timeout, connect=policy.connect_timeout)
-    with httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False) as client:
+    verify: ssl.SSLContext | bool = policy.tls_context or True
+    with httpx.Client(
+        timeout=timeout, follow_redirects=False, trust_env=False, verify=verify
+    ) as client:
         for _hop in range(policy.max_redirects + 1):
             pinned, host_header, host = _checked_target(url, policy)
             request = client.build_request(

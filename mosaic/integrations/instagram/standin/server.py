@@ -442,7 +442,7 @@ class StandInServer(ThreadingHTTPServer):
     def start(self) -> str:
         """Serve from a background thread; returns the base URL."""
         self._thread = threading.Thread(
-            target=self.serve_forever, name="instagram-stand-in", daemon=True
+            target=self.serve_forever, args=(0.05,), name="instagram-stand-in", daemon=True
         )
         self._thread.start()
         return self.base_url

@@ -27,14 +27,16 @@ def _tag_char(char: str) -> bool:
 def hashtags(caption: str) -> list[str]:
     """Hashtags in order of first appearance, without '#', de-duplicated case-insensitively.
 
-    A '#' counts only at the start or after a character that cannot be part of a word (so
-    "a#b" and "&#39;" are not tags), and a tag of digits only is not a tag, as on Instagram.
+    A '#' counts at the start, right after another tag ("#one#two"), or after a character that
+    cannot be part of a word (so "a#b" and "&#39;" are not tags); a tag of digits only is not a
+    tag, as on Instagram.
     """
     text = unicodedata.normalize("NFC", caption)
     found: dict[str, str] = {}
-    index = 0
+    index, last_tag_end = 0, -1
     while (index := text.find("#", index)) != -1:
-        if index > 0 and (_tag_char(text[index - 1]) or text[index - 1] in "&#"):
+        after_word = index > 0 and (_tag_char(text[index - 1]) or text[index - 1] in "&#")
+        if after_word and index != last_tag_end:
             index += 1
             continue
         end = index + 1
@@ -43,5 +45,6 @@ def hashtags(caption: str) -> list[str]:
         tag = text[index + 1 : end][:MAX_HASHTAG_LENGTH]
         if tag and not tag.isdigit():
             found.setdefault(tag.casefold(), tag)
+            last_tag_end = end
         index = end
     return list(found.values())

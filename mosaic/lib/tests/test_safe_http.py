@@ -63,7 +63,7 @@ class Handler(BaseHTTPRequestHandler):
 def serve(server: ThreadingHTTPServer) -> Iterator[str]:
     thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
-    yield f"{server.server_address[0]}:{server.server_address[1]}"
+    yield f"127.0.0.1:{server.server_port}"
     server.shutdown()
     server.server_close()
     thread.join()
@@ -175,8 +175,8 @@ def test_it_refuses_an_oversize_file_announced_by_its_length(origin):
 
 def test_it_refuses_an_oversize_file_while_streaming_it(origin):
     into = io.BytesIO()
+    url = f"http://{origin}/big-chunked"
     with pytest.raises(TooLarge, match="bigger than the limit of 4000"):
-        url = f"http://{origin}/big-chunked"
         fetch(url, policy=relaxed("127.0.0.1", max_bytes=4000), into=into)
     assert len(into.getvalue()) <= 4000
 

@@ -4,6 +4,7 @@ import io
 import stat
 import struct
 import zipfile
+from collections.abc import Sequence
 
 import pytest
 
@@ -12,7 +13,7 @@ from mosaic.lib.zipsafe import SafeZip, UnsafeArchive, ZipLimits
 pytestmark = pytest.mark.django_db  # the shared autouse fixture clears the database cache
 
 
-def build(entries: list[tuple[str | zipfile.ZipInfo, bytes]], **kwargs) -> io.BytesIO:
+def build(entries: Sequence[tuple[str | zipfile.ZipInfo, bytes]], **kwargs) -> io.BytesIO:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED, **kwargs) as archive:
         for name, content in entries:

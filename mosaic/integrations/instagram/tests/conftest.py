@@ -3,12 +3,16 @@ app's Instagram settings pointed at it, and a throwaway token-encryption key."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
+from django.conf import settings as django_settings
 from django.utils import timezone
 
 from mosaic.integrations.instagram.models import InstagramConnection
@@ -70,7 +74,9 @@ def connect(client, *, username: str = "olivia.makes"):
     return client.get(callback, follow=True)
 
 
-def connection_with_token(user, stand_in: StandInServer, *, age: timedelta, username: str = "olivia.makes"):
+def connection_with_token(
+    user, stand_in: StandInServer, *, age: timedelta, username: str = "olivia.makes"
+):
     """A connection whose token the stand-in issued ``age`` ago (60-day lifetime)."""
     issued = timezone.now() - age
     token = stand_in.state.issue_token(username, issued_at=issued.timestamp())
@@ -81,4 +87,24 @@ def connection_with_token(user, stand_in: StandInServer, *, age: timedelta, user
         access_token=token,
         token_issued_at=issued,
         token_expires_at=issued + timedelta(days=60),
+    )
+
+
+def production_settings(code: str = "", **extra: str) -> subprocess.CompletedProcess[str]:
+    """Import the settings in a fresh interpreter as production would, then run ``code``."""
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "MOSAIC_ENV": "production",
+        "SECRET_KEY": "s" * 60,
+        "ALLOWED_HOSTS": "mosaic.example",
+        "MOSAIC_VAR_DIR": str(django_settings.VAR_DIR),
+        **extra,
+    }
+    return subprocess.run(
+        [sys.executable, "-c", f"import mosaic.settings as s\n{code}"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=django_settings.BASE_DIR,
     )

@@ -16,7 +16,10 @@ def test_the_connect_button_sends_the_owner_to_instagram_with_a_state(owner, sta
     assert b"Connect Instagram" in page.content
     start = owner.client.get("/panel/instagram/connect/")
     assert start["Location"].startswith(f"{stand_in.base_url}/oauth/authorize?")
-    assert "redirect_uri=http%3A%2F%2Ftestserver%2Fpanel%2Finstagram%2Fcallback%2F" in start["Location"]
+    assert (
+        "redirect_uri=http%3A%2F%2Ftestserver%2Fpanel%2Finstagram%2Fcallback%2F"
+        in start["Location"]
+    )
     state = owner.client.session[STATE_SESSION_KEY]["value"]
     assert f"state={state}" in start["Location"]
 
@@ -29,7 +32,10 @@ def test_connecting_instagram_records_the_account_and_a_working_60_day_token(own
     assert connection.instagram_user_id == user_id_for("olivia.makes")
     assert connection.is_active
     assert 59 <= (connection.token_expires_at - connection.token_issued_at).days <= 60
-    me = httpx.get(f"{stand_in.base_url}/me", params={"fields": "username", "access_token": connection.access_token})
+    me = httpx.get(
+        f"{stand_in.base_url}/me",
+        params={"fields": "username", "access_token": connection.access_token},
+    )
     assert me.json() == {"username": "olivia.makes"}
 
 
@@ -46,7 +52,9 @@ def test_the_state_is_single_use(owner, stand_in):
 def test_a_callback_with_a_state_from_elsewhere_is_refused(owner, stand_in):
     start = owner.client.get("/panel/instagram/connect/")
     location = consent(start["Location"])
-    forged = location.replace("state=", "state=forged").removeprefix("http://testserver").split("#")[0]
+    forged = (
+        location.replace("state=", "state=forged").removeprefix("http://testserver").split("#")[0]
+    )
     response = owner.client.get(forged, follow=True)
     assert b"does not match" in response.content
     assert not InstagramConnection.objects.exists()
@@ -55,7 +63,9 @@ def test_a_callback_with_a_state_from_elsewhere_is_refused(owner, stand_in):
 def test_a_callback_that_this_session_never_started_is_refused(owner, other_owner, stand_in):
     start = owner.client.get("/panel/instagram/connect/")
     callback = consent(start["Location"]).removeprefix("http://testserver").split("#")[0]
-    response = other_owner.client.get(callback, follow=True)  # login CSRF: Oscar is fed Olivia's code
+    response = other_owner.client.get(
+        callback, follow=True
+    )  # login CSRF: Oscar is fed Olivia's code
     assert b"was not started here" in response.content
     assert not InstagramConnection.objects.exists()
 
@@ -66,7 +76,8 @@ def test_a_code_ending_with_hash_underscore_is_accepted(owner, stand_in):
     assert location.endswith("#_")
     # Pasted by hand, the fragment arrives inside the code parameter.
     path = location.removeprefix("http://testserver").removesuffix("#_")
-    assert "?code=" in path and "&state=" in path
+    assert "?code=" in path
+    assert "&state=" in path
     response = owner.client.get(path.replace("&state=", "%23_&state="), follow=True)
     assert b"connected" in response.content
     assert InstagramConnection.objects.filter(user=owner.user).exists()
@@ -75,7 +86,9 @@ def test_a_code_ending_with_hash_underscore_is_accepted(owner, stand_in):
 def test_cancelling_on_instagram_connects_nothing(owner, stand_in):
     start = owner.client.get("/panel/instagram/connect/")
     location = consent(start["Location"], decision="deny")
-    response = owner.client.get(location.removeprefix("http://testserver").split("#")[0], follow=True)
+    response = owner.client.get(
+        location.removeprefix("http://testserver").split("#")[0], follow=True
+    )
     assert b"cancelled" in response.content
     assert not InstagramConnection.objects.exists()
     assert STATE_SESSION_KEY not in owner.client.session

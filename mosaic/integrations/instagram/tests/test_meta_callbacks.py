@@ -14,8 +14,15 @@ pytestmark = pytest.mark.django_db
 IG_USER = "17841400000000001"  # the id connection_with_token records
 
 
-def signed(*, user_id: str = IG_USER, issued_at: int | None = None, secret: str = APP_SECRET, **extra) -> str:
-    payload = {"algorithm": "HMAC-SHA256", "issued_at": issued_at or int(time.time()), "user_id": user_id, **extra}
+def signed(
+    *, user_id: str = IG_USER, issued_at: int | None = None, secret: str = APP_SECRET, **extra
+) -> str:
+    payload = {
+        "algorithm": "HMAC-SHA256",
+        "issued_at": issued_at or int(time.time()),
+        "user_id": user_id,
+        **extra,
+    }
     return sign(payload, secret=secret)
 
 
@@ -37,9 +44,11 @@ def test_deauthorize_for_another_account_leaves_the_connection(visitor, connecte
 
 
 def test_a_tampered_signed_request_is_refused(visitor, connected):
-    signature, body = signed(user_id="999").split(".")
+    signature, _body = signed(user_id="999").split(".")
     forged_body = signed().split(".")[1]  # Olivia's payload under another payload's signature
-    response = visitor.post("/instagram/deauthorize/", {"signed_request": f"{signature}.{forged_body}"})
+    response = visitor.post(
+        "/instagram/deauthorize/", {"signed_request": f"{signature}.{forged_body}"}
+    )
     assert response.status_code == 400
     assert InstagramConnection.objects.exists()
 
@@ -78,7 +87,9 @@ def test_data_deletion_answers_with_a_status_url_and_code_and_erases_the_data(
     answer = response.json()
     request = DataDeletionRequest.objects.get()
     assert answer["confirmation_code"] == request.confirmation_code
-    assert answer["url"] == f"http://testserver/instagram/data-deletion/{request.confirmation_code}/"
+    assert (
+        answer["url"] == f"http://testserver/instagram/data-deletion/{request.confirmation_code}/"
+    )
     assert not InstagramConnection.objects.exists()
     assert request.state == DataDeletionRequest.State.COMPLETED
     assert request.instagram_user_id == ""  # nothing left that names the person

@@ -1,19 +1,17 @@
 from __future__ import annotations
 
-import os
+import io
 import stat
-import subprocess
-import sys
 from datetime import timedelta
 
 import pytest
-from django.conf import settings as django_settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.db import connection as db
 from django.utils import timezone
 
 from mosaic.integrations.instagram.models import InstagramConnection
+from mosaic.integrations.instagram.tests.conftest import production_settings
 from mosaic.lib import crypto
 
 pytestmark = pytest.mark.django_db
@@ -59,7 +57,7 @@ def test_rotating_keys_re_encrypts_every_token_with_the_new_key(owner, settings)
     connection = make_connection(owner.user)
     before = stored(connection.pk)
     settings.TOKEN_ENCRYPTION_KEYS = [new_key, old_key]
-    call_command("rotate_token_keys", stdout=open(os.devnull, "w"))
+    call_command("rotate_token_keys", stdout=io.StringIO())
     assert stored(connection.pk) != before
     settings.TOKEN_ENCRYPTION_KEYS = [new_key]  # the old key can now go
     assert InstagramConnection.objects.get().access_token == TOKEN
@@ -94,25 +92,5 @@ def test_a_malformed_key_is_a_configuration_error(settings):
         crypto.encrypt(TOKEN)
 
 
-def production_settings_error(**extra: str) -> str:
-    env = {
-        "PATH": os.environ.get("PATH", ""),
-        "MOSAIC_ENV": "production",
-        "SECRET_KEY": "s" * 60,
-        "ALLOWED_HOSTS": "mosaic.example",
-        "MOSAIC_VAR_DIR": str(django_settings.VAR_DIR),
-        **extra,
-    }
-    result = subprocess.run(
-        [sys.executable, "-c", "import mosaic.settings"],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=django_settings.BASE_DIR,
-    )
-    return result.stderr
-
-
 def test_production_refuses_to_start_without_token_keys():
-    assert "TOKEN_ENCRYPTION_KEYS must be set in production" in production_settings_error()
+    assert "TOKEN_ENCRYPTION_KEYS must be set in production" in production_settings().stderr

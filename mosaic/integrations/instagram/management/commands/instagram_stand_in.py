@@ -34,6 +34,7 @@ class Command(BaseCommand):
         )
         server.state.media_ttl = options["media_ttl"]
         self.stdout.write(f"Instagram stand-in at {server.base_url}/ (Ctrl-C stops it)")
+        self.stdout.flush()
         try:
             server.serve_forever()
         except KeyboardInterrupt:

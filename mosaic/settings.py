@@ -349,3 +349,8 @@ INSTAGRAM_MEDIA_MAX_BYTES = env_int("INSTAGRAM_MEDIA_MAX_BYTES", 200 * 1024 * 10
 TOKEN_ENCRYPTION_KEYS = env_list("TOKEN_ENCRYPTION_KEYS")
 if PRODUCTION and not TOKEN_ENCRYPTION_KEYS:
     raise ImproperlyConfigured("TOKEN_ENCRYPTION_KEYS must be set in production")
+# httpx logs every request URL at INFO, and Instagram's API takes tokens in the query (P02).
+LOGGING["loggers"] = {"httpx": {"level": "WARNING"}, "httpcore": {"level": "WARNING"}}
+# Skeleton fix (belongs under "Files"; the lead may move it): mosaic/static/ is in no app, so the
+# static finders (runserver, live_server in browser tests) only find it when it is listed here.
+STATICFILES_DIRS = [BASE_DIR / "mosaic" / "static"]

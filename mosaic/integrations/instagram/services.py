@@ -41,6 +41,10 @@ class AuthorizationError(Exception):
     """The OAuth round trip cannot be completed; the message is shown to the owner."""
 
 
+def is_configured() -> bool:
+    return bool(settings.INSTAGRAM_APP_ID and settings.INSTAGRAM_APP_SECRET)
+
+
 def redirect_uri() -> str:
     return settings.SITE_URL + reverse("instagram:callback")
 

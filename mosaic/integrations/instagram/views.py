@@ -34,13 +34,20 @@ def panel(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "instagram/panel.html",
-        {"connection": connection, "stand_in": settings.INSTAGRAM_STAND_IN},
+        {
+            "connection": connection,
+            "configured": services.is_configured(),
+            "stand_in": settings.INSTAGRAM_STAND_IN,
+        },
     )
 
 
 @login_required
 @require_GET
 def connect(request: HttpRequest) -> HttpResponse:
+    if not services.is_configured():
+        messages.error(request, _("Connecting Instagram is not available on this server yet."))
+        return redirect("instagram:panel")
     return redirect(services.start_authorization(session=request.session))
 
 

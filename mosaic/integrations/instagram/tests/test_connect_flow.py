@@ -1,7 +1,11 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
 import httpx
 import pytest
+import time_machine
+from django.utils import timezone
 
 from mosaic.integrations.instagram.models import InstagramConnection
 from mosaic.integrations.instagram.services import STATE_SESSION_KEY
@@ -136,3 +140,21 @@ def test_p02_the_connect_page_never_asks_for_an_instagram_password(owner, stand_
     assert b"never asks for your Instagram password" in page.content
     fields = {field.name for field in InstagramConnection._meta.get_fields()}
     assert not any("password" in name for name in fields)
+
+
+def test_a_state_older_than_fifteen_minutes_is_refused(owner, stand_in):
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        start = owner.client.get("/panel/instagram/connect/")
+        callback = consent(start["Location"]).removeprefix("http://testserver").split("#")[0]
+        traveller.shift(timedelta(minutes=16))
+        response = owner.client.get(callback, follow=True)
+    assert b"took too long" in response.content
+    assert not InstagramConnection.objects.exists()
+
+
+def test_without_app_credentials_connecting_is_not_offered(owner, settings):
+    settings.INSTAGRAM_APP_ID = ""
+    page = owner.client.get("/panel/instagram/")
+    assert b"Connect Instagram" not in page.content
+    response = owner.client.get("/panel/instagram/connect/", follow=True)
+    assert b"not available on this server" in response.content

@@ -8,6 +8,7 @@ import sys
 import httpx
 import pytest
 from django.conf import settings as django_settings
+from django.core.management import CommandError, call_command
 
 from mosaic.integrations.instagram.tests.conftest import APP_ID, APP_SECRET, consent
 
@@ -107,3 +108,9 @@ def test_the_management_command_serves_the_stand_in():
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def test_the_stand_in_refuses_to_run_in_production(settings):
+    settings.PRODUCTION = True
+    with pytest.raises(CommandError, match="development and tests only"):
+        call_command("instagram_stand_in", "--port", "0")

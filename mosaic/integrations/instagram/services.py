@@ -21,6 +21,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from mosaic.accounts.models import User
 from mosaic.integrations.instagram.client import (
@@ -60,11 +61,11 @@ def check_state(*, session: SessionBase, state: str) -> None:
     """The state must be the one this session started with, unused and recent (CSRF on OAuth)."""
     remembered: Any = session.pop(STATE_SESSION_KEY, None)  # single use, match or not
     if not isinstance(remembered, dict) or not state:
-        raise AuthorizationError("This Instagram sign-in was not started here, or was used up.")
+        raise AuthorizationError(_("This Instagram sign-in was not started here, or was used up."))
     if not secrets.compare_digest(str(remembered.get("value", "")), state):
-        raise AuthorizationError("This Instagram sign-in does not match the one you started.")
+        raise AuthorizationError(_("This Instagram sign-in does not match the one you started."))
     if int(time.time()) - int(remembered.get("at", 0)) > STATE_MAX_AGE:
-        raise AuthorizationError("This Instagram sign-in took too long; please start again.")
+        raise AuthorizationError(_("This Instagram sign-in took too long; please start again."))
 
 
 def complete_authorization(
@@ -74,7 +75,7 @@ def complete_authorization(
     60-day token; 4. read the account id and username; 5. store the connection."""
     check_state(session=session, state=state)
     if not code:
-        raise AuthorizationError("Instagram did not send an authorization code.")
+        raise AuthorizationError(_("Instagram did not send an authorization code."))
     with InstagramClient() as client:
         short = client.exchange_code(code=code, redirect_uri=redirect_uri())
         long = client.long_lived(short_lived_token=short.access_token)

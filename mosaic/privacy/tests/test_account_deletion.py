@@ -111,3 +111,22 @@ def test_p08_after_the_quarantine_the_sweep_erases_the_account_and_restore_is_im
     assert User.objects.filter(username="oscar").exists()
     failed = Client().post("/accounts/login/", {"login": "olivia", "password": owner.password})
     assert failed.status_code == 200
+
+
+def test_p08_deleting_the_account_revokes_the_instagram_connection(
+    owner, django_capture_on_commit_callbacks
+):
+    from mosaic.integrations.instagram.models import InstagramConnection
+
+    InstagramConnection.objects.create(
+        user=owner.user,
+        instagram_user_id="1789",
+        username="olivia.makes",
+        access_token="IGAA-secret-token",
+        token_issued_at=START,
+        token_expires_at=START + dt.timedelta(days=60),
+    )
+
+    delete_account(owner, django_capture_on_commit_callbacks)
+
+    assert not InstagramConnection.objects.filter(user=owner.user).exists()

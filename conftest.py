@@ -102,6 +102,14 @@ def page(browser, live_server):
     errors: list[str] = []
     tab.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     tab.on("pageerror", lambda exc: errors.append(str(exc)))
+    tab.on(
+        "requestfinished",
+        lambda request: (
+            errors.append(f"{request.url} answered {response.status}")
+            if (response := request.response()) and response.status == 404
+            else None
+        ),
+    )
     yield tab
     context.close()
     assert not errors, f"browser console errors: {errors}"

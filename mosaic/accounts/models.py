@@ -24,3 +24,27 @@ class User(AbstractUser):
 
     def get_short_name(self) -> str:
         return self.display_name or self.username
+
+
+class KnownDevice(models.Model):
+    """A browser on a network that this user has signed in from (P19).
+
+    Only the browser family, the operating system family and the network prefix (IPv4 /16,
+    IPv6 /64) are kept: enough to recognise a returning device, too coarse to locate anyone.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="known_devices")
+    browser = models.CharField(max_length=120)
+    network = models.CharField(max_length=64)
+    first_seen_at = models.DateTimeField()
+    last_seen_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "browser", "network"], name="known_device_unique_per_user"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.browser} on {self.network}"

@@ -1,0 +1,29 @@
+"""Recognising devices from a request, coarsely (P19)."""
+
+from __future__ import annotations
+
+import ipaddress
+from functools import lru_cache
+
+from ua_parser import parse
+
+
+def network_of(ip: str) -> str:
+    """The approximate network of an address: its IPv4 /16 or IPv6 /64, as CIDR text."""
+    try:
+        address = ipaddress.ip_address(ip)
+    except ValueError:
+        return "unknown"
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+        address = address.ipv4_mapped
+    prefix = 16 if address.version == 4 else 64
+    return str(ipaddress.ip_network(f"{address}/{prefix}", strict=False))
+
+
+@lru_cache(maxsize=1024)
+def browser_of(user_agent: str) -> str:
+    """A short description such as "Firefox on Linux" (major versions change too often to use)."""
+    parsed = parse(user_agent[:512])
+    browser = parsed.user_agent.family if parsed.user_agent else "Unknown browser"
+    system = parsed.os.family if parsed.os else "unknown system"
+    return f"{browser} on {system}"[:120]

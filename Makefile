@@ -61,8 +61,8 @@ lock: install
 
 # Russian translations: edit mosaic/locale/ru/LC_MESSAGES/django.po, then `make messages`.
 messages: install
-	$(BIN)/python manage.py makemessages -l ru --no-obsolete -i ".venv/*" -i "var/*"
-	$(BIN)/python scripts/compile_messages.py
+	$(BIN)/python manage.py makemessages -l ru --no-obsolete -i ".venv/*" -i "var/*" -i conftest.py
+	$(BIN)/python manage.py compilemessages -l ru -i .venv
 
 clean:
 	rm -rf $(VENV) var

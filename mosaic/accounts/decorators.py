@@ -16,4 +16,4 @@ def sensitive_action(view: View) -> View:
     password (or a two-factor code) within ``ACCOUNT_REAUTHENTICATION_TIMEOUT`` seconds is asked
     to do so, then brought back to the page, where the action can then be taken.
     """
-    return login_required(allauth_reauthentication(view))  # type: ignore[return-value]
+    return login_required(allauth_reauthentication(view))

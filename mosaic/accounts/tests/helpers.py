@@ -17,7 +17,7 @@ def totp_code(secret: str, *, offset_periods: int = 0) -> str:
 def links_in_last_email(to: str) -> list[str]:
     messages = [m for m in mail.outbox if to in m.to]
     assert messages, f"no email to {to}"
-    return LINK.findall(messages[-1].body)
+    return LINK.findall(str(messages[-1].body))
 
 
 def signup_data(**overrides: str) -> dict[str, str]:

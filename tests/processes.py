@@ -16,9 +16,17 @@ from urllib.parse import quote
 BASE_DIR = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 MANAGE = [PYTHON, str(BASE_DIR / "manage.py")]
-# Variables that switch the database or the queue: cleared so a child process runs on the
-# defaults unless a test sets them on purpose.
-SWITCHES = ("DATABASE_URL", "REDIS_URL", "MOSAIC_ENV", "MOSAIC_VAR_DIR", "DEBUG")
+# Variables that switch the database, the queue or the mode, and the test process's own
+# DJANGO_ALLOW_ASYNC_UNSAFE (see conftest): cleared so a child process runs on the defaults
+# unless a test sets them on purpose.
+SWITCHES = (
+    "DATABASE_URL",
+    "REDIS_URL",
+    "MOSAIC_ENV",
+    "MOSAIC_VAR_DIR",
+    "DEBUG",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+)
 
 
 def child_env(**overrides: str) -> dict[str, str]:

@@ -16,7 +16,10 @@ logger = logging.getLogger(__name__)
 
 def ensure_schedule(*, jobs: Iterable[PeriodicJob], now: datetime) -> None:
     """Give each job a schedule row; a job seen for the first time is due at once."""
-    rows = [Schedule(name=job.name, next_run_at=now) for job in jobs]
+    names = {job.name for job in jobs}
+    missing = names - set(Schedule.objects.filter(name__in=names).values_list("name", flat=True))
+    # ignore_conflicts: another scheduler may add the same row between the read and the insert.
+    rows = [Schedule(name=name, next_run_at=now) for name in sorted(missing)]
     Schedule.objects.bulk_create(rows, ignore_conflicts=True)
 
 

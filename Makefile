@@ -34,7 +34,7 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 	@touch $@
 
 migrate: install
-	@mkdir -p var
+	@mkdir -p "$${MOSAIC_VAR_DIR:-var}"
 	$(BIN)/python manage.py migrate --noinput -v0
 	$(BIN)/python manage.py createcachetable
 

@@ -52,10 +52,17 @@ def production_env(**overrides: str) -> dict[str, str]:
     return child_env(**{**defaults, **overrides})
 
 
-def test_check_deploy_reports_no_issues_in_production(tmp_path):
+GROWTH = {
+    "DATABASE_URL": "postgres://mosaic@db.internal:5432/mosaic",
+    "REDIS_URL": "redis://redis.internal:6379/0",
+}
+
+
+@pytest.mark.parametrize("setup", [{}, GROWTH], ids=["defaults", "postgresql-and-redis"])
+def test_check_deploy_reports_no_issues_in_production(tmp_path, setup):
     done = subprocess.run(
         [*MANAGE, "check", "--deploy", "--fail-level", "DEBUG"],
-        env=production_env(MOSAIC_VAR_DIR=str(tmp_path)),
+        env=production_env(MOSAIC_VAR_DIR=str(tmp_path), **setup),
         capture_output=True,
         text=True,
         timeout=120,

@@ -3,7 +3,8 @@
 A periodic job is a django-tasks task with a name and an interval. `run_scheduler` enqueues each
 job when it is due; a worker runs it. Jobs must be idempotent and do a bounded amount of work per
 run: a run may be repeated (a retry, two overlapping runs) or cut short, and the next run picks up
-whatever is left.
+whatever is left. That is also the retry policy: a failed run is not retried on its own, the
+next run is the retry, so a job's interval bounds how long a failure can delay its work.
 
 Apps register jobs in a `periodic` module, which `JobsConfig.ready()` imports::
 

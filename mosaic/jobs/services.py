@@ -60,7 +60,7 @@ def enqueue_due_jobs(
                 "Could not enqueue periodic job %s; retrying at the next tick", job.name
             )
             Schedule.objects.filter(name=row.name, next_run_at=next_run_at).update(
-                next_run_at=row.next_run_at
+                next_run_at=row.next_run_at, last_enqueued_at=row.last_enqueued_at
             )
             continue
         Schedule.objects.filter(name=row.name).update(last_task_id=result.id)

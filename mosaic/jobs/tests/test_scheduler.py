@@ -73,7 +73,9 @@ def test_a_run_the_queue_refuses_is_given_back_and_retried(settings):
         # The task's queue is not one the backend serves, so django-tasks refuses to enqueue it.
         settings.TASKS = {"default": {**DB_BACKEND["default"], "QUEUES": ["elsewhere"]}}
         assert services.enqueue_due_jobs(jobs=[JOB]) == []
-        assert Schedule.objects.get(name=JOB.name).next_run_at == START
+        given_back = Schedule.objects.get(name=JOB.name)
+        assert given_back.next_run_at == START
+        assert given_back.last_enqueued_at is None
 
         settings.TASKS = DB_BACKEND
         clock.shift(timedelta(seconds=30))

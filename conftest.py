@@ -47,14 +47,25 @@ def make_user(username: str, *, email: str | None = None, verified: bool = True)
 
 
 @pytest.fixture(autouse=True)
-def _isolated(settings, tmp_path: Path) -> Iterator[None]:
-    """Every test gets its own files, an immediate task backend and an empty cache."""
+def _isolated(request, settings, tmp_path: Path) -> Iterator[None]:
+    """Every test gets its own files, an immediate task backend and an empty cache.
+
+    The cache holds rate-limit counters; it lives in the database (a table no test flush
+    touches) or in Redis, so it is emptied around every test that can reach it.
+    """
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.EMAIL_FILE_PATH = tmp_path / "mail"
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-    cache.clear()
+    uses_cache = request.node.get_closest_marker("django_db") or {
+        "db",
+        "transactional_db",
+        "live_server",
+    } & set(request.fixturenames)
+    if uses_cache:
+        cache.clear()
     yield
-    cache.clear()
+    if uses_cache:
+        cache.clear()
 
 
 @pytest.fixture

@@ -40,7 +40,7 @@ INSTALLED_APPS = [
     "mosaic.accounts",
     "mosaic.panel",
     "mosaic.jobs",
-    "django.contrib.admin",
+    "mosaic.privacy",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -197,7 +197,10 @@ ACCOUNT_RATE_LIMITS = {
     "reauthenticate": "10/m/user",
 }
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Mosaic] "
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_PASSKEY_LOGIN_ENABLED = True
+# Browsers allow WebAuthn on http://localhost and 127.0.0.1; fido2 needs telling in development.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = not PRODUCTION
 MFA_TOTP_ISSUER = "Mosaic"
 USERSESSIONS_TRACK_ACTIVITY = True
 
@@ -309,6 +312,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+
+# --- Privacy: retention periods (the policy page is rendered from these same values) ----------
+PRIVACY_QUARANTINE_DAYS = env_int("PRIVACY_QUARANTINE_DAYS", 180, minimum=1)  # P08
+PRIVACY_SECURITY_LOG_DAYS = env_int("PRIVACY_SECURITY_LOG_DAYS", 30, minimum=1)  # P03
 
 # --- Background jobs ------------------------------------------------------------------------
 # Finished task results in the database queue are deleted this many days after they finish.

@@ -8,16 +8,27 @@ from functools import lru_cache
 from ua_parser import parse
 
 
-def network_of(ip: str) -> str:
-    """The approximate network of an address: its IPv4 /16 or IPv6 /64, as CIDR text."""
+def _network(ip: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network | None:
     try:
         address = ipaddress.ip_address(ip)
     except ValueError:
-        return "unknown"
+        return None
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
         address = address.ipv4_mapped
     prefix = 16 if address.version == 4 else 64
-    return str(ipaddress.ip_network(f"{address}/{prefix}", strict=False))
+    return ipaddress.ip_network(f"{address}/{prefix}", strict=False)
+
+
+def network_of(ip: str) -> str:
+    """The approximate network of an address: its IPv4 /16 or IPv6 /64, as CIDR text."""
+    network = _network(ip)
+    return str(network) if network else "unknown"
+
+
+def network_address(ip: str | None) -> str | None:
+    """An address with its host part zeroed (IPv4 /16, IPv6 /64): what P03 keeps after 30 days."""
+    network = _network(ip or "")
+    return str(network.network_address) if network else None
 
 
 @lru_cache(maxsize=1024)

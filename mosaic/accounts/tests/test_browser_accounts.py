@@ -67,10 +67,10 @@ def test_sign_up_verify_enrol_two_factor_sign_out_and_back_in_with_a_code(page):
         page.get_by_role("link", name="Sign in").first.click()
         field(page, "Username or email").fill("nadia")
         field(page, "Password").fill(PASSWORD)
-        page.get_by_role("button", name="Sign In").click()
+        page.get_by_role("button", name="Sign In", exact=True).click()
         field(page, "Code").fill(totp_code(secret, offset_periods=1))
         with time_machine.travel(dt.datetime(2026, 11, 21, 12, 0, 31, tzinfo=dt.UTC), tick=True):
-            page.get_by_role("button", name="Sign In").click()
+            page.get_by_role("button", name="Sign In", exact=True).click()
             page.get_by_role("heading", name="Welcome, nadia").wait_for()
 
 
@@ -82,7 +82,7 @@ def test_p19_signing_in_from_a_new_browser_sends_an_alert(page, browser, live_se
         tab.goto("/accounts/login/")
         field(tab, "Username or email").fill("olivia")
         field(tab, "Password").fill(PASSWORD)
-        tab.get_by_role("button", name="Sign In").click()
+        tab.get_by_role("button", name="Sign In", exact=True).click()
         tab.get_by_role("heading", name="Welcome, olivia").wait_for()
         context.close()
 
@@ -99,11 +99,49 @@ def test_repeated_wrong_passwords_are_throttled(page):
     for _ in range(6):
         field(page, "Username or email").fill("olivia")
         field(page, "Password").fill("not the password")
-        page.get_by_role("button", name="Sign In").click()
+        page.get_by_role("button", name="Sign In", exact=True).click()
 
     page.get_by_text("Too many failed login attempts").wait_for()
 
     field(page, "Username or email").fill("olivia")
     field(page, "Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Sign In", exact=True).click()
     page.get_by_text("Too many failed login attempts").wait_for()
+
+
+def test_a_passkey_can_be_added_and_then_used_to_sign_in(page, browser, live_server):
+    make_user("olivia")
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("WebAuthn.enable")
+    cdp.send(
+        "WebAuthn.addVirtualAuthenticator",
+        {
+            "options": {
+                "protocol": "ctap2",
+                "transport": "internal",
+                "hasResidentKey": True,
+                "hasUserVerification": True,
+                "isUserVerified": True,
+                "automaticPresenceSimulation": True,
+            }
+        },
+    )
+    page.goto("/accounts/login/")
+    field(page, "Username or email").fill("olivia")
+    field(page, "Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign In", exact=True).click()
+    page.goto("/accounts/2fa/webauthn/add/")
+    field(page, "Password").fill(PASSWORD)
+    page.get_by_role("button", name="Confirm").click()
+    field(page, "Name").fill("Phone")
+    page.get_by_label("Passwordless").check()
+    page.get_by_role("button", name="Add", exact=True).click()
+    page.get_by_role("heading", name="Recovery Codes").or_(
+        page.get_by_text("Phone")
+    ).first.wait_for()
+    page.get_by_role("button", name="Sign out").click()
+
+    page.goto("/accounts/login/")
+    page.get_by_role("button", name="Sign in with a passkey").click()
+
+    page.get_by_role("heading", name="Welcome, olivia").wait_for()

@@ -16,7 +16,7 @@ class Catcher(Sink):
     def __init__(self) -> None:
         self.messages: list = []
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
+    async def handle_DATA(self, server, session, envelope):
         self.messages.append(message_from_bytes(envelope.content))
         return "250 OK"
 

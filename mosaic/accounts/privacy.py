@@ -1,0 +1,196 @@
+"""Personal-data categories and retention sweeps for accounts (P01, P03, P20)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.usersessions.models import UserSession
+from django.conf import settings
+from django.contrib.sessions.models import Session
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from mosaic.accounts.devices import network_address
+from mosaic.accounts.models import KnownDevice, User
+from mosaic.privacy.registry import Category, Holding, Text, exempt, register
+from mosaic.privacy.sweeps import BATCH_SIZE, sweep
+
+
+def _iso(value: dt.datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+@register
+class AccountData(Category):
+    key = "account"
+    order = 100  # erased last: removing the account row ends everything attached to it
+    title = _("Account")
+    description = _("Your username, email addresses and password hash, and when you joined.")
+    purpose = _("To let you sign in and to contact you about your account.")
+    legal_basis = _("Contract: needed to provide the service you signed up for.")
+    holdings = (
+        Holding("accounts.User", ("username", "email", "password")),
+        Holding("account.EmailAddress", ("user", "email")),
+        Holding("account.EmailConfirmation", ("key",)),
+    )
+
+    def retention(self) -> Text:
+        return _(
+            "While your account exists, then %(days)s days of quarantine after you delete it."
+        ) % {"days": settings.PRIVACY_QUARANTINE_DAYS}
+
+    def export(self, user: User) -> dict[str, Any]:
+        return {
+            "username": user.username,
+            "email": user.email,
+            "date_joined": _iso(user.date_joined),
+            "last_login": _iso(user.last_login),
+            "email_addresses": [
+                {"email": address.email, "verified": address.verified, "primary": address.primary}
+                for address in EmailAddress.objects.filter(user=user).order_by("pk")
+            ],
+        }
+
+    def erase(self, user: User) -> int:
+        deleted, _by_model = User.objects.filter(pk=user.pk).delete()
+        return deleted
+
+
+@register
+class ProfileData(Category):
+    key = "profile"
+    title = _("Profile")
+    description = _("The optional display name you chose.")
+    purpose = _("To show your name where you choose to appear.")
+    legal_basis = _("Consent: you fill these fields in only if you want to.")
+    holdings = (Holding("accounts.User", ("display_name",)),)
+
+    def retention(self) -> Text:
+        return _("Until you clear it or your account is deleted.")
+
+    def export(self, user: User) -> dict[str, Any]:
+        return {"display_name": user.display_name}
+
+    def erase(self, user: User) -> int:
+        return User.objects.filter(pk=user.pk).update(display_name="")
+
+
+@register
+class SecurityData(Category):
+    key = "security"
+    title = _("Sign-in security")
+    description = _(
+        "Your signed-in sessions (IP address and browser), the browsers and networks you signed"
+        " in from, and your two-factor authenticators."
+    )
+    purpose = _("To keep your account safe: new-device alerts, session control, two-factor.")
+    legal_basis = _("Legitimate interest in protecting your account from misuse.")
+    holdings = (
+        Holding("usersessions.UserSession", ("user", "ip", "user_agent", "session_key", "data")),
+        Holding("sessions.Session", ("session_key", "session_data")),
+        Holding("accounts.KnownDevice", ("user", "browser", "network")),
+        Holding("mfa.Authenticator", ("user", "data")),
+    )
+
+    def retention(self) -> Text:
+        return _(
+            "IP addresses are cut to their network after %(days)s days; sessions end after"
+            " %(session_days)s days; devices and authenticators are kept while your account"
+            " exists."
+        ) % {
+            "days": settings.PRIVACY_SECURITY_LOG_DAYS,
+            "session_days": settings.SESSION_COOKIE_AGE // 86400,
+        }
+
+    def export(self, user: User) -> dict[str, Any]:
+        return {
+            "sessions": [
+                {
+                    "started": _iso(item.created_at),
+                    "last_seen": _iso(item.last_seen_at),
+                    "ip": item.ip,
+                    "browser": item.user_agent,
+                }
+                for item in UserSession.objects.filter(user=user).order_by("created_at")
+            ],
+            "known_devices": [
+                {
+                    "browser": device.browser,
+                    "network": device.network,
+                    "first_seen": _iso(device.first_seen_at),
+                    "last_seen": _iso(device.last_seen_at),
+                }
+                for device in KnownDevice.objects.filter(user=user).order_by("first_seen_at")
+            ],
+            "authenticators": [
+                {
+                    "type": item.type,
+                    "created": _iso(item.created_at),
+                    "last_used": _iso(item.last_used_at),
+                }
+                for item in Authenticator.objects.filter(user=user).order_by("pk")
+            ],
+        }
+
+    def erase(self, user: User) -> int:
+        with transaction.atomic():
+            keys = list(UserSession.objects.filter(user=user).values_list("session_key", flat=True))
+            count = Session.objects.filter(session_key__in=keys).delete()[0]
+            count += UserSession.objects.filter(user=user).delete()[0]
+            count += KnownDevice.objects.filter(user=user).delete()[0]
+            count += Authenticator.objects.filter(user=user).delete()[0]
+        return count
+
+
+exempt(
+    "accounts.User",
+    ("groups", "user_permissions"),
+    reason="Links to permission groups; the groups themselves hold no personal data.",
+)
+
+
+@sweep(
+    name="security-log-ips",
+    promise="P03",
+    help=(
+        "Cuts the IP address of every session record older than PRIVACY_SECURITY_LOG_DAYS"
+        " to its network (IPv4 /16, IPv6 /64)."
+    ),
+)
+def truncate_old_session_ips(now: dt.datetime, dry_run: bool) -> int:
+    """P03: IP addresses in security records are kept only for the stated period.
+
+    Walks the old records by primary key in batches (bounded work, always terminates) and
+    rewrites only the addresses that are not yet cut to their network.
+    """
+    cutoff = now - dt.timedelta(days=settings.PRIVACY_SECURITY_LOG_DAYS)
+    old = UserSession.objects.filter(created_at__lt=cutoff).order_by("pk")
+    changed, last_pk = 0, 0
+    while batch := list(old.filter(pk__gt=last_pk).values_list("pk", "ip")[:BATCH_SIZE]):
+        last_pk = batch[-1][0]
+        stale = [(pk, network_address(ip)) for pk, ip in batch if ip != network_address(ip)]
+        changed += len(stale)
+        if not dry_run:
+            with transaction.atomic():
+                for pk, network in stale:
+                    UserSession.objects.filter(pk=pk).update(ip=network)
+    return changed
+
+
+@sweep(
+    name="ended-sessions",
+    promise="P03",
+    help="Deletes session records (IP address, browser) whose sign-in session has ended.",
+)
+def delete_ended_session_records(now: dt.datetime, dry_run: bool) -> int:
+    live = Session.objects.filter(expire_date__gt=now).values("session_key")
+    ended = UserSession.objects.exclude(session_key__in=live)
+    if dry_run:
+        return ended.count()
+    deleted = 0
+    while batch := list(ended.order_by("pk").values_list("pk", flat=True)[:BATCH_SIZE]):
+        deleted += UserSession.objects.filter(pk__in=batch).delete()[0]
+    return deleted

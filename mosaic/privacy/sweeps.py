@@ -1,0 +1,41 @@
+"""Retention sweeps: each rule deletes or anonymises what a promise says must go, on time.
+
+Rules are registered by the app that owns the data (in its ``privacy.py``). Each one is
+idempotent, works in bounded batches, and can report what it would do without doing it.
+``manage.py privacy_sweep`` runs them all; the scheduler runs that daily.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+BATCH_SIZE = 500
+
+
+@dataclass(frozen=True)
+class Sweep:
+    name: str
+    promise: str
+    help: str
+    run: Callable[[dt.datetime, bool], int]  # (now, dry_run) -> rows affected (or that would be)
+
+
+_sweeps: dict[str, Sweep] = {}
+
+
+def sweep(
+    *, name: str, promise: str, help: str
+) -> Callable[[Callable[..., int]], Callable[..., int]]:
+    def decorator(function: Callable[[dt.datetime, bool], int]) -> Callable[..., int]:
+        if name in _sweeps:
+            raise ValueError(f"sweep {name!r} is registered twice")
+        _sweeps[name] = Sweep(name=name, promise=promise, help=help, run=function)
+        return function
+
+    return decorator
+
+
+def sweeps() -> list[Sweep]:
+    return list(_sweeps.values())

@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import time_machine
+from allauth.usersessions.models import UserSession
+from django.core.management import call_command
+from django.test import Client
+
+pytestmark = pytest.mark.django_db
+
+START = dt.datetime(2026, 1, 10, 9, tzinfo=dt.UTC)
+
+
+def sign_in_from(persona, ip: str) -> Client:
+    client = Client(REMOTE_ADDR=ip)
+    client.post("/accounts/login/", {"login": persona.user.username, "password": persona.password})
+    return client
+
+
+def run_sweeps(*args: str) -> str:
+    from io import StringIO
+
+    out = StringIO()
+    call_command("privacy_sweep", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_p03_session_ips_are_cut_to_their_network_after_thirty_days(owner, settings):
+    settings.SESSION_COOKIE_AGE = 90 * 86400  # a long session, so the record outlives 30 days
+    with time_machine.travel(START, tick=False):
+        sign_in_from(owner, "203.0.113.77")
+        sign_in_from(owner, "2001:db8:1:2:3:4:5:6")
+
+    with time_machine.travel(START + dt.timedelta(days=29), tick=False):
+        run_sweeps()
+    assert set(UserSession.objects.values_list("ip", flat=True)) == {
+        "203.0.113.77",
+        "2001:db8:1:2:3:4:5:6",
+    }
+
+    with time_machine.travel(START + dt.timedelta(days=31), tick=False):
+        preview = run_sweeps("--dry-run")
+        assert "P03 security-log-ips: would affect 2" in preview
+        assert UserSession.objects.filter(ip="203.0.113.77").exists()
+        run_sweeps()
+        assert "security-log-ips: affected 0" in run_sweeps()  # idempotent
+    assert set(UserSession.objects.values_list("ip", flat=True)) == {"203.0.0.0", "2001:db8:1:2::"}
+
+
+def test_p03_records_of_ended_sessions_are_deleted(owner, other_owner):
+    with time_machine.travel(START, tick=False):
+        sign_in_from(owner, "203.0.113.77")
+    with time_machine.travel(START + dt.timedelta(days=10), tick=False):
+        sign_in_from(other_owner, "198.51.100.1")
+
+    with time_machine.travel(START + dt.timedelta(days=15), tick=False):
+        output = run_sweeps()
+
+    assert "P03 ended-sessions: affected 1" in output
+    assert list(UserSession.objects.values_list("user__username", flat=True)) == ["oscar"]

@@ -1,15 +1,18 @@
-"""`make run`'s stack (Procfile.dev under honcho): it serves pages, and one Ctrl-C stops it all."""
+"""`make run`'s stack (Procfile.dev under honcho): it serves pages, runs periodic jobs through
+the scheduler and the worker, and one Ctrl-C stops it all."""
 
 from __future__ import annotations
 
 import os
 import signal
+import sqlite3
 import subprocess
 from pathlib import Path
 
 import httpx
 import pytest
 
+from mosaic.jobs.registry import registered_jobs
 from tests.processes import (
     BASE_DIR,
     PYTHON,
@@ -38,6 +41,16 @@ def signup_page_loads(url: str) -> bool:
         return False
 
 
+def finished_periodic_jobs(database: Path) -> int:
+    """Periodic jobs the stack's scheduler enqueued and its worker ran (read without Django)."""
+    with sqlite3.connect(database, timeout=20) as connection:
+        row = connection.execute(
+            "SELECT count(*) FROM django_tasks_database_dbtaskresult"
+            " WHERE status = 'SUCCESSFUL' AND task_path LIKE 'mosaic.jobs.periodic.%'"
+        ).fetchone()
+    return int(row[0])
+
+
 def started_processes(root: int) -> set[str]:
     lines = [command_line(pid) for pid in descendants(root)]
     return {name for name in PROCESSES if any(name in line for line in lines)}
@@ -59,7 +72,7 @@ def stack_env(tmp_path) -> dict[str, str]:
     return env
 
 
-def test_one_ctrl_c_stops_the_web_server_worker_and_scheduler(stack_env, tmp_path):
+def test_the_stack_serves_pages_runs_periodic_jobs_and_one_ctrl_c_stops_it_all(stack_env, tmp_path):
     log = tmp_path / "honcho.log"
     assert (BASE_DIR / "Procfile.dev").exists()
     stack = start([HONCHO, "-f", "Procfile.dev", "start"], env=stack_env, log=log)
@@ -70,6 +83,12 @@ def test_one_ctrl_c_stops_the_web_server_worker_and_scheduler(stack_env, tmp_pat
         wait_for(
             lambda: started_processes(stack.pid) == set(PROCESSES),
             what="the worker and the scheduler to start",
+            log=log,
+        )
+        database = Path(stack_env["MOSAIC_VAR_DIR"]) / "mosaic.sqlite3"
+        wait_for(
+            lambda: finished_periodic_jobs(database) == len(registered_jobs()),
+            what="the scheduler to enqueue the periodic jobs and the worker to run them",
             log=log,
         )
         pids = descendants(stack.pid)

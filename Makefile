@@ -10,13 +10,15 @@ export PORT
 
 .PHONY: run test lint types pytest bench setup install migrate lock messages clean
 
+# honcho (Procfile.dev) gives each process its own PORT (web: PORT, worker: PORT+100, ...);
+# SITE_URL keeps links in emails sent by the worker pointing at the web server.
 run: setup
 	@echo ""
 	@echo "  Mosaic is starting at http://127.0.0.1:$(PORT)/"
 	@echo "  Emails land in the outbox: http://127.0.0.1:$(PORT)/dev/outbox/"
 	@echo "  One Ctrl-C stops the web server, the task worker and the scheduler."
 	@echo ""
-	@exec $(BIN)/honcho -f Procfile.dev start
+	@SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}" exec $(BIN)/honcho -f Procfile.dev start
 
 test: install browser lint types pytest
 
@@ -32,7 +34,7 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 	@touch $@
 
 migrate: install
-	@mkdir -p var
+	@mkdir -p "$${MOSAIC_VAR_DIR:-var}"
 	$(BIN)/python manage.py migrate --noinput -v0
 	$(BIN)/python manage.py createcachetable
 

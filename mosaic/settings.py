@@ -361,3 +361,7 @@ INSTAGRAM_MEDIA_MAX_BYTES = env_int("INSTAGRAM_MEDIA_MAX_BYTES", 200 * 1024 * 10
 TOKEN_ENCRYPTION_KEYS = env_list("TOKEN_ENCRYPTION_KEYS")
 if PRODUCTION and not TOKEN_ENCRYPTION_KEYS:
     raise ImproperlyConfigured("TOKEN_ENCRYPTION_KEYS must be set in production")
+
+# --- Background jobs ------------------------------------------------------------------------
+# Finished task results in the database queue are deleted this many days after they finish.
+TASK_RESULT_RETENTION_DAYS = env_int("TASK_RESULT_RETENTION_DAYS", 14, minimum=1)

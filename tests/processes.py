@@ -1,0 +1,153 @@
+"""Helpers for tests that start real processes (workers, the dev stack, gunicorn) and stop them."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+MANAGE = [PYTHON, str(BASE_DIR / "manage.py")]
+# Variables that switch the database, the queue or the mode, and the test process's own
+# DJANGO_ALLOW_ASYNC_UNSAFE (see conftest): cleared so a child process runs on the defaults
+# unless a test sets them on purpose.
+SWITCHES = (
+    "DATABASE_URL",
+    "REDIS_URL",
+    "MOSAIC_ENV",
+    "MOSAIC_VAR_DIR",
+    "DEBUG",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+)
+
+
+def child_env(**overrides: str) -> dict[str, str]:
+    env = {key: value for key, value in os.environ.items() if key not in SWITCHES}
+    env.update(overrides)
+    return env
+
+
+def database_url(settings_dict: Mapping[str, Any]) -> str:
+    """A DATABASE_URL for the database Django is connected to (the test database in tests)."""
+    if settings_dict["ENGINE"] == "django.db.backends.sqlite3":
+        return f"sqlite:///{Path(settings_dict['NAME']).resolve()}"
+    user = quote(settings_dict.get("USER") or "", safe="")
+    password = quote(settings_dict.get("PASSWORD") or "", safe="")
+    credentials = f"{user}:{password}@" if password else (f"{user}@" if user else "")
+    host = settings_dict.get("HOST") or "127.0.0.1"
+    port = settings_dict.get("PORT") or 5432
+    return f"postgres://{credentials}{host}:{port}/{settings_dict['NAME']}"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def manage(*args: str, env: dict[str, str]) -> str:
+    """Run a management command to completion; fail with its output if it fails."""
+    done = subprocess.run(
+        [*MANAGE, *args], env=env, cwd=BASE_DIR, capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, f"manage.py {' '.join(args)} failed:\n{done.stdout}{done.stderr}"
+    return done.stdout
+
+
+def start(command: list[str], *, env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    """Start a long-running process in its own process group, output to `log`."""
+    with log.open("wb") as out:
+        return subprocess.Popen(
+            command,
+            env=env,
+            cwd=BASE_DIR,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+
+def wait_for(
+    condition: Callable[[], bool], *, what: str, timeout: float = 60, log: Path | None = None
+) -> None:
+    """Poll until `condition()` holds; a deadline only stops a hung test, it is not asserted on."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            output = log.read_text(errors="replace")[-4000:] if log else ""
+            raise AssertionError(f"gave up waiting for {what}\n{output}")
+        time.sleep(0.2)
+
+
+def stop(process: subprocess.Popen[bytes], *, sig: int = signal.SIGTERM) -> int:
+    """Stop a process started by `start` (and its group); kill it if it does not go."""
+    if process.poll() is None:
+        try:
+            os.killpg(process.pid, sig)
+            return process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    return process.wait(timeout=20)
+
+
+# --- /proc: the processes a test started, however deep --------------------------------------
+
+
+def process_table() -> dict[int, tuple[int, int, str]]:
+    """pid -> (parent pid, session id, state) for every live process."""
+    table = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2 :].split()
+        table[int(entry.name)] = (int(fields[1]), int(fields[3]), fields[0])
+    return table
+
+
+def descendants(root: int) -> set[int]:
+    table = process_table()
+    found = {root}
+    changed = True
+    while changed:
+        changed = False
+        for pid, (parent, _session, _state) in table.items():
+            if parent in found and pid not in found:
+                found.add(pid)
+                changed = True
+    found.discard(root)
+    return found
+
+
+def command_line(pid: int) -> str:
+    try:
+        return (Path("/proc") / str(pid) / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return ""
+
+
+def alive(pids: set[int], sessions: set[int]) -> set[int]:
+    """Which of `pids`, or any process in `sessions`, still runs (zombies count as gone)."""
+    return {
+        pid
+        for pid, (_parent, session, state) in process_table().items()
+        if state != "Z" and (pid in pids or session in sessions)
+    }
+
+
+def sessions_of(pids: set[int]) -> set[int]:
+    table = process_table()
+    return {table[pid][1] for pid in pids if pid in table}

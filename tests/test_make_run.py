@@ -1,0 +1,121 @@
+"""`make run`'s stack (Procfile.dev under honcho): it serves pages, runs periodic jobs through
+the scheduler and the worker, and one Ctrl-C stops it all."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+from pathlib import Path
+
+import httpx
+import pytest
+
+from mosaic.jobs.registry import registered_jobs
+from tests.processes import (
+    BASE_DIR,
+    PYTHON,
+    alive,
+    child_env,
+    command_line,
+    descendants,
+    free_port,
+    manage,
+    sessions_of,
+    start,
+    wait_for,
+)
+
+# The root conftest clears the cache (the database cache by default) around every test.
+pytestmark = pytest.mark.django_db
+
+HONCHO = str(Path(PYTHON).parent / "honcho")
+PROCESSES = ("manage.py runserver", "manage.py run_worker", "manage.py run_scheduler")
+
+
+def signup_page_loads(url: str) -> bool:
+    try:
+        return httpx.get(url, timeout=5).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+def finished_periodic_jobs(database: Path) -> int:
+    """Periodic jobs the stack's scheduler enqueued and its worker ran (read without Django)."""
+    with sqlite3.connect(database, timeout=20) as connection:
+        row = connection.execute(
+            "SELECT count(*) FROM django_tasks_database_dbtaskresult"
+            " WHERE status = 'SUCCESSFUL' AND task_path LIKE 'mosaic.jobs.periodic.%'"
+        ).fetchone()
+    return int(row[0])
+
+
+def started_processes(root: int) -> set[str]:
+    lines = [command_line(pid) for pid in descendants(root)]
+    return {name for name in PROCESSES if any(name in line for line in lines)}
+
+
+@pytest.fixture
+def stack_env(tmp_path) -> dict[str, str]:
+    """The defaults of `make run` (SQLite, database queue) in a fresh var directory."""
+    port = free_port()
+    var = tmp_path / "var"
+    var.mkdir()  # as `make migrate` does
+    env = child_env(
+        MOSAIC_VAR_DIR=str(var),
+        PORT=str(port),
+        SITE_URL=f"http://127.0.0.1:{port}",
+    )
+    manage("migrate", "--noinput", "-v0", env=env)
+    manage("createcachetable", env=env)
+    return env
+
+
+def test_the_stack_serves_pages_runs_periodic_jobs_and_one_ctrl_c_stops_it_all(stack_env, tmp_path):
+    log = tmp_path / "honcho.log"
+    assert (BASE_DIR / "Procfile.dev").exists()
+    stack = start([HONCHO, "-f", "Procfile.dev", "start"], env=stack_env, log=log)
+    pids: set[int] = set()
+    try:
+        url = f"http://127.0.0.1:{stack_env['PORT']}/accounts/signup/"
+        wait_for(lambda: signup_page_loads(url), what=f"{url} to answer 200", log=log)
+        wait_for(
+            lambda: started_processes(stack.pid) == set(PROCESSES),
+            what="the worker and the scheduler to start",
+            log=log,
+        )
+        database = Path(stack_env["MOSAIC_VAR_DIR"]) / "mosaic.sqlite3"
+        wait_for(
+            lambda: finished_periodic_jobs(database) == len(registered_jobs()),
+            what="the scheduler to enqueue the periodic jobs and the worker to run them",
+            log=log,
+        )
+        pids = descendants(stack.pid)
+        sessions = sessions_of(pids)
+
+        # What a terminal does on Ctrl-C: SIGINT to the foreground process group.
+        os.killpg(stack.pid, signal.SIGINT)
+        stack.wait(timeout=30)
+        wait_for(
+            lambda: not alive(pids, sessions),
+            what="every process of the stack to exit",
+            timeout=15,
+            log=log,
+        )
+    finally:
+        if stack.poll() is None:
+            os.killpg(stack.pid, signal.SIGKILL)
+        for pid in alive(pids, set()):
+            os.kill(pid, signal.SIGKILL)
+    assert {"web.1", "worker.1", "scheduler.1"} <= {
+        word for word in log.read_text().split() if word.endswith(".1")
+    }
+
+
+def test_make_run_migrates_before_it_starts_the_stack():
+    plan = subprocess.run(
+        ["make", "-n", "run"], cwd=BASE_DIR, capture_output=True, text=True, check=True
+    ).stdout
+    assert "manage.py migrate" in plan
+    assert "honcho -f Procfile.dev start" in plan

@@ -121,7 +121,7 @@ def _open(data: bytes, limits: Limits) -> Image.Image:
         ) from exc
     except UnidentifiedImageError as exc:
         raise PhotoRejected(_unsupported_reason(data[:32])) from exc
-    except (OSError, SyntaxError, ValueError, EOFError) as exc:
+    except Exception as exc:  # hostile files make decoders raise anything (struct.error, ...)
         raise PhotoRejected("the file is damaged and cannot be read") from exc
     if image.format not in ACCEPTED:
         raise PhotoRejected(f"{image.format} files are not accepted: send a {FORMAT_NAMES} photo")
@@ -137,6 +137,10 @@ def _open(data: bytes, limits: Limits) -> Image.Image:
         or max(width, height) > limits.max_aspect * min(width, height)
     ):
         raise PhotoRejected(f"the image has absurd dimensions ({width}x{height} pixels)")
+    try:
+        _orientation(image)  # a PNG reads to its end for EXIF: damage can show here first
+    except Exception as exc:
+        raise PhotoRejected("the file is truncated or damaged and cannot be read") from exc
     return image
 
 
@@ -150,7 +154,7 @@ def _decode(image: Image.Image, largest_width: int | None) -> Image.Image:
         image.draft("RGB", (round(image.width * scale), round(image.height * scale)))
     try:
         image.load()
-    except (OSError, SyntaxError, ValueError, EOFError) as exc:
+    except Exception as exc:  # as above: any decoder failure is a damaged file
         raise PhotoRejected("the file is truncated or damaged and cannot be read") from exc
     icc = image.info.get("icc_profile")
     # exif_transpose copies even an upright image: only call it when there is a turn to make.

@@ -45,9 +45,15 @@ def _read_limited(source: IO[bytes], max_bytes: int) -> bytes:
     while chunk := source.read(_CHUNK):
         total += len(chunk)
         if total > max_bytes:
-            raise PhotoRejected(f"the file is larger than {max_bytes // (1024 * 1024)} MB")
+            raise PhotoRejected(f"the file is larger than {_human_size(max_bytes)}")
         chunks.append(chunk)
     return b"".join(chunks)
+
+
+def _human_size(size: int) -> str:
+    if size >= 1024 * 1024:
+        return f"{size // (1024 * 1024)} MB"
+    return f"{size // 1000} kB"
 
 
 def _clean_filename(filename: str) -> str:

@@ -10,7 +10,7 @@ from PIL import Image, ImageCms
 
 from mosaic.photos.models import Original, Variant
 from mosaic.photos.storage import private_storage, public_storage
-from mosaic.photos.tests.conftest import OWNER_NAME, SERIAL, XMP, exif_with_secrets, make_image
+from mosaic.photos.tests.images import OWNER_NAME, SERIAL, XMP, exif_with_secrets, make_image
 
 pytestmark = pytest.mark.django_db
 

@@ -233,7 +233,8 @@ def save_rendition(*, original_id: int, rendition: imaging.Rendition) -> None:
         locked.save(
             update_fields=["width", "height", "placeholder", "status", "error", "processed_at"]
         )
-        transaction.on_commit(partial(delete_files, storage, stale))
+        if stale:
+            transaction.on_commit(partial(delete_files, storage, stale))
 
 
 def delete_photo(*, photo: Photo) -> None:

@@ -79,6 +79,7 @@ class Probe:
     format: str
     width: int
     height: int
+    placeholder: str
 
 
 @dataclass(frozen=True)
@@ -203,7 +204,8 @@ def _upright_size(image: Image.Image) -> tuple[int, int]:
 
 
 def probe(data: bytes, limits: Limits = DEFAULT_LIMITS) -> Probe:
-    """Refuse anything but a complete, reasonably sized photo of an accepted format.
+    """Refuse anything but a complete, reasonably sized photo of an accepted format; give its
+    upright size and placeholder.
 
     Decodes the whole file (scaled down on decode for JPEG, which still reads every byte),
     so a truncated file is refused here rather than failing later in the pipeline.
@@ -211,8 +213,8 @@ def probe(data: bytes, limits: Limits = DEFAULT_LIMITS) -> Probe:
     image = _open(data, limits)
     fmt = "JPEG" if image.format == "MPO" else str(image.format)
     width, height = _upright_size(image)
-    _decode(image, largest_width=PLACEHOLDER_WIDTH * 8)
-    return Probe(format=fmt, width=width, height=height)
+    pixels = _decode(image, largest_width=PLACEHOLDER_WIDTH * 8)
+    return Probe(format=fmt, width=width, height=height, placeholder=placeholder(pixels))
 
 
 def plan_widths(source_width: int, widths: Sequence[int]) -> list[int]:

@@ -118,6 +118,7 @@ def _lock_or_store_original(
         size=len(data),
         width=found.width,
         height=found.height,
+        placeholder=found.placeholder,
     )
     transaction.on_commit(partial(_enqueue, original.pk))
     return original

@@ -9,6 +9,7 @@ without a real secret key.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -41,6 +42,7 @@ INSTALLED_APPS = [
     "mosaic.panel",
     "mosaic.jobs",
     "mosaic.privacy",
+    "mosaic.photos",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -365,3 +367,57 @@ if PRODUCTION and not TOKEN_ENCRYPTION_KEYS:
 # --- Background jobs ------------------------------------------------------------------------
 # Finished task results in the database queue are deleted this many days after they finish.
 TASK_RESULT_RETENTION_DAYS = env_int("TASK_RESULT_RETENTION_DAYS", 14, minimum=1)
+
+# --- Photos (mosaic/photos, docs/images.md) --------------------------------------------------
+# Originals are kept in a private store that is never served (P05); the served variants go to a
+# public store. Locally both are folders; STORAGE_BACKEND=s3 puts both in S3-compatible buckets
+# through django-storages (the private one should be a bucket without any public policy).
+PHOTOS_PRIVATE_ROOT = env_str("PHOTOS_PRIVATE_ROOT")  # empty: "private" beside MEDIA_ROOT
+PHOTOS_WIDTHS = tuple(
+    int(width) for width in env_list("PHOTOS_WIDTHS", ["320", "640", "1080", "1440"])
+)
+PHOTOS_MAX_BYTES = env_int("PHOTOS_MAX_BYTES", 40 * 1024 * 1024, minimum=1)
+PHOTOS_MAX_PIXELS = env_int("PHOTOS_MAX_PIXELS", 50_000_000, minimum=1)
+PHOTOS_BATCH_WORKERS = env_int("PHOTOS_BATCH_WORKERS", 0, minimum=0)  # 0: one per core
+STORAGE_BACKEND = env_choice("STORAGE_BACKEND", ("local", "s3"), "local")
+if STORAGE_BACKEND == "s3":
+    _S3_OPTIONS: Any = {
+        "access_key": env_str("AWS_ACCESS_KEY_ID"),
+        "secret_key": env_str("AWS_SECRET_ACCESS_KEY"),
+        "endpoint_url": env_str("AWS_S3_ENDPOINT_URL") or None,
+        "region_name": env_str("AWS_S3_REGION_NAME") or None,
+        "file_overwrite": True,
+    }
+    _PUBLIC_BUCKET = env_str("AWS_STORAGE_BUCKET_NAME")
+    if not _PUBLIC_BUCKET:
+        raise ImproperlyConfigured("STORAGE_BACKEND=s3 needs AWS_STORAGE_BUCKET_NAME")
+    # MEDIA_PUBLIC_BASE_URL: where the public bucket is served (a CDN), e.g. https://cdn.example
+    _public_scheme, _sep, _public_domain = (
+        env_str("MEDIA_PUBLIC_BASE_URL").rstrip("/").rpartition("://")
+    )
+    _photos_public: Any = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **_S3_OPTIONS,
+            "bucket_name": _PUBLIC_BUCKET,
+            "querystring_auth": False,
+            "custom_domain": _public_domain or None,
+            "url_protocol": f"{_public_scheme or 'https'}:",
+            "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+        },
+    }
+    _photos_private: Any = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **_S3_OPTIONS,
+            "bucket_name": env_str("AWS_PRIVATE_BUCKET_NAME") or _PUBLIC_BUCKET,
+            "location": "private",
+            "default_acl": "private",
+            "querystring_auth": True,
+        },
+    }
+    STORAGES["photos_public"] = _photos_public
+    STORAGES["photos_private"] = _photos_private
+else:
+    STORAGES["photos_public"] = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    STORAGES["photos_private"] = {"BACKEND": "mosaic.photos.storage.PrivateFileSystemStorage"}

@@ -2,7 +2,7 @@
 
 Builds a synthetic archive (``BENCH_ARCHIVE_MB``, default 256 MiB, of incompressible "photos"),
 then reads every post and streams every media file through a hash, printing the peak Python
-memory of the read and its throughput. Run: ``python -m bench.instagram_archive``.
+memory of the read and its throughput. Run: ``python -m bench instagram``.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import tempfile
 import time
 import tracemalloc
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from mosaic.integrations.instagram.archive import InstagramArchive
@@ -41,7 +42,7 @@ def build(path: Path, total_mb: int) -> int:
     return count
 
 
-def main() -> None:
+def run() -> Iterator[tuple[str, float, str]]:
     total_mb = int(os.environ.get("BENCH_ARCHIVE_MB", "256"))
     with tempfile.TemporaryDirectory() as directory:
         path = Path(directory) / "instagram.zip"
@@ -61,10 +62,6 @@ def main() -> None:
         elapsed = time.perf_counter() - started
         _current, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
-    print(f"instagram_archive_size: {size / 2**20:.0f} MiB")
-    print(f"instagram_archive_read_peak_memory: {peak / 2**20:.1f} MiB")
-    print(f"instagram_archive_read_throughput: {media_bytes / 2**20 / elapsed:.0f} MiB/s")
-
-
-if __name__ == "__main__":
-    main()
+    yield "import.archive_size", size / 2**20, "MiB"
+    yield "import.archive_read_peak_memory", peak / 2**20, "MiB"
+    yield "import.archive_read_throughput", media_bytes / 2**20 / elapsed, "MiB/s"

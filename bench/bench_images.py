@@ -1,0 +1,197 @@
+"""Photo pipeline figures (docs/images.md explains them).
+
+- images.vs_sigal: our photos/s over sigal's, one core each, measured side by side (alternating
+  rounds, best round of each, in CPU time), for the same outputs: a 1080- and a 320-wide JPEG,
+  quality 85, per corpus photo, read from disk and written to a temporary folder.
+- images.full_set_photos_per_s, images.peak_rss_mb: every variant (WebP + JPEG at each width,
+  and the placeholder) of 600 photos on every core; peak memory of the whole process tree.
+- images.bytes_per_photo_320 / _1080: average size of the served WebP at those widths (the JPEG
+  fallback's too).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from django.conf import settings
+
+from mosaic.photos import batch, imaging
+
+CORPUS = Path(
+    os.environ.get("MOSAIC_CORPUS", Path(__file__).resolve().parents[1] / "../shared/corpus/photos")
+).resolve()
+ROUNDS = 3
+FULL_SET_PHOTOS = 600
+
+Metric = tuple[str, float | int, str]
+
+
+def corpus() -> list[Path]:
+    photos = sorted(CORPUS.glob("*.jpg"))
+    if not photos:
+        raise SystemExit(f"no corpus photos in {CORPUS} (set MOSAIC_CORPUS)")
+    return photos
+
+
+def _one_core() -> Callable[[], None]:
+    """Pin this process to one core for a single-core measurement; returns the undo."""
+    if not hasattr(os, "sched_setaffinity"):
+        return lambda: None
+    before = os.sched_getaffinity(0)
+    os.sched_setaffinity(0, {max(before)})
+    return lambda: os.sched_setaffinity(0, before)
+
+
+def _ours(photos: list[Path], out: Path) -> None:
+    for path in photos:
+        rendition = imaging.render(
+            path.read_bytes(), widths=(320, 1080), formats=("jpeg",), with_placeholder=False
+        )
+        for output in rendition.outputs:
+            (out / f"{path.stem}-{output.width}.jpg").write_bytes(output.data)
+
+
+def _sigal(photos: list[Path], out: Path) -> Callable[[], None]:
+    from sigal.gallery import Image as SigalImage
+    from sigal.image import process_image
+    from sigal.settings import read_settings
+
+    config = read_settings()
+    config.update(
+        source=str(CORPUS),
+        destination=str(out),
+        img_size=(1350, 1080),  # sigal swaps the box for portraits: 1080 wide
+        thumb_size=(320, 400),
+        thumb_fit=False,
+        jpg_options=dict(imaging.JPEG_OPTIONS),
+        write_html=False,
+    )
+    (out / config["thumb_dir"]).mkdir(parents=True, exist_ok=True)
+    media = [SigalImage(path.name, ".", config) for path in photos]
+
+    def run() -> None:
+        for item in media:
+            process_image(item)
+
+    return run
+
+
+def vs_sigal(photos: list[Path]) -> Iterator[Metric]:
+    """CPU time of this process, not wall time: on a shared machine other work would otherwise
+    land on whichever side happens to be running."""
+    from PIL import Image
+
+    logging.getLogger("sigal").setLevel(logging.WARNING)
+    undo = _one_core()
+    try:
+        with tempfile.TemporaryDirectory() as ours_dir, tempfile.TemporaryDirectory() as sigal_dir:
+            sigal = _sigal(photos, Path(sigal_dir))
+            best = {"ours": float("inf"), "sigal": float("inf")}
+            for _ in range(ROUNDS):
+                for name, work in (
+                    ("sigal", sigal),
+                    ("ours", lambda: _ours(photos, Path(ours_dir))),
+                ):
+                    start = time.process_time()
+                    work()
+                    best[name] = min(best[name], time.process_time() - start)
+            # Same outputs on both sides, or the comparison means nothing.
+            ours_big = Image.open(Path(ours_dir) / f"{photos[0].stem}-1080.jpg").size
+            sigal_big = Image.open(Path(sigal_dir) / photos[0].name).size
+            sigal_small = Image.open(Path(sigal_dir) / "thumbnails" / photos[0].name).size
+            ours_small = Image.open(Path(ours_dir) / f"{photos[0].stem}-320.jpg").size
+            if (ours_big, ours_small) != (sigal_big, sigal_small):
+                raise SystemExit(
+                    f"unequal outputs: {ours_big, ours_small} vs {sigal_big, sigal_small}"
+                )
+    finally:
+        undo()
+    yield "images.ours_one_core_photos_per_s", len(photos) / best["ours"], "photos/s"
+    yield "images.sigal_one_core_photos_per_s", len(photos) / best["sigal"], "photos/s"
+    yield "images.vs_sigal", best["sigal"] / best["ours"], "x"
+
+
+def _tree_rss_mb() -> float:
+    """Resident memory of this process and its children (the pool's workers)."""
+    total = 0
+    pids = [os.getpid()]
+    children = Path(f"/proc/{os.getpid()}/task/{os.getpid()}/children")
+    if children.exists():
+        pids += [int(pid) for pid in children.read_text().split()]
+    for pid in pids:
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except OSError:
+            continue
+    return total / 1024
+
+
+def _unique_copies(photos: list[Path], count: int) -> Iterator[tuple[int, Callable[[], bytes]]]:
+    """``count`` distinct originals from the corpus: a JPEG comment after SOI makes each copy's
+    bytes (and so its content address) different without changing its pixels."""
+    for index in range(count):
+        path = photos[index % len(photos)]
+
+        def read(path: Path = path, index: int = index) -> bytes:
+            data = path.read_bytes()
+            comment = f"copy {index}".encode()
+            segment = b"\xff\xfe" + (len(comment) + 2).to_bytes(2, "big") + comment
+            return data[:2] + segment + data[2:]
+
+        yield index, read
+
+
+def full_set(photos: list[Path]) -> Iterator[Metric]:
+    peak = 0.0
+    at_100 = 0.0
+    stop = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not stop.wait(0.05):
+            peak = max(peak, _tree_rss_mb())
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sizes: dict[tuple[str, int], list[int]] = {}
+    done = 0
+    with tempfile.TemporaryDirectory() as out:
+        sampler.start()
+        start = time.perf_counter()
+        for key, result in batch.render_many(
+            _unique_copies(photos, FULL_SET_PHOTOS), widths=tuple(settings.PHOTOS_WIDTHS)
+        ):
+            assert isinstance(result, imaging.Rendition), result
+            for output in result.outputs:
+                (Path(out) / f"{key}-{output.width}.{output.format}").write_bytes(output.data)
+                sizes.setdefault((output.format, output.width), []).append(len(output.data))
+            done += 1
+            if done == 100:
+                at_100 = peak
+        elapsed = time.perf_counter() - start
+        stop.set()
+        sampler.join()
+    yield (
+        "images.full_set_photos_per_s",
+        done / elapsed,
+        f"photos/s ({batch.default_workers()} cores)",
+    )
+    yield "images.peak_rss_mb", peak, f"MB ({done} photos; {at_100:.0f} MB after 100)"
+    for fmt in ("webp", "jpeg"):
+        for width in (320, 1080):
+            values = sizes.get((fmt, width), [0])
+            suffix = "" if fmt == "webp" else "_jpeg"
+            yield f"images.bytes_per_photo_{width}{suffix}", sum(values) // len(values), "bytes"
+
+
+def run() -> Iterator[Metric]:
+    photos = corpus()
+    yield from vs_sigal(photos)
+    yield from full_set(photos)

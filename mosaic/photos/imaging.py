@@ -1,0 +1,293 @@
+"""Decoding, checking and rendering photos with Pillow: pure functions, no Django.
+
+Kept free of Django so that worker processes of the batch pool (``batch.py``) import only this.
+Why Pillow and these settings: see ``docs/images.md`` (measured against pyvips and sigal).
+
+Every served file is encoded from a fresh pixel buffer with an empty ``info`` and no ``exif``,
+``icc_profile`` or ``xmp`` argument, so no metadata of the original (GPS position, camera serial,
+capture time, maker notes, XMP, ICC) can reach a visitor.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import pillow_heif
+from PIL import Image, ImageCms, ImageFile, ImageOps, UnidentifiedImageError
+
+pillow_heif.register_heif_opener()
+ImageFile.LOAD_TRUNCATED_IMAGES = False
+
+# Only these decoders ever see an upload; Pillow's other plugins (TIFF, BMP, PSD, EPS, ...) are
+# never tried. "MPO" is what Pillow calls a phone JPEG carrying a second, multi-picture frame.
+DECODERS = ("JPEG", "PNG", "WEBP", "HEIF")
+ACCEPTED = frozenset({*DECODERS, "MPO"})
+FORMAT_NAMES = "JPEG, PNG, WebP or HEIC"
+
+# Signatures of common formats we refuse, to name them in the reason without decoding them.
+_KNOWN_SIGNATURES: tuple[tuple[bytes, str], ...] = (
+    (b"GIF87a", "GIF"),
+    (b"GIF89a", "GIF"),
+    (b"BM", "BMP"),
+    (b"II*\x00", "TIFF"),
+    (b"MM\x00*", "TIFF"),
+    (b"%PDF", "PDF"),
+    (b"8BPS", "PSD"),
+    (b"<svg", "SVG"),
+    (b"<?xml", "SVG/XML"),
+    (b"\x00\x00\x00\x0cjP  ", "JPEG 2000"),
+    (b"PK\x03\x04", "ZIP"),
+)
+
+JPEG_OPTIONS = {"quality": 85}
+WEBP_OPTIONS = {"quality": 80, "method": 4}
+# Downscaling first box-averages by the largest whole factor, then Lanczos does the rest (as
+# libvips's shrink + reduce): 1080 -> 320 is a 3x box then Lanczos 360 -> 320, three times
+# cheaper than Lanczos from 540 (docs/images.md).
+REDUCING_GAP = 1.0
+PLACEHOLDER_WIDTH = 16
+
+
+class PhotoRejected(Exception):
+    """A file that is not a photo we accept; ``reason`` is shown to the person who sent it."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_pixels: int = 50_000_000
+    max_side: int = 16_384
+    min_side: int = 16
+    max_aspect: float = 20.0
+
+
+DEFAULT_LIMITS = Limits()
+
+
+@dataclass(frozen=True)
+class Probe:
+    """What a check of the original found: its format and its upright size."""
+
+    format: str
+    width: int
+    height: int
+    placeholder: str
+
+
+@dataclass(frozen=True)
+class Output:
+    width: int
+    height: int
+    format: str  # "webp" or "jpeg"
+    data: bytes
+
+
+@dataclass(frozen=True)
+class Rendition:
+    width: int
+    height: int
+    placeholder: str  # a data: URI of a tiny WebP, a few hundred bytes
+    outputs: tuple[Output, ...]
+
+
+def _unsupported_reason(head: bytes) -> str:
+    stripped = head.lstrip()
+    for signature, name in _KNOWN_SIGNATURES:
+        if head.startswith(signature) or stripped.startswith(signature):
+            return f"{name} files are not accepted: send a {FORMAT_NAMES} photo"
+    if head[4:8] == b"ftyp":  # ISO media: AVIF, MP4, MOV...
+        brand = head[8:12].decode("ascii", "replace").strip()
+        return f"this ISO media file ({brand}) is not accepted: send a {FORMAT_NAMES} photo"
+    return f"this file is not an image: send a {FORMAT_NAMES} photo"
+
+
+def _open(data: bytes, limits: Limits) -> Image.Image:
+    """Open with the accepted decoders only, and check size before any pixel is decoded."""
+    if not data:
+        raise PhotoRejected("the file is empty")
+    Image.MAX_IMAGE_PIXELS = limits.max_pixels
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data), formats=DECODERS)
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise PhotoRejected(
+            f"the image is too large to process (over {limits.max_pixels:,} pixels)"
+        ) from exc
+    except UnidentifiedImageError as exc:
+        raise PhotoRejected(_unsupported_reason(data[:32])) from exc
+    except Exception as exc:  # hostile files make decoders raise anything (struct.error, ...)
+        raise PhotoRejected("the file is damaged and cannot be read") from exc
+    if image.format not in ACCEPTED:
+        raise PhotoRejected(f"{image.format} files are not accepted: send a {FORMAT_NAMES} photo")
+    width, height = image.size
+    if width * height > limits.max_pixels:
+        raise PhotoRejected(
+            f"the image is too large to process ({width}x{height} is over "
+            f"{limits.max_pixels:,} pixels)"
+        )
+    if (
+        max(width, height) > limits.max_side
+        or min(width, height) < limits.min_side
+        or max(width, height) > limits.max_aspect * min(width, height)
+    ):
+        raise PhotoRejected(f"the image has absurd dimensions ({width}x{height} pixels)")
+    try:
+        _orientation(image)  # a PNG reads to its end for EXIF: damage can show here first
+    except Exception as exc:
+        raise PhotoRejected("the file is truncated or damaged and cannot be read") from exc
+    return image
+
+
+def _decode(image: Image.Image, largest_width: int | None) -> Image.Image:
+    """Decode (scaled down on decode for JPEG when it helps), upright, in sRGB, no metadata."""
+    if largest_width is not None and image.format in {"JPEG", "MPO"}:
+        # DCT scaling: libjpeg decodes at 1/2, 1/4 or 1/8 directly, never below the request.
+        # The box is in stored orientation, which may be turned by 90° relative to the display.
+        upright_width = _upright_size(image)[0]
+        scale = min(largest_width, upright_width) / upright_width
+        image.draft("RGB", (round(image.width * scale), round(image.height * scale)))
+    try:
+        image.load()
+    except Exception as exc:  # as above: any decoder failure is a damaged file
+        raise PhotoRejected("the file is truncated or damaged and cannot be read") from exc
+    icc = image.info.get("icc_profile")
+    # exif_transpose copies even an upright image: only call it when there is a turn to make.
+    upright = ImageOps.exif_transpose(image) if _orientation(image) != 1 else image
+    pixels = _to_srgb(upright, icc)
+    pixels.info.clear()
+    return pixels
+
+
+@lru_cache(maxsize=16)
+def _srgb_transform(icc: bytes, mode: str) -> ImageCms.ImageCmsTransform:
+    source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+    return ImageCms.buildTransform(source, ImageCms.createProfile("sRGB"), mode, "RGB")
+
+
+def _to_srgb(image: Image.Image, icc: bytes | None) -> Image.Image:
+    if image.mode in {"I;16", "I;16B", "I;16L", "I"}:
+        image = image.point(lambda value: value / 256).convert("L")
+    if image.mode in {"RGBA", "LA", "PA"} or (image.mode == "P" and "transparency" in image.info):
+        rgba = image.convert("RGBA")
+        image = Image.new("RGB", rgba.size, (255, 255, 255))
+        image.paste(rgba, mask=rgba.getchannel("A"))
+    if icc and image.mode in {"RGB", "CMYK", "L"}:
+        try:
+            return ImageCms.applyTransform(image, _srgb_transform(icc, image.mode)) or image
+        except (ImageCms.PyCMSError, OSError, ValueError):
+            pass  # a broken profile: fall back to treating the pixels as sRGB
+    return image.convert("RGB") if image.mode != "RGB" else image
+
+
+def _orientation(image: Image.Image) -> int:
+    value = image.getexif().get(0x0112, 1)
+    return value if isinstance(value, int) and 1 <= value <= 8 else 1
+
+
+def _turned(image: Image.Image) -> bool:
+    """Whether EXIF orientation turns the stored pixels by 90° for display."""
+    return _orientation(image) in {5, 6, 7, 8}
+
+
+def _upright_size(image: Image.Image) -> tuple[int, int]:
+    width, height = image.size
+    return (height, width) if _turned(image) else (width, height)
+
+
+def probe(data: bytes, limits: Limits = DEFAULT_LIMITS) -> Probe:
+    """Refuse anything but a complete, reasonably sized photo of an accepted format; give its
+    upright size and placeholder.
+
+    Decodes the whole file (scaled down on decode for JPEG, which still reads every byte),
+    so a truncated file is refused here rather than failing later in the pipeline.
+    """
+    image = _open(data, limits)
+    fmt = "JPEG" if image.format == "MPO" else str(image.format)
+    width, height = _upright_size(image)
+    pixels = _decode(image, largest_width=PLACEHOLDER_WIDTH * 8)
+    return Probe(format=fmt, width=width, height=height, placeholder=placeholder(pixels))
+
+
+def plan_widths(source_width: int, widths: Sequence[int]) -> list[int]:
+    """The widths to produce: every configured width below the source's, and the source's own
+    width when it is smaller than the largest configured one (never upscaled)."""
+    chosen = {width for width in widths if width < source_width}
+    chosen.add(min(source_width, max(widths)))
+    return sorted(chosen)
+
+
+def _scaled(image: Image.Image, width: int) -> Image.Image:
+    if width == image.width:
+        return image
+    height = max(1, round(image.height * width / image.width))
+    return image.resize((width, height), Image.Resampling.LANCZOS, reducing_gap=REDUCING_GAP)
+
+
+def encode(image: Image.Image, fmt: str) -> bytes:
+    buffer = io.BytesIO()
+    if fmt == "jpeg":
+        image.save(buffer, "JPEG", **JPEG_OPTIONS)
+    elif fmt == "webp":
+        image.save(buffer, "WEBP", **WEBP_OPTIONS)
+    else:
+        raise ValueError(f"unknown output format {fmt!r}")
+    return buffer.getvalue()
+
+
+def placeholder(image: Image.Image) -> str:
+    """A 16-pixel-wide WebP as a data: URI, to show blurred while the real image loads."""
+    height = max(1, round(image.height * PLACEHOLDER_WIDTH / image.width))
+    tiny = image.reduce(max(1, image.width // (PLACEHOLDER_WIDTH * 4))).resize(
+        (PLACEHOLDER_WIDTH, height), Image.Resampling.BILINEAR
+    )
+    buffer = io.BytesIO()
+    tiny.save(buffer, "WEBP", quality=30, method=6)
+    return "data:image/webp;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def render(
+    data: bytes,
+    *,
+    widths: Sequence[int],
+    formats: Sequence[str] = ("webp", "jpeg"),
+    limits: Limits = DEFAULT_LIMITS,
+    with_placeholder: bool = True,
+) -> Rendition:
+    """Every served file of one original: each planned width in each format.
+
+    1. Open with the accepted decoders only and check the declared size (bombs, absurd sizes).
+    2. Decode once, at the smallest DCT scale that still covers the largest width (JPEG).
+    3. Apply EXIF orientation, convert to sRGB, drop every metadata field.
+    4. Scale down largest first, each width from the previous one (cheap box reduce + Lanczos).
+    """
+    image = _open(data, limits)
+    # The upright size of the original, read before a DCT-scaled decode changes ``image.size``,
+    # is what the page reserves space for.
+    width, height = _upright_size(image)
+    planned = plan_widths(width, widths)
+    pixels = _decode(image, largest_width=max(planned))
+    outputs: list[Output] = []
+    current = pixels
+    for target in sorted(planned, reverse=True):
+        current = _scaled(current, min(target, current.width))
+        outputs.extend(
+            Output(
+                width=current.width, height=current.height, format=fmt, data=encode(current, fmt)
+            )
+            for fmt in formats
+        )
+    return Rendition(
+        width=width,
+        height=height,
+        placeholder=placeholder(current) if with_placeholder else "",
+        outputs=tuple(sorted(outputs, key=lambda output: (output.format, output.width))),
+    )

@@ -1,0 +1,137 @@
+"""Photos: an owner's photo points to a content-addressed original and its served variants."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from mosaic.photos.storage import public_storage
+
+
+class Original(models.Model):
+    """The bytes someone uploaded, stored once however many times they are added (content
+    addressed by SHA-256), privately (P05), with the variants made from them.
+
+    The public file names use a random ``token``, not the hash, so a variant's address tells
+    nobody which file it was made from.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("processing")
+        READY = "ready", _("ready")
+        FAILED = "failed", _("failed")
+
+    sha256 = models.CharField(max_length=64, unique=True)
+    token = models.CharField(max_length=32, unique=True)
+    name = models.CharField(max_length=200, help_text="Name in the private storage.")
+    format = models.CharField(max_length=8)
+    size = models.PositiveBigIntegerField(help_text="Bytes.")
+    width = models.PositiveIntegerField(help_text="Upright width in pixels.")
+    height = models.PositiveIntegerField(help_text="Upright height in pixels.")
+    placeholder = models.TextField(blank=True, help_text="A tiny blurred preview as a data: URI.")
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
+    error = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    processed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["status"], name="photos_original_status")]
+
+    def __str__(self) -> str:
+        return f"{self.sha256[:12]} ({self.status})"
+
+
+class Variant(models.Model):
+    """One served file: an original at one width in one format, with no metadata at all."""
+
+    class Format(models.TextChoices):
+        WEBP = "webp", "WebP"
+        JPEG = "jpeg", "JPEG"
+
+    original = models.ForeignKey(Original, on_delete=models.CASCADE, related_name="variants")
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    format = models.CharField(max_length=4, choices=Format.choices)
+    name = models.CharField(max_length=200, unique=True, help_text="Name in the public storage.")
+    size = models.PositiveIntegerField(help_text="Bytes.")
+
+    class Meta:
+        ordering = ["format", "width"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["original", "width", "format"], name="photos_variant_unique_size"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def url(self) -> str:
+        return public_storage().url(self.name)
+
+    @property
+    def mime_type(self) -> str:
+        return f"image/{self.format}"
+
+
+class PhotoQuerySet(models.QuerySet["Photo"]):
+    def with_variants(self) -> PhotoQuerySet:
+        """Everything a page needs to draw the photos, in two queries."""
+        return self.select_related("original").prefetch_related("original__variants")
+
+    def ready(self) -> PhotoQuerySet:
+        return self.filter(original__status=Original.Status.READY)
+
+
+class Photo(models.Model):
+    """An owner's photo. Two uploads of the same file by one owner are one photo."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="photos"
+    )
+    original = models.ForeignKey(Original, on_delete=models.PROTECT, related_name="photos")
+    filename = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PhotoQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "original"], name="photos_photo_unique_file")
+        ]
+
+    def __str__(self) -> str:
+        return self.filename or f"photo {self.pk}"
+
+    @property
+    def is_ready(self) -> bool:
+        return self.original.status == Original.Status.READY
+
+    @property
+    def width(self) -> int:
+        return self.original.width
+
+    @property
+    def height(self) -> int:
+        return self.original.height
+
+    @property
+    def placeholder(self) -> str:
+        return self.original.placeholder
+
+    @property
+    def variants(self) -> list[Variant]:
+        """Served files, by format then width (uses the prefetch of ``with_variants()``)."""
+        return sorted(self.original.variants.all(), key=lambda v: (v.format, v.width))
+
+    def srcset(self, format: str) -> str:
+        """For ``<source srcset>`` / ``<img srcset>``: ``url 320w, url 640w, ...``."""
+        return ", ".join(f"{v.url} {v.width}w" for v in self.variants if v.format == format)
+
+    def fallback(self) -> Variant | None:
+        """The JPEG for ``<img src>``: the largest one."""
+        jpegs = [v for v in self.variants if v.format == Variant.Format.JPEG]
+        return jpegs[-1] if jpegs else None

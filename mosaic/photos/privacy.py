@@ -1,0 +1,55 @@
+"""Personal-data category for photos (P05, P07, P20)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from mosaic.accounts.models import User
+from mosaic.photos.models import Photo
+from mosaic.photos.services import delete_photo
+from mosaic.privacy.registry import Category, Holding, Text, register
+
+
+@register
+class PhotoData(Category):
+    key = "photos"
+    title = _("Photos")
+    description = _(
+        "The photos you imported or uploaded: the original files (kept private), the resized"
+        " copies your site shows (with all camera and location metadata removed), and their"
+        " file names."
+    )
+    purpose = _("To build and show your site.")
+    legal_basis = _("Contract: you asked us to publish these photos on your site.")
+    holdings = (
+        Holding("photos.Photo", ("owner", "filename")),
+        Holding("photos.Original", ("sha256", "token", "name", "format", "placeholder", "error")),
+        Holding("photos.Variant", ("name",)),
+    )
+
+    def retention(self) -> Text:
+        return _(
+            "Only while the photo is on your account (P05): removing a photo, or your account"
+            " after its quarantine, deletes the original and every copy."
+        )
+
+    def export(self, user: User) -> list[dict[str, Any]]:
+        return [
+            {
+                "id": photo.pk,
+                "filename": photo.filename,
+                "added": photo.created_at.isoformat(),
+                "width": photo.original.width,
+                "height": photo.original.height,
+                "sha256": photo.original.sha256,
+            }
+            for photo in Photo.objects.filter(owner=user).select_related("original").order_by("pk")
+        ]
+
+    def erase(self, user: User) -> int:
+        photos = list(Photo.objects.filter(owner=user))
+        for photo in photos:
+            delete_photo(photo=photo)
+        return len(photos)

@@ -1,0 +1,279 @@
+"""Adding, processing and deleting photos.
+
+Public API for other apps: ``add_photo``, ``delete_photo`` and ``PhotoRejected``; a ``Photo``
+gives templates its variants, intrinsic size and placeholder (see ``models.py``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import secrets
+from collections.abc import Callable, Iterable
+from functools import partial
+from pathlib import PurePosixPath
+from typing import IO, TYPE_CHECKING
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import FileSystemStorage, Storage
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from mosaic.photos import batch, imaging
+from mosaic.photos.imaging import PhotoRejected
+from mosaic.photos.models import Original, Photo, Variant
+from mosaic.photos.storage import private_storage, public_storage
+
+if TYPE_CHECKING:
+    from mosaic.accounts.models import User
+
+__all__ = ["PhotoRejected", "add_photo", "delete_photo", "process_original", "save_rendition"]
+
+logger = logging.getLogger(__name__)
+_CHUNK = 1024 * 1024
+
+
+def limits() -> imaging.Limits:
+    return imaging.Limits(max_pixels=settings.PHOTOS_MAX_PIXELS)
+
+
+def _read_limited(source: IO[bytes], max_bytes: int) -> bytes:
+    chunks: list[bytes] = []
+    total = 0
+    while chunk := source.read(_CHUNK):
+        total += len(chunk)
+        if total > max_bytes:
+            raise PhotoRejected(f"the file is larger than {_human_size(max_bytes)}")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _human_size(size: int) -> str:
+    if size >= 1024 * 1024:
+        return f"{size // (1024 * 1024)} MB"
+    return f"{size // 1000} kB"
+
+
+def _clean_filename(filename: str) -> str:
+    """Keep only the last path part, as shown to the owner; it is never used as a path."""
+    name = PurePosixPath(filename.replace("\\", "/")).name
+    return "".join(ch for ch in name if ch.isprintable())[:200]
+
+
+def add_photo(*, owner: User, source: IO[bytes], filename: str) -> Photo:
+    """Check an uploaded photo, store the original privately (P05), and schedule its variants.
+
+    1. Read at most ``PHOTOS_MAX_BYTES``; decode it fully with the accepted decoders only, so a
+       bad file raises ``PhotoRejected`` (with a ``reason`` for the person) before anything is
+       written.
+    2. Content addressing: the same bytes are stored and processed once, whoever adds them; the
+       same owner adding them again gets the same ``Photo`` back.
+    3. Processing is enqueued when the transaction commits.
+    """
+    data = _read_limited(source, settings.PHOTOS_MAX_BYTES)
+    found = imaging.probe(data, limits())
+    digest = hashlib.sha256(data).hexdigest()
+    for attempt in range(3):
+        stored: list[str] = []
+        try:
+            with transaction.atomic():
+                original = _lock_or_store_original(
+                    digest=digest, data=data, found=found, stored=stored
+                )
+                photo, _ = Photo.objects.get_or_create(
+                    owner=owner, original=original, defaults={"filename": _clean_filename(filename)}
+                )
+                return photo
+        except IntegrityError:  # the same bytes were added at the same moment: use theirs
+            delete_files(private_storage(), stored)
+            if attempt == 2:
+                raise
+        except BaseException:  # nothing half-written: no file without its row
+            delete_files(private_storage(), stored)
+            raise
+    raise AssertionError("unreachable")
+
+
+def _lock_or_store_original(
+    *, digest: str, data: bytes, found: imaging.Probe, stored: list[str]
+) -> Original:
+    original = Original.objects.select_for_update().filter(sha256=digest).first()
+    if original is not None:
+        if original.status == Original.Status.FAILED:  # try again, e.g. after a fix
+            original.status = Original.Status.PENDING
+            original.save(update_fields=["status"])
+            transaction.on_commit(partial(_enqueue, original.pk))
+        return original
+    token = secrets.token_hex(16)
+    # The token in the name means a new original never reuses the file of one being deleted.
+    name = private_storage().save(f"originals/{digest[:2]}/{digest}-{token}", ContentFile(data))
+    stored.append(name)
+    original = Original.objects.create(
+        sha256=digest,
+        token=token,
+        name=name,
+        format=found.format,
+        size=len(data),
+        width=found.width,
+        height=found.height,
+        placeholder=found.placeholder,
+    )
+    transaction.on_commit(partial(_enqueue, original.pk))
+    return original
+
+
+def _enqueue(original_id: int) -> None:
+    from mosaic.photos.tasks import process_photo
+
+    process_photo.enqueue(original_id)
+
+
+def process_original(*, original_id: int) -> None:
+    """Make every variant of an original that is still waiting (safe to run twice)."""
+    original = Original.objects.filter(pk=original_id).first()
+    if original is None or original.status == Original.Status.READY:
+        return
+    with private_storage().open(original.name, "rb") as file:
+        data = file.read()
+    try:
+        rendition = imaging.render(data, widths=settings.PHOTOS_WIDTHS, limits=limits())
+    except PhotoRejected as exc:
+        mark_failed(original_id=original_id, reason=exc.reason)
+        return
+    save_rendition(original_id=original_id, rendition=rendition)
+
+
+def process_pending(*, limit: int | None = None, workers: int = 0) -> dict[str, int]:
+    """Make the variants of every waiting original (or the first ``limit``) on every core.
+
+    For a backlog (a large import, a change of widths); single new photos go through the task
+    queue. Returns how many became ready and how many failed.
+    """
+    ids = Original.objects.filter(status=Original.Status.PENDING).order_by("pk")
+    id_list = list(
+        ids.values_list("pk", flat=True)[:limit] if limit else ids.values_list("pk", flat=True)
+    )
+    names = dict(Original.objects.filter(pk__in=id_list).values_list("pk", "name"))
+    storage = private_storage()
+
+    def reader(name: str) -> Callable[[], bytes]:
+        def read() -> bytes:
+            try:
+                with storage.open(name, "rb") as file:
+                    return file.read()
+            except FileNotFoundError:  # deleted meanwhile: refused as empty, recorded on no row
+                return b""
+
+        return read
+
+    counts = {"ready": 0, "failed": 0}
+    results = batch.render_many(
+        ((pk, reader(names[pk])) for pk in id_list if pk in names),
+        widths=tuple(settings.PHOTOS_WIDTHS),
+        limits=limits(),
+        workers=workers or settings.PHOTOS_BATCH_WORKERS,
+    )
+    for pk, result in results:
+        if isinstance(result, PhotoRejected):
+            mark_failed(original_id=pk, reason=result.reason)
+            counts["failed"] += 1
+        else:
+            save_rendition(original_id=pk, rendition=result)
+            counts["ready"] += 1
+    return counts
+
+
+def mark_failed(*, original_id: int, reason: str) -> None:
+    Original.objects.filter(pk=original_id).update(
+        status=Original.Status.FAILED, error=reason[:300], processed_at=timezone.now()
+    )
+
+
+def variant_name(original: Original, output: imaging.Output) -> str:
+    return f"photos/{original.token}/{output.width}.{output.format}"
+
+
+def save_rendition(*, original_id: int, rendition: imaging.Rendition) -> None:
+    """Write the variants to the public storage, then record them; if the original was deleted
+    meanwhile, remove what was written so nothing is left behind."""
+    original = Original.objects.filter(pk=original_id).first()
+    if original is None:
+        return
+    storage = public_storage()
+    written: list[str] = []
+    for output in rendition.outputs:
+        name = variant_name(original, output)
+        if storage.exists(name):  # processed before: replace, never save beside it
+            storage.delete(name)
+        written.append(storage.save(name, ContentFile(output.data)))
+    with transaction.atomic():
+        locked = Original.objects.select_for_update().filter(pk=original_id).first()
+        if locked is None:
+            transaction.on_commit(partial(delete_files, storage, written))
+            return
+        stale = [v.name for v in locked.variants.all() if v.name not in written]
+        locked.variants.all().delete()
+        Variant.objects.bulk_create(
+            Variant(
+                original=locked,
+                width=output.width,
+                height=output.height,
+                format=output.format,
+                name=name,
+                size=len(output.data),
+            )
+            for output, name in zip(rendition.outputs, written, strict=True)
+        )
+        locked.width, locked.height = rendition.width, rendition.height
+        locked.placeholder = rendition.placeholder
+        locked.status = Original.Status.READY
+        locked.error = ""
+        locked.processed_at = timezone.now()
+        locked.save(
+            update_fields=["width", "height", "placeholder", "status", "error", "processed_at"]
+        )
+        if stale:
+            transaction.on_commit(partial(delete_files, storage, stale))
+
+
+def delete_photo(*, photo: Photo) -> None:
+    """Remove a photo (P07); when no one else has the same original, remove the original and
+    every variant file too, once the deletion is committed."""
+    with transaction.atomic():
+        original = Original.objects.select_for_update().filter(pk=photo.original_id).first()
+        Photo.objects.filter(pk=photo.pk).delete()
+        if original is not None and not original.photos.exists():
+            delete_original(original=original)
+
+
+def delete_original(*, original: Original) -> None:
+    """Delete an original's row, variants and files (the files after commit). Call it inside a
+    transaction holding the original's row lock."""
+    variant_names = list(original.variants.values_list("name", flat=True))
+    original.delete()
+    transaction.on_commit(partial(delete_files, public_storage(), variant_names))
+    transaction.on_commit(partial(delete_files, private_storage(), [original.name]))
+
+
+def delete_files(storage: Storage, names: Iterable[str]) -> None:
+    for name in names:
+        try:
+            storage.delete(name)
+        except OSError:  # left for `manage.py photos_orphans --delete`
+            logger.warning("could not delete a photo file; photos_orphans will retry")
+            continue
+        if isinstance(storage, FileSystemStorage):
+            _remove_empty_folders(storage, name)
+
+
+def _remove_empty_folders(storage: FileSystemStorage, name: str) -> None:
+    """Local files only: drop the folders a deletion left empty (object stores have none)."""
+    parent = PurePosixPath(name).parent
+    while parent.name:
+        try:
+            os.rmdir(storage.path(str(parent)))
+        except OSError:  # not empty, or already gone
+            return
+        parent = parent.parent

@@ -1,0 +1,146 @@
+"""What the pipeline serves: upright, sRGB, the right widths and formats, a tiny placeholder."""
+
+from __future__ import annotations
+
+import base64
+import io
+
+import pytest
+from PIL import Image
+
+from mosaic.photos import imaging
+from mosaic.photos.storage import public_storage
+from mosaic.photos.tests.images import exif_with_secrets, make_image, swapped_primaries_profile
+
+pytestmark = pytest.mark.django_db
+
+RED, BLUE = (255, 0, 0), (0, 0, 255)
+
+
+def red_top_blue_bottom_stored_on_its_side() -> bytes:
+    """Stored 300x600 with red on the left: EXIF orientation 6 says 'turn 90° clockwise to
+    view', so upright it is 600x300 with red at the top."""
+    stored = Image.new("RGB", (300, 600), BLUE)
+    stored.paste(RED, (0, 0, 150, 600))
+    buffer = io.BytesIO()
+    stored.save(buffer, "JPEG", quality=95, exif=exif_with_secrets(orientation=6))
+    return buffer.getvalue()
+
+
+def close(pixel: object, expected: tuple[int, int, int]) -> bool:
+    assert isinstance(pixel, tuple)
+    return all(abs(a - b) < 40 for a, b in zip(pixel, expected, strict=False))
+
+
+def test_it_applies_exif_orientation_to_every_variant(add, on_commit):
+    with on_commit():
+        photo = add(red_top_blue_bottom_stored_on_its_side())
+
+    photo.original.refresh_from_db()
+    assert (photo.width, photo.height) == (600, 300)
+    variants = photo.variants
+    assert variants
+    for variant in variants:
+        with public_storage().open(variant.name, "rb") as file:
+            image = Image.open(io.BytesIO(file.read())).convert("RGB")
+        assert image.width > image.height
+        assert close(image.getpixel((image.width // 2, image.height // 5)), RED)
+        assert close(image.getpixel((image.width // 2, image.height * 4 // 5)), BLUE)
+
+
+def test_it_serves_each_width_below_the_original_in_webp_and_jpeg(add, on_commit, settings):
+    settings.PHOTOS_WIDTHS = (320, 640, 1080)
+    with on_commit():
+        photo = add(make_image("JPEG", (800, 1000)))
+
+    photo.original.refresh_from_db()
+    sizes = [(v.format, v.width, v.height) for v in photo.variants]
+    assert sizes == [
+        ("jpeg", 320, 400),
+        ("jpeg", 640, 800),
+        ("jpeg", 800, 1000),
+        ("webp", 320, 400),
+        ("webp", 640, 800),
+        ("webp", 800, 1000),
+    ]
+    assert photo.srcset("webp").count("w,") == 2
+    assert photo.srcset("webp").endswith(" 800w")
+    fallback = photo.fallback()
+    assert fallback is not None
+    assert fallback.width == 800
+    assert fallback.url.startswith("/media/photos/")
+
+
+def test_it_never_upscales_a_small_photo(add, on_commit):
+    with on_commit():
+        photo = add(make_image("PNG", (200, 150)))
+
+    photo.original.refresh_from_db()
+    assert {(v.width, v.height) for v in photo.variants} == {(200, 150)}
+
+
+def test_it_gives_a_placeholder_of_a_few_hundred_bytes(add, on_commit):
+    with on_commit():
+        photo = add(make_image("JPEG", (1200, 900)))
+
+    photo.original.refresh_from_db()
+    prefix = "data:image/webp;base64,"
+    assert photo.placeholder.startswith(prefix)
+    assert len(photo.placeholder) < 600
+    tiny = Image.open(io.BytesIO(base64.b64decode(photo.placeholder.removeprefix(prefix))))
+    assert tiny.size == (16, 12)
+
+
+def test_it_converts_colours_to_srgb(add, on_commit):
+    """A pure red pixel under a profile whose red primary is sRGB's blue is really blue."""
+    tagged = io.BytesIO()
+    Image.new("RGB", (64, 64), RED).save(tagged, "PNG", icc_profile=swapped_primaries_profile())
+    with on_commit():
+        photo = add(tagged.getvalue(), "tagged.png")
+
+    photo.original.refresh_from_db()
+    assert photo.variants
+    for variant in photo.variants:
+        with public_storage().open(variant.name, "rb") as file:
+            image = Image.open(io.BytesIO(file.read()))
+        assert not image.info.get("icc_profile")
+        assert close(image.convert("RGB").getpixel((32, 32)), BLUE)
+
+
+def test_it_flattens_transparency_on_white(add, on_commit):
+    transparent = io.BytesIO()
+    Image.new("RGBA", (64, 64), (0, 0, 0, 0)).save(transparent, "PNG")
+    with on_commit():
+        photo = add(transparent.getvalue(), "clear.png")
+
+    photo.original.refresh_from_db()
+    for variant in photo.variants:
+        with public_storage().open(variant.name, "rb") as file:
+            image = Image.open(io.BytesIO(file.read()))
+        assert image.mode == "RGB"
+        assert close(image.getpixel((5, 5)), (255, 255, 255))
+
+
+def test_it_scales_large_jpegs_on_decode_without_changing_their_size():
+    data = make_image("JPEG", (3000, 2000), exif=exif_with_secrets(orientation=8))
+    rendition = imaging.render(data, widths=(320, 1080))
+    assert (rendition.width, rendition.height) == (2000, 3000)
+    assert [(o.format, o.width, o.height) for o in rendition.outputs] == [
+        ("jpeg", 320, 480),
+        ("jpeg", 1080, 1620),
+        ("webp", 320, 480),
+        ("webp", 1080, 1620),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("source", "widths", "planned"),
+    [
+        (1080, (320, 640, 1080, 1440), [320, 640, 1080]),
+        (4032, (320, 640, 1080, 1440), [320, 640, 1080, 1440]),
+        (800, (320, 640, 1080), [320, 640, 800]),
+        (200, (320, 640), [200]),
+    ],
+)
+def test_it_plans_widths_for_phones_and_tablets(source, widths, planned):
+    assert imaging.plan_widths(source, widths) == planned

@@ -1,0 +1,137 @@
+"""The pipeline once against a real S3 API: moto's server on a loopback port."""
+
+from __future__ import annotations
+
+import io
+import json
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator
+
+import boto3
+import httpx
+import pytest
+from PIL import Image
+
+from mosaic.photos.models import Original
+from mosaic.photos.services import delete_photo
+from mosaic.photos.tests.images import SERIAL, exif_with_secrets, make_image
+
+pytestmark = pytest.mark.django_db
+
+PUBLIC, PRIVATE = "mosaic-public", "mosaic-private"
+PUBLIC_READ = {
+    "Version": "2012-10-17",
+    "Statement": [
+        {
+            "Effect": "Allow",
+            "Principal": "*",
+            "Action": "s3:GetObject",
+            "Resource": f"arn:aws:s3:::{PUBLIC}/photos/*",
+        }
+    ],
+}
+CREDENTIALS = {"aws_access_key_id": "test", "aws_secret_access_key": "test"}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def s3_endpoint() -> Iterator[str]:
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    endpoint = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(200):  # up to ~20 s for the server to answer
+            try:
+                httpx.get(f"{endpoint}/moto-api/", timeout=0.1)
+                break
+            except httpx.TransportError:
+                try:
+                    server.wait(timeout=0.1)
+                except subprocess.TimeoutExpired:
+                    continue
+                pytest.fail("moto_server exited at start")
+        else:
+            pytest.fail("moto_server did not start")
+        yield endpoint
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+@pytest.fixture
+def s3(settings, s3_endpoint):
+    client = boto3.client("s3", endpoint_url=s3_endpoint, region_name="us-east-1", **CREDENTIALS)
+    for bucket in (PUBLIC, PRIVATE):
+        client.create_bucket(Bucket=bucket)
+    # As in production (docs/images.md): anyone may read variants; the private bucket has no
+    # policy at all.
+    client.put_bucket_policy(Bucket=PUBLIC, Policy=json.dumps(PUBLIC_READ))
+    common = {
+        "access_key": "test",
+        "secret_key": "test",
+        "endpoint_url": s3_endpoint,
+        "region_name": "us-east-1",
+        "file_overwrite": True,
+    }
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "photos_public": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {**common, "bucket_name": PUBLIC, "querystring_auth": False},
+        },
+        "photos_private": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                **common,
+                "bucket_name": PRIVATE,
+                "location": "private",
+                "default_acl": "private",
+            },
+        },
+    }
+    yield client
+    for bucket in (PUBLIC, PRIVATE):
+        for item in client.list_objects_v2(Bucket=bucket).get("Contents", []):
+            client.delete_object(Bucket=bucket, Key=item["Key"])
+        client.delete_bucket(Bucket=bucket)
+
+
+def keys(client, bucket: str) -> list[str]:
+    return sorted(item["Key"] for item in client.list_objects_v2(Bucket=bucket).get("Contents", []))
+
+
+def test_p05_the_pipeline_runs_on_s3_with_originals_kept_private(s3, s3_endpoint, add, on_commit):
+    with on_commit():
+        photo = add(make_image("JPEG", (900, 600), exif=exif_with_secrets()))
+    original = Original.objects.get(pk=photo.original_id)
+
+    assert keys(s3, PRIVATE) == [f"private/{original.name}"]
+    assert keys(s3, PUBLIC) == sorted(
+        f"photos/{original.token}/{width}.{fmt}"
+        for width in (320, 640, 900)
+        for fmt in ("jpeg", "webp")
+    )
+    assert original.status == Original.Status.READY
+    variant = photo.fallback()
+    assert variant is not None
+    response = httpx.get(variant.url)
+    assert response.status_code == 200
+    assert SERIAL.encode() not in response.content
+    assert Image.open(io.BytesIO(response.content)).size == (900, 600)
+    assert httpx.get(f"{s3_endpoint}/{PRIVATE}/private/{original.name}").status_code == 403
+
+    with on_commit():
+        delete_photo(photo=photo)
+    assert keys(s3, PUBLIC) == []
+    assert keys(s3, PRIVATE) == []

@@ -6,14 +6,19 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from mosaic.accounts.decorators import sensitive_action
 from mosaic.accounts.models import User
+from mosaic.photos.storage import private_storage
+from mosaic.privacy.exports import ExportTooSoon, request_export
+from mosaic.privacy.models import DataExport
 from mosaic.privacy.registry import categories
 from mosaic.privacy.services import request_account_deletion, restore_account
 
@@ -34,17 +39,62 @@ class DeleteAccountForm(forms.Form):
         return value
 
 
+def signed_in_user(request: HttpRequest) -> User:
+    """The user of a view behind ``login_required`` (typed for mypy, checked at run time)."""
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
 @login_required
 def your_data(request: HttpRequest) -> HttpResponse:
-    return render(request, "panel/your_data.html", {"categories": categories()})
+    exports = DataExport.objects.filter(user=signed_in_user(request)).order_by("-requested_at")[:5]
+    return render(request, "panel/your_data.html", {"categories": categories(), "exports": exports})
+
+
+@require_http_methods(["GET", "POST"])
+@sensitive_action
+def request_data_export(request: HttpRequest) -> HttpResponse:
+    """P20, P32: confirm identity, then build a copy of everything in the background."""
+    if request.method == "GET":
+        return render(request, "panel/request_export.html")
+    try:
+        export = request_export(user=signed_in_user(request))
+    except ExportTooSoon as refusal:
+        when = formats.date_format(refusal.available_at, "DATETIME_FORMAT")
+        messages.error(
+            request,
+            _("You can ask for one export a day; the next one from %(when)s UTC.") % {"when": when},
+        )
+        return redirect("panel:your_data")
+    return redirect("panel:data_export", export_id=export.pk)
+
+
+@login_required
+def data_export(request: HttpRequest, export_id: str) -> HttpResponse:
+    export = get_object_or_404(DataExport, pk=export_id, user=signed_in_user(request))
+    return render(request, "panel/data_export.html", {"export": export})
+
+
+@login_required
+def download_data_export(request: HttpRequest, export_id: str) -> HttpResponseBase:
+    """Only the owner, only until it expires (P20)."""
+    export = get_object_or_404(DataExport, pk=export_id, user=signed_in_user(request))
+    if not export.is_ready:
+        raise Http404
+    filename = f"mosaic-data-{export.requested_at:%Y-%m-%d}.zip"
+    response = FileResponse(
+        private_storage().open(export.file_name, "rb"), as_attachment=True, filename=filename
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @require_http_methods(["GET", "POST"])
 @sensitive_action
 def delete_account(request: HttpRequest) -> HttpResponse:
     """P08, P32: confirm identity, then the username, then quarantine the account."""
-    user = request.user
-    assert isinstance(user, User)
+    user = signed_in_user(request)
     form = DeleteAccountForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
         request_account_deletion(user=user)
@@ -57,8 +107,7 @@ def delete_account(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def restore(request: HttpRequest) -> HttpResponse:
     """P08: the only page an account in quarantine can use."""
-    user = request.user
-    assert isinstance(user, User)
+    user = signed_in_user(request)
     if not user.in_quarantine:
         return redirect("panel:home")
     if request.method == "POST":

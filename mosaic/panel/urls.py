@@ -10,5 +10,12 @@ urlpatterns = [
     path("security/", views.security, name="security"),
     path("data/", data_views.your_data, name="your_data"),
     path("data/delete-account/", data_views.delete_account, name="delete_account"),
+    path("data/export/", data_views.request_data_export, name="request_data_export"),
+    path("data/export/<uuid:export_id>/", data_views.data_export, name="data_export"),
+    path(
+        "data/export/<uuid:export_id>/download/",
+        data_views.download_data_export,
+        name="download_data_export",
+    ),
     path("restore/", data_views.restore, name="restore"),
 ]

@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 from mosaic.accounts.models import User
-from mosaic.privacy.registry import exempt
+from mosaic.privacy.exports import delete_export
+from mosaic.privacy.models import DataExport
+from mosaic.privacy.registry import Category, Holding, Text, exempt, register
 from mosaic.privacy.services import erase_account
 from mosaic.privacy.sweeps import BATCH_SIZE, sweep
 
@@ -38,3 +44,47 @@ def erase_accounts_after_quarantine(now: dt.datetime, dry_run: bool) -> int:
             erase_account(user=user)
         erased += len(batch)
     return erased
+
+
+@register
+class ExportData(Category):
+    key = "exports"
+    title = _("Your data exports")
+    description = _("Copies of your data you asked to download.")
+    purpose = _("To give you a copy of your data (your right of access).")
+    legal_basis = _("Legal obligation: the right of access.")
+    holdings = (Holding("privacy.DataExport", ("user", "file_name")),)
+
+    def retention(self) -> Text:
+        return _("%(days)s days after it is ready; then the file is deleted.") % {
+            "days": settings.PRIVACY_EXPORT_DAYS
+        }
+
+    def export(self, user: User) -> list[dict[str, Any]]:
+        return [
+            {"requested_at": item.requested_at.isoformat(), "status": item.status}
+            for item in DataExport.objects.filter(user=user).order_by("requested_at")
+        ]
+
+    def erase(self, user: User) -> int:
+        exports = list(DataExport.objects.filter(user=user))
+        for item in exports:
+            delete_export(item)
+        return len(exports)
+
+
+@sweep(
+    name="expired-exports",
+    promise="P20",
+    help="Deletes data exports, file and record, PRIVACY_EXPORT_DAYS after they were requested.",
+)
+def delete_expired_exports(now: dt.datetime, dry_run: bool) -> int:
+    expired = DataExport.objects.expired(now).order_by("pk")
+    if dry_run:
+        return expired.count()
+    deleted = 0
+    while batch := list(expired[:BATCH_SIZE]):
+        for item in batch:
+            delete_export(item)
+        deleted += len(batch)
+    return deleted

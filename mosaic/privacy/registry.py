@@ -9,8 +9,9 @@ fails when a field that can hold personal data belongs to no category and is not
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, ClassVar, TypeVar
+from typing import IO, Any, ClassVar, TypeVar
 
 from django.apps import apps
 from django.db.models import Model
@@ -55,6 +56,10 @@ class Category:
     def erase(self, user: User) -> int:
         """Delete or anonymise this category's data about ``user``; returns rows affected."""
         raise NotImplementedError
+
+    def files(self, user: User) -> Iterable[tuple[str, Callable[[], IO[bytes]]]]:
+        """Files to include in the user's export: (name inside the category folder, opener)."""
+        return ()
 
     def quarantine(self, user: User) -> None:
         """Take this category's data offline when the account is deleted (P08). Optional."""

@@ -27,9 +27,6 @@ from tests.processes import (
     wait_for,
 )
 
-# The root conftest clears the cache (the database cache by default) around every test.
-pytestmark = pytest.mark.django_db
-
 HONCHO = str(Path(PYTHON).parent / "honcho")
 PROCESSES = ("manage.py runserver", "manage.py run_worker", "manage.py run_scheduler")
 

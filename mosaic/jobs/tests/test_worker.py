@@ -7,6 +7,7 @@ import uuid
 
 import pytest
 import redis
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django_tasks import task_backends
 
@@ -69,3 +70,9 @@ def test_a_task_enqueued_from_a_request_runs_in_an_rq_worker(client, settings, t
     env = child_env(DATABASE_URL=database_url(connection.settings_dict), REDIS_URL=url)
     run_task_through_worker(client, tmp_path, env)
     assert type(task_backends["default"]).__name__ == "RQBackend"
+
+
+def test_run_worker_refuses_a_backend_that_has_no_worker(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    with pytest.raises(CommandError, match="ImmediateBackend"):
+        call_command("run_worker")

@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
+    "mosaic.panel.middleware.QuarantineMiddleware",
 ]
 
 if PRODUCTION:  # development serves static files through runserver; production through WhiteNoise
@@ -311,11 +312,55 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # httpx logs every request URL at INFO, and Instagram's API takes tokens in the query (P02).
+    "loggers": {"httpx": {"level": "WARNING"}, "httpcore": {"level": "WARNING"}},
 }
 
 # --- Privacy: retention periods (the policy page is rendered from these same values) ----------
 PRIVACY_QUARANTINE_DAYS = env_int("PRIVACY_QUARANTINE_DAYS", 180, minimum=1)  # P08
 PRIVACY_SECURITY_LOG_DAYS = env_int("PRIVACY_SECURITY_LOG_DAYS", 30, minimum=1)  # P03
+
+# --- Instagram ------------------------------------------------------------------------------
+# Without app credentials (and outside production) every Instagram URL points at the local
+# stand-in (`manage.py instagram_stand_in`), so "Connect Instagram" works offline; with
+# INSTAGRAM_APP_ID and INSTAGRAM_APP_SECRET set, the defaults are the real Instagram endpoints.
+INSTALLED_APPS += ["mosaic.integrations.instagram"]
+INSTAGRAM_APP_ID = env_str("INSTAGRAM_APP_ID")
+INSTAGRAM_APP_SECRET = env_str("INSTAGRAM_APP_SECRET")
+INSTAGRAM_STAND_IN = not PRODUCTION and not (INSTAGRAM_APP_ID and INSTAGRAM_APP_SECRET)
+INSTAGRAM_STAND_IN_URL = env_str("INSTAGRAM_STAND_IN_URL", "http://127.0.0.1:8001").rstrip("/")
+if INSTAGRAM_STAND_IN:
+    INSTAGRAM_APP_ID = INSTAGRAM_APP_ID or "mosaic-stand-in"
+    INSTAGRAM_APP_SECRET = INSTAGRAM_APP_SECRET or "stand-in-secret"
+_IG_URLS = (
+    (INSTAGRAM_STAND_IN_URL + "/oauth/authorize", INSTAGRAM_STAND_IN_URL, INSTAGRAM_STAND_IN_URL)
+    if INSTAGRAM_STAND_IN
+    else (
+        "https://www.instagram.com/oauth/authorize",
+        "https://api.instagram.com",
+        "https://graph.instagram.com",
+    )
+)
+INSTAGRAM_AUTHORIZE_URL = env_str("INSTAGRAM_AUTHORIZE_URL", _IG_URLS[0]).rstrip("/")
+INSTAGRAM_API_URL = env_str("INSTAGRAM_API_URL", _IG_URLS[1]).rstrip("/")
+INSTAGRAM_GRAPH_URL = env_str("INSTAGRAM_GRAPH_URL", _IG_URLS[2]).rstrip("/")
+INSTAGRAM_SCOPES = env_list("INSTAGRAM_SCOPES", ["instagram_business_basic"])
+# Media are fetched only from these hosts (and their subdomains), over https, from public
+# addresses. The stand-in serves over http on loopback, which only this dev-only flag allows.
+INSTAGRAM_MEDIA_HOSTS = env_list(
+    "INSTAGRAM_MEDIA_HOSTS",
+    [INSTAGRAM_STAND_IN_URL.split("://", 1)[-1].split("/", 1)[0].rsplit(":", 1)[0]]
+    if INSTAGRAM_STAND_IN
+    else ["cdninstagram.com", "fbcdn.net"],
+)
+INSTAGRAM_ALLOW_INSECURE_MEDIA = env_bool("INSTAGRAM_ALLOW_INSECURE_MEDIA", INSTAGRAM_STAND_IN)
+if PRODUCTION and INSTAGRAM_ALLOW_INSECURE_MEDIA:
+    raise ImproperlyConfigured("INSTAGRAM_ALLOW_INSECURE_MEDIA is for development only")
+INSTAGRAM_MEDIA_MAX_BYTES = env_int("INSTAGRAM_MEDIA_MAX_BYTES", 200 * 1024 * 1024, minimum=1)
+# P02: tokens are encrypted with their own keys, never SECRET_KEY (see mosaic/lib/crypto.py).
+TOKEN_ENCRYPTION_KEYS = env_list("TOKEN_ENCRYPTION_KEYS")
+if PRODUCTION and not TOKEN_ENCRYPTION_KEYS:
+    raise ImproperlyConfigured("TOKEN_ENCRYPTION_KEYS must be set in production")
 
 # --- Background jobs ------------------------------------------------------------------------
 # Finished task results in the database queue are deleted this many days after they finish.

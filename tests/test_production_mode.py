@@ -17,6 +17,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from cryptography.fernet import Fernet
 
 from tests.processes import (
     MANAGE,
@@ -45,6 +46,7 @@ def production_env(**overrides: str) -> dict[str, str]:
         "MOSAIC_ENV": "production",
         "SECRET_KEY": secrets.token_urlsafe(64),
         "ALLOWED_HOSTS": "mosaic.example,127.0.0.1",
+        "TOKEN_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
     }
     return child_env(**{**defaults, **overrides})
 

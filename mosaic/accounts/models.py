@@ -12,12 +12,19 @@ class User(AbstractUser):
     first_name = None  # type: ignore[assignment]
     last_name = None  # type: ignore[assignment]
     display_name = models.CharField(_("display name"), max_length=80, blank=True)
+    # P08: set when the owner deletes the account; the account is erased by the quarantine sweep
+    # once this moment passes, unless restored first.
+    scheduled_deletion_at = models.DateTimeField(null=True, blank=True, db_index=True)
 
     class Meta:
         db_table = "accounts_user"
 
     def __str__(self) -> str:
         return self.display_name or self.username
+
+    @property
+    def in_quarantine(self) -> bool:
+        return self.scheduled_deletion_at is not None
 
     def get_full_name(self) -> str:
         return self.display_name

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from mosaic.accounts.devices import network_address
 from mosaic.accounts.models import KnownDevice, User
 from mosaic.privacy.registry import Category, Holding, Text, exempt, register
+from mosaic.privacy.services import end_all_sessions
 from mosaic.privacy.sweeps import BATCH_SIZE, sweep
 
 
@@ -137,9 +138,7 @@ class SecurityData(Category):
 
     def erase(self, user: User) -> int:
         with transaction.atomic():
-            keys = list(UserSession.objects.filter(user=user).values_list("session_key", flat=True))
-            count = Session.objects.filter(session_key__in=keys).delete()[0]
-            count += UserSession.objects.filter(user=user).delete()[0]
+            count = end_all_sessions(user=user)
             count += KnownDevice.objects.filter(user=user).delete()[0]
             count += Authenticator.objects.filter(user=user).delete()[0]
         return count

@@ -56,6 +56,12 @@ class Category:
         """Delete or anonymise this category's data about ``user``; returns rows affected."""
         raise NotImplementedError
 
+    def quarantine(self, user: User) -> None:
+        """Take this category's data offline when the account is deleted (P08). Optional."""
+
+    def restore(self, user: User) -> None:
+        """Bring it back when the owner restores the account during quarantine. Optional."""
+
 
 @dataclass(frozen=True)
 class Exemption:

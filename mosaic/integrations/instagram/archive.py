@@ -1,0 +1,255 @@
+"""Reading the ZIP from Instagram's "Download your information" (JSON format) as a stream of posts.
+
+Every layout Instagram has used is recognised, under an optional top folder:
+
+- ``media.json`` (until about 2020): ``{"photos": [...], "videos": [...]}``, one file per entry,
+  ``caption``, ``taken_at`` (ISO date) and ``path``;
+- ``content/posts_1.json`` (2020-2022) and ``your_instagram_activity/content/posts_N.json`` or
+  ``your_instagram_activity/media/posts_N.json`` (2023 on): a list of posts, each with ``media``
+  (a list, or a single object) of ``{"uri", "creation_timestamp", "title"}``, the caption being
+  the post's ``title`` or, when that is absent, the first item's.
+
+Text is repaired (UTF-8 bytes that the download writes as Latin-1 characters) and hashtags
+parsed. The archive is checked by ``SafeZip`` first; metadata files are read one at a time with
+a size cap and media are only ever opened as streams, so a 1 GB archive is read in bounded
+memory. Nothing is written anywhere: the caller decides what to import.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import posixpath
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import IO, Any
+
+from mosaic.integrations.instagram.text import hashtags, repair_mojibake
+from mosaic.lib.zipsafe import SafeZip, UnsafeArchive, ZipLimits
+
+MAX_METADATA_BYTES = 64 * 1024 * 1024
+IMAGE_EXTENSIONS = {".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif"}
+VIDEO_EXTENSIONS = {".mp4", ".mov", ".m4v"}
+_POSTS_FILE = re.compile(
+    r"^(?P<root>(?:[^/]+/)?)"
+    r"(?:content|your_instagram_activity/content|your_instagram_activity/media)"
+    r"/posts_(?P<number>\d+)\.json$"
+)
+_MEDIA_JSON = re.compile(r"^(?P<root>(?:[^/]+/)?)media\.json$")
+
+
+class ArchiveError(Exception):
+    """The upload is not an Instagram data download we can read; the message says why."""
+
+
+@dataclass(frozen=True)
+class ArchiveMedia:
+    member: str  # the entry's name in the archive: a lookup key, never a path on disk
+    kind: str  # "image" or "video"
+    taken_at: datetime | None
+    opener: Callable[[str], IO[bytes]] = field(repr=False, compare=False)
+
+    def open(self) -> IO[bytes]:
+        return self.opener(self.member)
+
+
+@dataclass(frozen=True)
+class ArchivePost:
+    key: str  # stable across re-uploads of the same download: for idempotent imports
+    caption: str
+    hashtags: list[str]
+    taken_at: datetime | None
+    media: list[ArchiveMedia]
+
+
+class InstagramArchive:
+    """Use as a context manager: ``with InstagramArchive(file) as archive: archive.posts()``."""
+
+    def __init__(self, source: IO[bytes], *, limits: ZipLimits | None = None) -> None:
+        try:
+            self._zip = SafeZip(source, limits=limits)
+        except UnsafeArchive as exc:
+            raise ArchiveError(str(exc)) from exc
+        self.warnings: list[str] = []
+        names = self._zip.names()
+        self._by_basename: dict[str, list[str]] = {}
+        for name in names:
+            self._by_basename.setdefault(posixpath.basename(name), []).append(name)
+        self._posts_files = sorted(
+            (
+                (match.group("root"), int(match.group("number")), name)
+                for name in names
+                if (match := _POSTS_FILE.match(name))
+            ),
+            key=lambda item: (item[1], item[2]),
+        )
+        self._media_json = [
+            (match.group("root"), name) for name in names if (match := _MEDIA_JSON.match(name))
+        ]
+        if not self._posts_files and not self._media_json:
+            self.close()
+            if any(name.endswith(".html") for name in names):
+                raise ArchiveError(
+                    "this download is in HTML format; request it again from Instagram in JSON "
+                    "format"
+                )
+            raise ArchiveError(
+                "no posts found: this does not look like an Instagram data download "
+                "(posts_1.json or media.json is missing)"
+            )
+
+    @property
+    def layout(self) -> str:
+        if self._posts_files:
+            return self._posts_files[0][2].removeprefix(self._posts_files[0][0])
+        return "media.json"
+
+    def __enter__(self) -> InstagramArchive:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._zip.close()
+
+    def open(self, member: str) -> IO[bytes]:
+        try:
+            return self._zip.open(member)
+        except UnsafeArchive as exc:
+            raise ArchiveError(str(exc)) from exc
+
+    def posts(self) -> Iterator[ArchivePost]:
+        """Every post, file by file; posts without any readable media are skipped (and noted in
+        ``warnings``)."""
+        for root, _number, name in self._posts_files:
+            for raw in _post_list(self._load_json(name), name):
+                if (post := self._post(raw, root)) is not None:
+                    yield post
+        if not self._posts_files:
+            for root, name in self._media_json:
+                document = self._load_json(name)
+                if not isinstance(document, dict):
+                    raise ArchiveError(f"{name} is not in the expected format")
+                for section in ("photos", "videos"):
+                    for raw in document.get(section) or []:
+                        if (post := self._old_post(raw, root)) is not None:
+                            yield post
+
+    def _load_json(self, name: str) -> Any:
+        try:
+            data = self._zip.read(name, max_size=MAX_METADATA_BYTES)
+            return json.loads(data)
+        except UnsafeArchive as exc:
+            raise ArchiveError(str(exc)) from exc
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise ArchiveError(f"{name} in the archive is not valid JSON") from exc
+
+    def _post(self, raw: Any, root: str) -> ArchivePost | None:
+        if not isinstance(raw, dict):
+            return None
+        items = raw.get("media")
+        if isinstance(items, dict):
+            items = [items]
+        if not isinstance(items, list):
+            items = []
+        items = [item for item in items if isinstance(item, dict)]
+        first = items[0] if items else {}
+        caption = _text(raw.get("title")) or _text(first.get("title"))
+        post_time = _timestamp(raw.get("creation_timestamp"))
+        media = [
+            medium
+            for item in items
+            if (
+                medium := self._media(
+                    item.get("uri"), root, _timestamp(item.get("creation_timestamp")) or post_time
+                )
+            )
+            is not None
+        ]
+        return self._finish(caption, post_time or (media[0].taken_at if media else None), media)
+
+    def _old_post(self, raw: Any, root: str) -> ArchivePost | None:
+        if not isinstance(raw, dict):
+            return None
+        taken_at = _iso_time(raw.get("taken_at"))
+        medium = self._media(raw.get("path"), root, taken_at)
+        return self._finish(_text(raw.get("caption")), taken_at, [medium] if medium else [])
+
+    def _finish(
+        self, caption: str, taken_at: datetime | None, media: list[ArchiveMedia]
+    ) -> ArchivePost | None:
+        if not media:
+            self.warnings.append("a post without any photo or video in the archive was skipped")
+            return None
+        fingerprint = "\n".join(
+            [taken_at.isoformat() if taken_at else ""] + [m.member for m in media]
+        )
+        key = hashlib.sha256(fingerprint.encode()).hexdigest()[:32]
+        return ArchivePost(
+            key=key, caption=caption, hashtags=hashtags(caption), taken_at=taken_at, media=media
+        )
+
+    def _media(self, uri: Any, root: str, taken_at: datetime | None) -> ArchiveMedia | None:
+        if not isinstance(uri, str) or not uri or "://" in uri:
+            return None
+        member = self._resolve(uri, root)
+        if member is None:
+            self.warnings.append(f"{posixpath.basename(uri)} is listed but not in the archive")
+            return None
+        extension = posixpath.splitext(member)[1].lower()
+        if extension in IMAGE_EXTENSIONS:
+            kind = "image"
+        elif extension in VIDEO_EXTENSIONS:
+            kind = "video"
+        else:
+            self.warnings.append(f"{posixpath.basename(member)} is not a photo or video we read")
+            return None
+        return ArchiveMedia(member=member, kind=kind, taken_at=taken_at, opener=self.open)
+
+    def _resolve(self, uri: str, root: str) -> str | None:
+        """The archive member a post's ``uri`` names: relative to the download's root folder,
+        or, for re-packed archives, the only member with that file name."""
+        clean = posixpath.normpath(uri.replace("\\", "/")).lstrip("/")
+        if clean.startswith(".."):
+            return None
+        for candidate in (root + clean, clean):
+            if candidate in self._zip:
+                return candidate
+        matches = self._by_basename.get(posixpath.basename(clean), [])
+        return matches[0] if len(matches) == 1 else None
+
+
+def _post_list(document: Any, name: str) -> list[Any]:
+    if isinstance(document, list):
+        return document
+    if isinstance(document, dict):  # some versions wrap the list in an object
+        for value in document.values():
+            if isinstance(value, list):
+                return value
+    raise ArchiveError(f"{name} in the archive is not in the expected format")
+
+
+def _text(value: Any) -> str:
+    return repair_mojibake(value).strip() if isinstance(value, str) else ""
+
+
+def _timestamp(value: Any) -> datetime | None:
+    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+        return None
+    try:
+        return datetime.fromtimestamp(value, tz=UTC)
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
+def _iso_time(value: Any) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)

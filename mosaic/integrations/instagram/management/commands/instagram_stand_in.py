@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from mosaic.integrations.instagram.standin.server import StandInServer
+
+
+class Command(BaseCommand):
+    help = (
+        "Run the local stand-in for Instagram's OAuth and Graph API (loopback only). The "
+        "development settings point Mosaic at it when no Instagram app credentials are set."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--port", type=int, default=8001)
+        parser.add_argument(
+            "--username", default="mosaic.demo", help="suggested on the consent page"
+        )
+        parser.add_argument("--media-ttl", type=int, default=3600, help="seconds a media URL works")
+        parser.add_argument("--quiet", action="store_true")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if settings.PRODUCTION:
+            raise CommandError("the Instagram stand-in is for development and tests only")
+        server = StandInServer(
+            app_id=settings.INSTAGRAM_APP_ID,
+            app_secret=settings.INSTAGRAM_APP_SECRET,
+            port=options["port"],
+            default_username=options["username"],
+            verbose=not options["quiet"],
+        )
+        server.state.media_ttl = options["media_ttl"]
+        self.stdout.write(f"Instagram stand-in at {server.base_url}/ (Ctrl-C stops it)")
+        self.stdout.flush()
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            server.server_close()

@@ -1,0 +1,245 @@
+"""Connecting, refreshing and disconnecting Instagram, and acting on Meta's callbacks.
+
+P02: the only credential Mosaic ever holds for Instagram is the OAuth access token, stored
+encrypted (see ``InstagramConnection``); the owner types their Instagram password only on
+Instagram's own page.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import time
+from dataclasses import dataclass
+from typing import IO, Any
+
+from django.conf import settings
+from django.contrib.sessions.backends.base import SessionBase
+from django.core.exceptions import ImproperlyConfigured
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from mosaic.accounts.models import User
+from mosaic.integrations.instagram.client import (
+    InstagramClient,
+    InvalidToken,
+    RateLimited,
+)
+from mosaic.integrations.instagram.models import DataDeletionRequest, InstagramConnection
+from mosaic.lib.safe_http import Fetched, FetchPolicy, fetch
+
+logger = logging.getLogger(__name__)
+
+STATE_SESSION_KEY = "instagram_oauth_state"
+STATE_MAX_AGE = 15 * 60
+
+
+class AuthorizationError(Exception):
+    """The OAuth round trip cannot be completed; the message is shown to the owner."""
+
+
+def is_configured() -> bool:
+    return bool(settings.INSTAGRAM_APP_ID and settings.INSTAGRAM_APP_SECRET)
+
+
+def redirect_uri() -> str:
+    return settings.SITE_URL + reverse("instagram:callback")
+
+
+def start_authorization(*, session: SessionBase) -> str:
+    """Remember a fresh single-use ``state`` in the owner's session; return Instagram's URL."""
+    state = secrets.token_urlsafe(32)
+    session[STATE_SESSION_KEY] = {"value": state, "at": int(time.time())}
+    return InstagramClient.authorize_url(state=state, redirect_uri=redirect_uri())
+
+
+def check_state(*, session: SessionBase, state: str) -> None:
+    """The state must be the one this session started with, unused and recent (CSRF on OAuth)."""
+    remembered: Any = session.pop(STATE_SESSION_KEY, None)  # single use, match or not
+    if not isinstance(remembered, dict) or not state:
+        raise AuthorizationError(_("This Instagram sign-in was not started here, or was used up."))
+    if not secrets.compare_digest(str(remembered.get("value", "")), state):
+        raise AuthorizationError(_("This Instagram sign-in does not match the one you started."))
+    if int(time.time()) - int(remembered.get("at", 0)) > STATE_MAX_AGE:
+        raise AuthorizationError(_("This Instagram sign-in took too long; please start again."))
+
+
+def complete_authorization(
+    *, user: User, session: SessionBase, code: str, state: str
+) -> InstagramConnection:
+    """1. check the state; 2. exchange the code for a short-lived token; 3. swap it for the
+    60-day token; 4. read the account id and username; 5. store the connection."""
+    check_state(session=session, state=state)
+    if not code:
+        raise AuthorizationError(_("Instagram did not send an authorization code."))
+    with InstagramClient() as client:
+        short = client.exchange_code(code=code, redirect_uri=redirect_uri())
+        long = client.long_lived(short_lived_token=short.access_token)
+        profile = client.me(token=long.access_token)
+    connection, _created = InstagramConnection.objects.update_or_create(
+        user=user,
+        defaults={
+            "instagram_user_id": profile.user_id,
+            "username": profile.username,
+            "access_token": long.access_token,
+            "token_issued_at": timezone.now(),
+            "token_expires_at": long.expires_at,
+            "status": InstagramConnection.Status.ACTIVE,
+            "connected_at": timezone.now(),
+            "broken_at": None,
+        },
+    )
+    return connection
+
+
+def disconnect(*, user: User) -> bool:
+    """Forget the connection and its token. Imported photos stay until the owner deletes them."""
+    deleted, _ = InstagramConnection.objects.filter(user=user).delete()
+    return deleted > 0
+
+
+def mark_broken(*, connection: InstagramConnection) -> None:
+    """Error 190: the token is dead. Drop it, show "reconnect" in the panel, tell the owner."""
+    with transaction.atomic():
+        updated = InstagramConnection.objects.filter(
+            pk=connection.pk, status=InstagramConnection.Status.ACTIVE
+        ).update(
+            status=InstagramConnection.Status.BROKEN, access_token="", broken_at=timezone.now()
+        )
+    connection.refresh_from_db()
+    if updated:  # only the first to notice sends the email
+        _email_broken(connection)
+
+
+def _email_broken(connection: InstagramConnection) -> None:
+    user = connection.user
+    if not user.email:
+        return
+    context = {
+        "user": user,
+        "username": connection.username,
+        "panel_url": settings.SITE_URL + reverse("instagram:panel"),
+    }
+    send_mail(
+        subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + "Reconnect your Instagram account",
+        message=render_to_string("instagram/email/connection_broken.txt", context),
+        from_email=None,
+        recipient_list=[user.email],
+    )
+
+
+def refresh_token(*, connection: InstagramConnection) -> None:
+    """Swap the token for a fresh 60-day one; error 190 marks the connection broken."""
+    with InstagramClient() as client:
+        try:
+            fresh = client.refresh(token=connection.access_token)
+        except InvalidToken:
+            mark_broken(connection=connection)
+            raise
+    connection.access_token = fresh.access_token
+    connection.token_issued_at = timezone.now()
+    connection.token_expires_at = fresh.expires_at
+    connection.save(update_fields=["access_token", "token_issued_at", "token_expires_at"])
+
+
+def valid_token(*, connection: InstagramConnection) -> str:
+    """The token to call Instagram with, refreshed first when it is due."""
+    if connection.needs_refresh():
+        refresh_token(connection=connection)
+    return connection.access_token
+
+
+@dataclass
+class RefreshReport:
+    refreshed: int = 0
+    broken: int = 0
+    failed: int = 0
+    rate_limited: bool = False
+
+
+def refresh_expiring_tokens(*, batch_size: int = 200) -> RefreshReport:
+    """The periodic job: refresh every active token older than 24 h that expires within 10 days.
+
+    Idempotent (a refreshed token is no longer due) and bounded (``batch_size`` per run); each
+    row is claimed with ``select_for_update(skip_locked=True)`` so two runs never refresh the
+    same token. Stops early when Instagram rate-limits us; the next run picks up the rest.
+    """
+    report = RefreshReport()
+    ids = list(
+        InstagramConnection.objects.due_for_refresh()
+        .order_by("token_expires_at")
+        .values_list("pk", flat=True)[:batch_size]
+    )
+    for pk in ids:
+        with transaction.atomic():
+            connection = (
+                InstagramConnection.objects.due_for_refresh()
+                .select_for_update(skip_locked=True)
+                .filter(pk=pk)
+                .first()
+            )
+            if connection is None:
+                continue
+            try:
+                refresh_token(connection=connection)
+            except InvalidToken:
+                report.broken += 1
+            except RateLimited:
+                report.rate_limited = True
+                break
+            except Exception:
+                logger.exception("refreshing Instagram connection %s failed", pk)
+                report.failed += 1
+            else:
+                report.refreshed += 1
+    return report
+
+
+def deauthorize(*, instagram_user_id: str) -> int:
+    """Meta says the person removed our app: forget every connection to that account."""
+    deleted, _ = InstagramConnection.objects.filter(instagram_user_id=instagram_user_id).delete()
+    return deleted
+
+
+def request_data_deletion(*, instagram_user_id: str) -> DataDeletionRequest:
+    """Record Meta's deletion request and erase the data once the request is committed."""
+    from mosaic.integrations.instagram.tasks import erase_instagram_data
+
+    request = DataDeletionRequest.objects.create(instagram_user_id=instagram_user_id)
+    transaction.on_commit(lambda: erase_instagram_data.enqueue(request.pk))
+    return request
+
+
+def erase_instagram_data(*, request: DataDeletionRequest) -> None:
+    """Delete everything imported for the Instagram account, then close the request, keeping
+    only its code and dates (the account id is cleared too)."""
+    if request.state == DataDeletionRequest.State.COMPLETED:
+        return
+    with transaction.atomic():
+        deauthorize(instagram_user_id=request.instagram_user_id)
+        # Imported photos and posts are erased here too once the import lands (next step).
+        request.state = DataDeletionRequest.State.COMPLETED
+        request.completed_at = timezone.now()
+        request.instagram_user_id = ""
+        request.save(update_fields=["state", "completed_at", "instagram_user_id"])
+
+
+def media_fetch_policy() -> FetchPolicy:
+    """Where Instagram media may be fetched from. The insecure switch (http, loopback) exists
+    for the local stand-in only and is refused in production."""
+    if settings.INSTAGRAM_ALLOW_INSECURE_MEDIA and settings.PRODUCTION:
+        raise ImproperlyConfigured("INSTAGRAM_ALLOW_INSECURE_MEDIA is for development only")
+    return FetchPolicy(
+        allowed_hosts=tuple(settings.INSTAGRAM_MEDIA_HOSTS),
+        allow_insecure=settings.INSTAGRAM_ALLOW_INSECURE_MEDIA,
+        max_bytes=settings.INSTAGRAM_MEDIA_MAX_BYTES,
+    )
+
+
+def fetch_media(*, url: str, into: IO[bytes]) -> Fetched:
+    """Download one ``media_url`` under the media policy (see ``mosaic.lib.safe_http``)."""
+    return fetch(url, policy=media_fetch_policy(), into=into)

@@ -1,0 +1,85 @@
+"""The stand-in's world: accounts, their generated posts, and the photos it draws for them."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import io
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from PIL import Image, ImageDraw, ImageFont
+
+POSTS_PER_ACCOUNT = 30
+EPOCH = datetime(2024, 1, 1, 12, tzinfo=UTC)
+CAPTIONS = [
+    "Morning light over the harbour #sunrise #harbour",
+    "Café au lait, s'il vous plaît ☕️ #café #paris",
+    "Новая коллекция уже в магазине #мода #новинки",
+    "",  # no caption at all: Instagram then omits the field
+    "Weekend market finds #market #handmade #Handmade",
+    "नमस्ते from the studio #हिन्दी #studio",
+]
+# The smallest ISO media file header: enough for a downloader to see an MP4, not to play it.
+FAKE_MP4 = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + b"\x00\x00\x00\x08free"
+
+
+def user_id_for(username: str) -> str:
+    return str(17841400000000000 + int(hashlib.sha256(username.encode()).hexdigest()[:10], 16))
+
+
+@dataclass(frozen=True)
+class StandInMedia:
+    id: str
+    media_type: str  # IMAGE, VIDEO or CAROUSEL_ALBUM
+    caption: str
+    timestamp: datetime
+    shortcode: str
+    children: tuple[StandInMedia, ...] = ()
+
+
+def posts_for(username: str, count: int = POSTS_PER_ACCOUNT) -> list[StandInMedia]:
+    """Newest first, as Instagram lists them; the same every time for the same username."""
+    base = int(user_id_for(username)) % 10**9
+    posts = []
+    for index in range(count):
+        media_id = str(18000000000000000 + base * 1000 + index)
+        media_type = "IMAGE"
+        children: tuple[StandInMedia, ...] = ()
+        if index % 4 == 1:
+            media_type = "CAROUSEL_ALBUM"
+            children = tuple(
+                StandInMedia(f"{media_id}{k}", "IMAGE", "", EPOCH, "") for k in range(1, 4)
+            )
+        elif index % 7 == 3:
+            media_type = "VIDEO"
+        posts.append(
+            StandInMedia(
+                id=media_id,
+                media_type=media_type,
+                caption=CAPTIONS[index % len(CAPTIONS)],
+                timestamp=EPOCH + timedelta(days=count - index),
+                shortcode=hashlib.sha256(media_id.encode()).hexdigest()[:11],
+                children=children,
+            )
+        )
+    return posts
+
+
+@functools.lru_cache(maxsize=64)
+def photo(media_id: str, *, size: int = 1080) -> bytes:
+    """A JPEG drawn for this media id: a two-colour gradient with the id written on it."""
+    digest = hashlib.sha256(media_id.encode()).digest()
+    top, bottom = digest[0:3], digest[3:6]
+    gradient = Image.linear_gradient("L").resize((size, size))
+    image = Image.composite(
+        Image.new("RGB", (size, size), tuple(bottom)),
+        Image.new("RGB", (size, size), tuple(top)),
+        gradient,
+    )
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.load_default(size=size // 12)
+    draw.text((size // 12, size // 12), f"#{media_id[-4:]}", fill=(255, 255, 255), font=font)
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=85)
+    return out.getvalue()

@@ -1,0 +1,104 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from mosaic.integrations.instagram import services
+from mosaic.integrations.instagram.client import InvalidToken
+from mosaic.integrations.instagram.models import InstagramConnection
+from mosaic.integrations.instagram.tests.conftest import connect, connection_with_token
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_token_older_than_a_day_and_within_ten_days_of_expiry_is_refreshed(owner, stand_in):
+    connection = connection_with_token(owner.user, stand_in, age=timedelta(days=51))
+    old_token = connection.access_token
+    report = services.refresh_expiring_tokens()
+    assert report.refreshed == 1
+    connection.refresh_from_db()
+    assert connection.access_token != old_token
+    assert connection.token_expires_at > timezone.now() + timedelta(days=59)
+    assert connection.token_issued_at > timezone.now() - timedelta(minutes=1)
+    assert services.refresh_expiring_tokens().refreshed == 0  # idempotent: no longer due
+
+
+def test_a_token_far_from_expiry_is_left_alone(owner, stand_in):
+    connection = connection_with_token(owner.user, stand_in, age=timedelta(days=49))
+    assert services.refresh_expiring_tokens().refreshed == 0
+    connection.refresh_from_db()
+    assert connection.token_issued_at < timezone.now() - timedelta(days=48)
+
+
+def test_a_token_younger_than_a_day_is_never_refreshed(owner, stand_in):
+    # A token about to expire yet only hours old (an odd lifetime) cannot be refreshed yet.
+    connection = connection_with_token(owner.user, stand_in, age=timedelta(hours=2))
+    connection.token_expires_at = timezone.now() + timedelta(days=3)
+    connection.save(update_fields=["token_expires_at"])
+    assert services.refresh_expiring_tokens().refreshed == 0
+
+
+def test_the_connect_flow_token_is_refreshed_when_it_nears_expiry(owner, stand_in):
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        connect(owner.client)
+        first = InstagramConnection.objects.get().access_token
+        traveller.shift(timedelta(days=55))
+        assert services.refresh_expiring_tokens().refreshed == 1
+    assert InstagramConnection.objects.get().access_token != first
+
+
+def test_error_190_marks_the_connection_broken_and_emails_the_owner(owner, stand_in, mailoutbox):
+    connection = connection_with_token(owner.user, stand_in, age=timedelta(days=51))
+    stand_in.state.revoke("olivia.makes")  # Olivia changed her Instagram password
+    report = services.refresh_expiring_tokens()
+    assert report.broken == 1
+    connection.refresh_from_db()
+    assert connection.status == InstagramConnection.Status.BROKEN
+    assert connection.access_token == ""
+    assert len(mailoutbox) == 1
+    assert mailoutbox[0].to == [owner.user.email]
+    assert "Reconnect your Instagram account" in mailoutbox[0].subject
+    assert "http://testserver/panel/instagram/" in mailoutbox[0].body
+    page = owner.client.get("/panel/instagram/")
+    assert b"Reconnect Instagram" in page.content
+    assert services.refresh_expiring_tokens().broken == 0  # a broken connection is not retried
+    assert len(mailoutbox) == 1
+
+
+def test_error_190_on_use_marks_the_connection_broken(owner, stand_in, mailoutbox):
+    connection = connection_with_token(owner.user, stand_in, age=timedelta(days=51))
+    stand_in.state.fail_next("invalid_token")
+    with pytest.raises(InvalidToken):
+        services.valid_token(connection=connection)
+    assert connection.status == InstagramConnection.Status.BROKEN
+    assert len(mailoutbox) == 1
+
+
+def test_a_due_token_is_refreshed_on_use(owner, stand_in):
+    connection = connection_with_token(owner.user, stand_in, age=timedelta(days=52))
+    old_token = connection.access_token
+    token = services.valid_token(connection=connection)
+    assert token != old_token
+    assert InstagramConnection.objects.get().access_token == token
+
+
+def test_a_rate_limited_refresh_stops_the_run_and_changes_nothing(owner, other_owner, stand_in):
+    connection_with_token(owner.user, stand_in, age=timedelta(days=51))
+    connection_with_token(other_owner.user, stand_in, age=timedelta(days=52), username="oscar")
+    before = dict(InstagramConnection.objects.values_list("pk", "token_issued_at"))
+    stand_in.state.fail_next("rate_limit")
+    report = services.refresh_expiring_tokens()
+    assert report.rate_limited
+    assert report.refreshed == 0
+    assert dict(InstagramConnection.objects.values_list("pk", "token_issued_at")) == before
+    assert services.refresh_expiring_tokens().refreshed == 2  # the next run catches up
+
+
+def test_the_refresh_run_is_bounded_by_its_batch_size(owner, other_owner, stand_in):
+    connection_with_token(owner.user, stand_in, age=timedelta(days=51))
+    connection_with_token(other_owner.user, stand_in, age=timedelta(days=52), username="oscar")
+    assert services.refresh_expiring_tokens(batch_size=1).refreshed == 1
+    assert services.refresh_expiring_tokens(batch_size=1).refreshed == 1

@@ -1,0 +1,69 @@
+"""Account deletion with quarantine (P08), restore, and final erasure."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from allauth.usersessions.models import UserSession
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from mosaic.accounts.models import User
+from mosaic.privacy.registry import categories
+
+
+def end_all_sessions(*, user: User) -> int:
+    """Sign the user out everywhere: through the session engine, so cached copies go too."""
+    records = list(UserSession.objects.filter(user=user))
+    for record in records:
+        record.end()
+    return len(records)
+
+
+def request_account_deletion(*, user: User, now: dt.datetime | None = None) -> dt.datetime:
+    """P08: take the account offline at once and schedule its erasure after the quarantine.
+
+    1. The erasure date is fixed now (``PRIVACY_QUARANTINE_DAYS`` ahead), so a later change of
+       the setting never moves a date already promised in a receipt.
+    2. Every session ends; each category takes its own data offline (sites answer 410,
+       connections are revoked) through ``Category.quarantine``.
+    3. A receipt with the date of final deletion is emailed after commit.
+    """
+    from mosaic.privacy.tasks import send_deletion_receipt
+
+    now = now or timezone.now()
+    when = now + dt.timedelta(days=settings.PRIVACY_QUARANTINE_DAYS)
+    with transaction.atomic():
+        claimed = User.objects.filter(pk=user.pk, scheduled_deletion_at__isnull=True).update(
+            scheduled_deletion_at=when
+        )
+        if not claimed:  # asked twice: keep the first date
+            user.refresh_from_db(fields=["scheduled_deletion_at"])
+            assert user.scheduled_deletion_at is not None
+            return user.scheduled_deletion_at
+        user.scheduled_deletion_at = when
+        for category in categories():
+            category.quarantine(user)
+        end_all_sessions(user=user)
+    transaction.on_commit(lambda: send_deletion_receipt.enqueue(user_id=user.pk))
+    return when
+
+
+def restore_account(*, user: User) -> bool:
+    """P08: undo a deletion request during the quarantine. Returns False if nothing to undo."""
+    with transaction.atomic():
+        restored = User.objects.filter(pk=user.pk, scheduled_deletion_at__gt=timezone.now()).update(
+            scheduled_deletion_at=None
+        )
+        if restored:
+            user.scheduled_deletion_at = None
+            for category in categories():
+                category.restore(user)
+    return bool(restored)
+
+
+def erase_account(*, user: User) -> int:
+    """P08: erase or anonymise every category's data about the user, the account last."""
+    with transaction.atomic():
+        return sum(category.erase(user) for category in categories())

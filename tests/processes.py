@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -12,6 +13,9 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
+
+import pytest
+import redis
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -45,6 +49,23 @@ def database_url(settings_dict: Mapping[str, Any]) -> str:
     host = settings_dict.get("HOST") or "127.0.0.1"
     port = settings_dict.get("PORT") or 5432
     return f"postgres://{credentials}{host}:{port}/{settings_dict['NAME']}"
+
+
+def redis_url() -> str:
+    """REDIS_URL when the suite runs on Redis, else a local Redis (TEST_REDIS_URL to choose)."""
+    return os.environ.get("REDIS_URL") or os.environ.get(
+        "TEST_REDIS_URL", "redis://127.0.0.1:6379/0"
+    )
+
+
+def require_redis(url: str) -> None:
+    """Skip when Redis is unreachable, except on CI, where that is a failure."""
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.RedisError as exc:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI=true but Redis at {url} is unreachable: {exc}")
+        pytest.skip(f"Redis at {url} is unreachable ({exc}); CI runs this test")
 
 
 def free_port() -> int:
@@ -151,3 +172,22 @@ def alive(pids: set[int], sessions: set[int]) -> set[int]:
 def sessions_of(pids: set[int]) -> set[int]:
     table = process_table()
     return {table[pid][1] for pid in pids if pid in table}
+
+
+def kill_tree(root: int, *, also: set[int] | None = None) -> None:
+    """Clean-up after a failed test: SIGKILL `root`, its descendants (`also`: ones seen before)
+    and the process groups they lead, since honcho starts each of its processes in a new one."""
+    pids = descendants(root) | {root} | (also or set())
+    groups = set()
+    for pid in pids:
+        try:
+            groups.add(os.getpgid(pid))
+        except ProcessLookupError:
+            continue
+    groups.discard(os.getpgrp())  # never the test's own group
+    for group in groups:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(group, signal.SIGKILL)
+    for pid in pids:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)

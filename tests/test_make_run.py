@@ -21,14 +21,14 @@ from tests.processes import (
     command_line,
     descendants,
     free_port,
+    kill_tree,
     manage,
+    redis_url,
+    require_redis,
     sessions_of,
     start,
     wait_for,
 )
-
-# The root conftest clears the cache (the database cache by default) around every test.
-pytestmark = pytest.mark.django_db
 
 HONCHO = str(Path(PYTHON).parent / "honcho")
 PROCESSES = ("manage.py runserver", "manage.py run_worker", "manage.py run_scheduler")
@@ -56,39 +56,49 @@ def started_processes(root: int) -> set[str]:
     return {name for name in PROCESSES if any(name in line for line in lines)}
 
 
-@pytest.fixture
-def stack_env(tmp_path) -> dict[str, str]:
-    """The defaults of `make run` (SQLite, database queue) in a fresh var directory."""
+@pytest.fixture(params=["database-queue", "redis-queue"])
+def stack_env(request, tmp_path) -> dict[str, str]:
+    """The defaults of `make run` (SQLite, database queue) in a fresh var directory, or the
+    same with REDIS_URL set (RQ: the worker forks a scheduler and a process per task)."""
     port = free_port()
     var = tmp_path / "var"
     var.mkdir()  # as `make migrate` does
-    env = child_env(
-        MOSAIC_VAR_DIR=str(var),
-        PORT=str(port),
-        SITE_URL=f"http://127.0.0.1:{port}",
-    )
+    env = child_env(MOSAIC_VAR_DIR=str(var), PORT=str(port), SITE_URL=f"http://127.0.0.1:{port}")
+    if request.param == "redis-queue":
+        env["REDIS_URL"] = redis_url()
+        require_redis(env["REDIS_URL"])
     manage("migrate", "--noinput", "-v0", env=env)
     manage("createcachetable", env=env)
     return env
 
 
+def periodic_jobs_ran(env: dict[str, str], log: Path) -> bool:
+    """The stack's scheduler enqueued every periodic job and its worker ran them."""
+    if "REDIS_URL" in env:
+        worker_lines = [line for line in log.read_text().splitlines() if "worker.1" in line]
+        return all(
+            any(f"Successfully completed {job.task.module_path}()" in line for line in worker_lines)
+            for job in registered_jobs()
+        )
+    database = Path(env["MOSAIC_VAR_DIR"]) / "mosaic.sqlite3"
+    return finished_periodic_jobs(database) == len(registered_jobs())
+
+
 def test_the_stack_serves_pages_runs_periodic_jobs_and_one_ctrl_c_stops_it_all(stack_env, tmp_path):
     log = tmp_path / "honcho.log"
-    assert (BASE_DIR / "Procfile.dev").exists()
     stack = start([HONCHO, "-f", "Procfile.dev", "start"], env=stack_env, log=log)
     pids: set[int] = set()
     try:
         url = f"http://127.0.0.1:{stack_env['PORT']}/accounts/signup/"
         wait_for(lambda: signup_page_loads(url), what=f"{url} to answer 200", log=log)
         wait_for(
-            lambda: started_processes(stack.pid) == set(PROCESSES),
-            what="the worker and the scheduler to start",
+            lambda: periodic_jobs_ran(stack_env, log),
+            what="the scheduler to enqueue the periodic jobs and the worker to run them",
             log=log,
         )
-        database = Path(stack_env["MOSAIC_VAR_DIR"]) / "mosaic.sqlite3"
         wait_for(
-            lambda: finished_periodic_jobs(database) == len(registered_jobs()),
-            what="the scheduler to enqueue the periodic jobs and the worker to run them",
+            lambda: started_processes(stack.pid) == set(PROCESSES),
+            what="the web server, the worker and the scheduler to run",
             log=log,
         )
         pids = descendants(stack.pid)
@@ -104,10 +114,8 @@ def test_the_stack_serves_pages_runs_periodic_jobs_and_one_ctrl_c_stops_it_all(s
             log=log,
         )
     finally:
-        if stack.poll() is None:
-            os.killpg(stack.pid, signal.SIGKILL)
-        for pid in alive(pids, set()):
-            os.kill(pid, signal.SIGKILL)
+        kill_tree(stack.pid, also=pids)  # only does anything if the test failed
+        stack.wait(timeout=30)
     assert {"web.1", "worker.1", "scheduler.1"} <= {
         word for word in log.read_text().split() if word.endswith(".1")
     }

@@ -30,9 +30,6 @@ from tests.processes import (
     wait_for,
 )
 
-# The root conftest clears the cache (the database cache by default) around every test.
-pytestmark = pytest.mark.django_db
-
 GUNICORN = str(Path(PYTHON).parent / "gunicorn")
 USERNAME = "prodcheck"
 PASSWORD = "a long production password 93"

@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import time_machine
 from django.core.exceptions import ImproperlyConfigured
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django_tasks_db.models import DBTaskResult
 
 from mosaic.jobs import services
@@ -116,3 +116,8 @@ def test_it_refuses_a_job_that_would_run_more_than_once_a_minute():
 def test_it_refuses_two_jobs_with_the_same_name():
     with pytest.raises(ImproperlyConfigured, match="Two periodic jobs"):
         periodic(name="sessions.clear_expired", every=EVERY)(do_nothing.func)
+
+
+def test_run_scheduler_refuses_a_maximum_sleep_under_a_second():
+    with pytest.raises(CommandError, match="at least 1"):
+        call_command("run_scheduler", "--max-sleep", "0")

@@ -2,35 +2,27 @@
 
 from __future__ import annotations
 
-import os
 import uuid
 
 import pytest
-import redis
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django_tasks import task_backends
 
 from mosaic.accounts.models import User
-from tests.processes import MANAGE, child_env, database_url, start, stop, wait_for
+from tests.processes import (
+    MANAGE,
+    child_env,
+    database_url,
+    redis_url,
+    require_redis,
+    start,
+    stop,
+    wait_for,
+)
 
 DB_BACKEND = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 RQ_BACKEND = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
-
-
-def redis_url() -> str:
-    """REDIS_URL when the suite runs on Redis, else a local Redis (TEST_REDIS_URL to choose)."""
-    return os.environ.get("REDIS_URL") or os.environ.get(
-        "TEST_REDIS_URL", "redis://127.0.0.1:6379/0"
-    )
-
-
-def require_redis(url: str) -> None:
-    try:
-        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
-    except redis.RedisError as exc:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI=true but Redis at {url} is unreachable: {exc}")
-        pytest.skip(f"Redis at {url} is unreachable ({exc}); CI runs this test")
 
 
 def run_task_through_worker(client, tmp_path, env: dict[str, str]) -> None:
@@ -69,3 +61,9 @@ def test_a_task_enqueued_from_a_request_runs_in_an_rq_worker(client, settings, t
     env = child_env(DATABASE_URL=database_url(connection.settings_dict), REDIS_URL=url)
     run_task_through_worker(client, tmp_path, env)
     assert type(task_backends["default"]).__name__ == "RQBackend"
+
+
+def test_run_worker_refuses_a_backend_that_has_no_worker(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    with pytest.raises(CommandError, match="ImmediateBackend"):
+        call_command("run_worker")

@@ -3,17 +3,24 @@ from __future__ import annotations
 import logging
 import signal
 import threading
-from argparse import ArgumentParser
+from argparse import ArgumentParser, ArgumentTypeError
 from types import FrameType
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, close_old_connections
 
 from mosaic.jobs import services
 from mosaic.jobs.registry import registered_jobs
 
 logger = logging.getLogger("mosaic.jobs.scheduler")
+
+
+def at_least_one_second(value: str) -> float:
+    seconds = float(value)
+    if not seconds >= 1:  # also refuses nan
+        raise ArgumentTypeError(f"{value} is not a number of seconds of at least 1")
+    return seconds
 
 
 class Command(BaseCommand):
@@ -26,14 +33,15 @@ class Command(BaseCommand):
         parser.add_argument("--once", action="store_true", help="Enqueue what is due, then exit.")
         parser.add_argument(
             "--max-sleep",
-            type=float,
+            type=at_least_one_second,
             default=30.0,
             help="Longest wait in seconds between two looks at the schedule (default: 30).",
         )
 
     def handle(self, *args: Any, once: bool, max_sleep: float, **options: Any) -> None:
         if once:
-            self.tick()
+            if not self.tick():
+                raise CommandError("Could not read the schedule; see the log above")
             return
         stop = threading.Event()
 
@@ -51,13 +59,15 @@ class Command(BaseCommand):
             stop.wait(self.seconds_to_sleep(max_sleep))
         logger.info("Scheduler stopped")
 
-    def tick(self) -> None:
+    def tick(self) -> bool:
         # A database that is briefly unreachable must not end the loop: the next tick retries.
         try:
             for name in services.enqueue_due_jobs():
                 logger.info("Enqueued periodic job %s", name)
         except DatabaseError:
             logger.exception("Scheduler could not read the schedule; retrying")
+            return False
+        return True
 
     def seconds_to_sleep(self, max_sleep: float) -> float:
         try:

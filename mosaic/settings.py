@@ -375,9 +375,10 @@ TASK_RESULT_RETENTION_DAYS = env_int("TASK_RESULT_RETENTION_DAYS", 14, minimum=1
 # public store. Locally both are folders; STORAGE_BACKEND=s3 puts both in S3-compatible buckets
 # through django-storages (the private one should be a bucket without any public policy).
 PHOTOS_PRIVATE_ROOT = env_str("PHOTOS_PRIVATE_ROOT")  # empty: "private" beside MEDIA_ROOT
-PHOTOS_WIDTHS = tuple(
-    int(width) for width in env_list("PHOTOS_WIDTHS", ["320", "640", "1080", "1440"])
-)
+_photo_widths = env_list("PHOTOS_WIDTHS", ["320", "640", "1080", "1440"])
+if not _photo_widths or not all(w.isdigit() and 16 <= int(w) <= 4096 for w in _photo_widths):
+    raise ImproperlyConfigured("PHOTOS_WIDTHS must be widths in pixels (16 to 4096), e.g. 320,640")
+PHOTOS_WIDTHS = tuple(sorted(int(width) for width in _photo_widths))
 PHOTOS_MAX_BYTES = env_int("PHOTOS_MAX_BYTES", 40 * 1024 * 1024, minimum=1)
 PHOTOS_MAX_PIXELS = env_int("PHOTOS_MAX_PIXELS", 50_000_000, minimum=1)
 PHOTOS_BATCH_WORKERS = env_int("PHOTOS_BATCH_WORKERS", 0, minimum=0)  # 0: one per core

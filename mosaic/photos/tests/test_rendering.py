@@ -144,3 +144,24 @@ def test_it_scales_large_jpegs_on_decode_without_changing_their_size():
 )
 def test_it_plans_widths_for_phones_and_tablets(source, widths, planned):
     assert imaging.plan_widths(source, widths) == planned
+
+
+@pytest.mark.parametrize(
+    ("mode", "fmt", "fill", "expected"),
+    [
+        ("I;16", "PNG", 40000, (156, 156, 156)),
+        ("L", "JPEG", 100, (100, 100, 100)),
+        ("CMYK", "JPEG", (0, 255, 255, 0), (255, 0, 0)),
+        ("1", "PNG", 1, (255, 255, 255)),
+        ("LA", "PNG", (100, 255), (100, 100, 100)),
+        ("RGBA", "WEBP", (0, 0, 255, 255), (0, 0, 255)),
+    ],
+)
+def test_it_serves_rgb_from_every_pixel_mode(mode, fmt, fill, expected):
+    source = io.BytesIO()
+    Image.new(mode, (200, 150), fill).save(source, fmt)
+    rendition = imaging.render(source.getvalue(), widths=(100,))
+    for output in rendition.outputs:
+        image = Image.open(io.BytesIO(output.data))
+        assert image.mode == "RGB"
+        assert close(image.getpixel((50, 37)), expected)

@@ -135,3 +135,38 @@ def test_p05_the_pipeline_runs_on_s3_with_originals_kept_private(s3, s3_endpoint
         delete_photo(photo=photo)
     assert keys(s3, PUBLIC) == []
     assert keys(s3, PRIVATE) == []
+
+
+def test_storage_backend_s3_is_configured_from_the_environment():
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "STORAGE_BACKEND": "s3",
+        "AWS_STORAGE_BUCKET_NAME": "site-photos",
+        "AWS_PRIVATE_BUCKET_NAME": "site-originals",
+        "AWS_S3_ENDPOINT_URL": "http://127.0.0.1:9",
+        "AWS_S3_REGION_NAME": "eu-west-1",
+        "MEDIA_PUBLIC_BASE_URL": "https://cdn.example.org/",
+    }
+    script = "import json, mosaic.settings as s; print(json.dumps(s.STORAGES))"
+    result = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True
+    )
+    storages_setting = json.loads(result.stdout)
+    public = storages_setting["photos_public"]["OPTIONS"]
+    private = storages_setting["photos_private"]["OPTIONS"]
+    assert public["bucket_name"] == "site-photos"
+    assert public["custom_domain"] == "cdn.example.org"
+    assert public["url_protocol"] == "https:"
+    assert public["querystring_auth"] is False
+    assert private["bucket_name"] == "site-originals"
+    assert private["default_acl"] == "private"
+    assert private["endpoint_url"] == "http://127.0.0.1:9"
+
+
+def test_storage_backend_s3_without_a_bucket_refuses_to_start():
+    env = {"PATH": "/usr/bin:/bin", "STORAGE_BACKEND": "s3"}
+    result = subprocess.run(
+        [sys.executable, "-c", "import mosaic.settings"], env=env, capture_output=True, text=True
+    )
+    assert result.returncode != 0
+    assert "AWS_STORAGE_BUCKET_NAME" in result.stderr

@@ -44,11 +44,12 @@ def signup_page_loads(url: str) -> bool:
 def finished_periodic_jobs(database: Path) -> int:
     """Periodic jobs the stack's scheduler enqueued and its worker ran (read without Django)."""
     with sqlite3.connect(database, timeout=20) as connection:
-        row = connection.execute(
-            "SELECT count(*) FROM django_tasks_database_dbtaskresult"
-            " WHERE status = 'SUCCESSFUL' AND task_path LIKE 'mosaic.jobs.periodic.%'"
-        ).fetchone()
-    return int(row[0])
+        rows = connection.execute(
+            "SELECT DISTINCT task_path FROM django_tasks_database_dbtaskresult"
+            " WHERE status = 'SUCCESSFUL'"
+        ).fetchall()
+    finished = {path for (path,) in rows}
+    return sum(job.task.module_path in finished for job in registered_jobs())
 
 
 def started_processes(root: int) -> set[str]:
@@ -63,7 +64,13 @@ def stack_env(request, tmp_path) -> dict[str, str]:
     port = free_port()
     var = tmp_path / "var"
     var.mkdir()  # as `make migrate` does
-    env = child_env(MOSAIC_VAR_DIR=str(var), PORT=str(port), SITE_URL=f"http://127.0.0.1:{port}")
+    env = child_env(
+        MOSAIC_VAR_DIR=str(var),
+        PORT=str(port),
+        SITE_URL=f"http://127.0.0.1:{port}",
+        # The stand-in's own free port, so the test never collides with a running `make run`.
+        INSTAGRAM_STAND_IN_URL=f"http://127.0.0.1:{free_port()}",
+    )
     if request.param == "redis-queue":
         env["REDIS_URL"] = redis_url()
         require_redis(env["REDIS_URL"])

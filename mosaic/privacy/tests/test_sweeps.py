@@ -60,3 +60,18 @@ def test_p03_records_of_ended_sessions_are_deleted(owner, other_owner):
 
     assert "P03 ended-sessions: affected 1" in output
     assert list(UserSession.objects.values_list("user__username", flat=True)) == ["oscar"]
+
+
+def test_p03_the_sweeps_run_daily_by_themselves(owner, settings):
+    from mosaic.jobs.registry import registered_jobs
+
+    [job] = [job for job in registered_jobs() if job.name == "privacy.sweep"]
+    assert job.every == dt.timedelta(days=1)
+    settings.SESSION_COOKIE_AGE = 90 * 86400
+    with time_machine.travel(START, tick=False):
+        sign_in_from(owner, "203.0.113.77")
+
+    with time_machine.travel(START + dt.timedelta(days=31), tick=False):
+        job.task.call()
+
+    assert list(UserSession.objects.values_list("ip", flat=True)) == ["203.0.0.0"]

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -15,7 +16,10 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--port", type=int, default=8001)
+        default_port = urlsplit(settings.INSTAGRAM_STAND_IN_URL).port or 8001
+        parser.add_argument(
+            "--port", type=int, default=default_port, help="default: INSTAGRAM_STAND_IN_URL's port"
+        )
         parser.add_argument(
             "--username", default="mosaic.demo", help="suggested on the consent page"
         )

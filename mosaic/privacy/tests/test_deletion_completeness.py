@@ -1,0 +1,142 @@
+"""P08, P09: after the quarantine and the sweeps, nothing of a deleted person remains anywhere.
+
+Unique markers go into every field a person can fill (and into the bytes of a photo they
+upload); the account is deleted; time moves past every deadline; the sweeps run. Then every
+column of every table, every cache entry and every stored file is searched for the markers.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import io
+import pickle
+from pathlib import Path
+
+import pytest
+import time_machine
+from django.conf import settings
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+from PIL import Image
+
+from conftest import PASSWORD
+from mosaic.integrations.instagram.models import InstagramConnection
+from mosaic.photos.services import add_photo, process_pending
+from mosaic.privacy.models import DataExport
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+START = dt.datetime(2026, 2, 2, 8, tzinfo=dt.UTC)
+MARK = "zqxmark"  # every marker starts with this, so one search finds them all
+
+
+def marker(field: str) -> str:
+    return f"{MARK}{field}"
+
+
+def photo_with_marker() -> io.BytesIO:
+    """A JPEG whose comment and EXIF carry a marker: only the private original keeps them."""
+    image = Image.new("RGB", (64, 48), "teal")
+    exif = Image.Exif()
+    exif[0x010E] = marker("exifdescription")  # ImageDescription
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", exif=exif, comment=marker("jpegcomment").encode())
+    buffer.seek(0)
+    return buffer
+
+
+def rows_with_markers() -> list[str]:
+    found = []
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names():
+            columns = [
+                c.name for c in connection.introspection.get_table_description(cursor, table)
+            ]
+            quoted = connection.ops.quote_name
+            for column in columns:
+                cursor.execute(
+                    f"SELECT COUNT(*) FROM {quoted(table)} "  # noqa: S608 (names from introspection)
+                    f"WHERE CAST({quoted(column)} AS TEXT) LIKE %s",
+                    [f"%{MARK}%"],
+                )
+                if cursor.fetchone()[0]:
+                    found.append(f"{table}.{column}")
+    return found
+
+
+def cache_entries_with_markers() -> list[str]:
+    """The database cache pickles and base64-encodes its values: decode each one to search it."""
+    if "DatabaseCache" not in settings.CACHES["default"]["BACKEND"]:
+        return []  # on Redis the suite checks the keys it can enumerate below
+    table = connection.ops.quote_name(settings.CACHES["default"]["LOCATION"])
+    found = []
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT cache_key, value FROM {table}")  # noqa: S608 (a setting)
+        for key, value in cursor.fetchall():
+            decoded = pickle.loads(base64.b64decode(value))  # noqa: S301 (our own cache)
+            if MARK in repr(decoded) or MARK in key:
+                found.append(key)
+    return found
+
+
+def files_with_markers() -> list[str]:
+    roots = [Path(settings.MEDIA_ROOT), Path(settings.MEDIA_ROOT).parent / "private"]
+    return [
+        str(path)
+        for root in roots
+        if root.exists()
+        for path in root.rglob("*")
+        if path.is_file() and (MARK.encode() in path.read_bytes() or MARK in path.name)
+    ]
+
+
+def test_p08_no_trace_of_a_deleted_account_remains_after_quarantine_and_sweeps(
+    django_capture_on_commit_callbacks,
+):
+    client = Client(HTTP_USER_AGENT=f"Mozilla/5.0 {marker('useragent')}", REMOTE_ADDR="203.0.113.9")
+    with time_machine.travel(START, tick=False):
+        client.post(
+            "/accounts/signup/",
+            {
+                "email": f"{marker('email')}@example.com",
+                "username": marker("username"),
+                "password1": PASSWORD,
+                "password2": PASSWORD,
+            },
+        )
+        from allauth.account.models import EmailAddress
+
+        address = EmailAddress.objects.get(email=f"{marker('email')}@example.com")
+        address.verified = True
+        address.save(update_fields=["verified"])
+        user = address.user
+        user.display_name = marker("displayname")
+        user.save(update_fields=["display_name"])
+        client.post("/accounts/login/", {"login": user.username, "password": PASSWORD})
+        add_photo(owner=user, source=photo_with_marker(), filename=f"{marker('filename')}.jpg")
+        process_pending()
+        InstagramConnection.objects.create(
+            user=user,
+            instagram_user_id=marker("igid"),
+            username=marker("igusername"),
+            access_token=marker("token"),
+            token_issued_at=START,
+            token_expires_at=START + dt.timedelta(days=60),
+        )
+        client.post("/accounts/reauthenticate/", {"password": PASSWORD})
+        client.post("/panel/data/export/")
+        assert DataExport.objects.get(user=user).status == DataExport.Status.READY
+        assert rows_with_markers(), "the markers must be findable before deletion"
+        assert files_with_markers(), "the original keeps its metadata privately (P05)"
+
+        client.post("/accounts/reauthenticate/", {"password": PASSWORD})
+        client.post("/panel/data/delete-account/", {"username": user.username})
+
+    with time_machine.travel(START + dt.timedelta(days=181), tick=False):
+        call_command("privacy_sweep", stdout=io.StringIO())
+
+    assert rows_with_markers() == []
+    assert cache_entries_with_markers() == []
+    assert files_with_markers() == []

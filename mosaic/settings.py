@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "mosaic.panel",
     "mosaic.jobs",
     "mosaic.privacy",
+    "mosaic.operators",
     "mosaic.photos",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -323,6 +324,13 @@ PRIVACY_QUARANTINE_DAYS = env_int("PRIVACY_QUARANTINE_DAYS", 180, minimum=1)  # 
 PRIVACY_SECURITY_LOG_DAYS = env_int("PRIVACY_SECURITY_LOG_DAYS", 30, minimum=1)  # P03
 PRIVACY_EXPORT_DAYS = env_int("PRIVACY_EXPORT_DAYS", 7, minimum=1)  # P20: download link lifetime
 PRIVACY_EXPORT_INTERVAL_HOURS = env_int("PRIVACY_EXPORT_INTERVAL_HOURS", 24, minimum=0)
+# P09: profile and login data of an erased account are sealed to the security team's public key
+# (base64 X25519; its private key never lives on a server) and destroyed after this many days.
+PRIVACY_ARCHIVE_DAYS = env_int("PRIVACY_ARCHIVE_DAYS", 730, minimum=1)
+PRIVACY_ARCHIVE_PUBLIC_KEY = env_str("PRIVACY_ARCHIVE_PUBLIC_KEY")
+if PRODUCTION and not PRIVACY_ARCHIVE_PUBLIC_KEY:
+    raise ImproperlyConfigured("PRIVACY_ARCHIVE_PUBLIC_KEY must be set in production (P09)")
+AUDIT_LOG_DAYS = env_int("AUDIT_LOG_DAYS", 1095, minimum=365)  # P25, P34
 
 # --- Instagram ------------------------------------------------------------------------------
 # Without app credentials (and outside production) every Instagram URL points at the local

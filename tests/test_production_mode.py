@@ -19,6 +19,7 @@ import httpx
 import pytest
 from cryptography.fernet import Fernet
 
+from mosaic.lib.sealing import new_key_pair
 from tests.processes import (
     MANAGE,
     PYTHON,
@@ -47,6 +48,7 @@ def production_env(**overrides: str) -> dict[str, str]:
         "SECRET_KEY": secrets.token_urlsafe(64),
         "ALLOWED_HOSTS": "mosaic.example,127.0.0.1",
         "TOKEN_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+        "PRIVACY_ARCHIVE_PUBLIC_KEY": new_key_pair()[1],
     }
     return child_env(**{**defaults, **overrides})
 

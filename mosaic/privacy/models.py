@@ -50,3 +50,24 @@ class DataExport(models.Model):
     @property
     def is_ready(self) -> bool:
         return self.status == self.Status.READY and self.expires_at > timezone.now()
+
+
+class SealedArchive(models.Model):
+    """P09: an erased account's profile and login data, sealed to the security team's key.
+
+    The running service holds only the public key, so it can write these but never read them.
+    The lookups are keyed hashes of the account's email and username, so the security team can
+    find the archive a legal request names without the table listing anyone in clear.
+    """
+
+    created_at = models.DateTimeField()
+    destroy_after = models.DateTimeField(db_index=True)
+    email_lookup = models.CharField(max_length=64, db_index=True)
+    username_lookup = models.CharField(max_length=64, db_index=True)
+    key_fingerprint = models.CharField(max_length=16)
+    ephemeral_public_key = models.BinaryField()
+    nonce = models.BinaryField()
+    ciphertext = models.BinaryField()
+
+    def __str__(self) -> str:
+        return f"sealed archive {self.pk}"

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mosaic.accounts.models import User
 from mosaic.privacy.exports import delete_export
-from mosaic.privacy.models import DataExport
+from mosaic.privacy.models import DataExport, SealedArchive
 from mosaic.privacy.registry import Category, Holding, Text, exempt, register
 from mosaic.privacy.services import erase_account
 from mosaic.privacy.sweeps import BATCH_SIZE, sweep
@@ -87,4 +87,58 @@ def delete_expired_exports(now: dt.datetime, dry_run: bool) -> int:
         for item in batch:
             delete_export(item)
         deleted += len(batch)
+    return deleted
+
+
+@register
+class SealedArchiveData(Category):
+    key = "sealed-archives"
+    order = 90
+    title = _("Sealed archive after deletion")
+    description = _(
+        "When an account is finally deleted, its profile and login data are kept in an archive"
+        " encrypted to a key only our security team holds, offline; Mosaic itself cannot read"
+        " it. It is opened only for a recorded case, such as a legal request."
+    )
+    purpose = _("To answer legal requests and investigate abuse after an account is gone.")
+    legal_basis = _("Legal obligation and legitimate interest in preventing abuse.")
+    holdings = (
+        Holding(
+            "privacy.SealedArchive",
+            ("email_lookup", "username_lookup", "key_fingerprint", "ciphertext"),
+        ),
+    )
+
+    def retention(self) -> Text:
+        return _("%(days)s days after the account is deleted; then destroyed.") % {
+            "days": settings.PRIVACY_ARCHIVE_DAYS
+        }
+
+    def export(self, user: User) -> list[Any]:
+        return []  # made only once the account is gone; nobody can read it back (P09)
+
+    def erase(self, user: User) -> int:
+        return 0  # kept by its own rule below (P09), whatever happens to the account
+
+
+exempt(
+    "privacy.SealedArchive",
+    ("ephemeral_public_key", "nonce"),
+    reason="Random values needed to open the sealed box; they reveal nothing.",
+)
+
+
+@sweep(
+    name="sealed-archives",
+    promise="P09",
+    help="Destroys sealed archives PRIVACY_ARCHIVE_DAYS after the account was erased.",
+)
+def destroy_old_archives(now: dt.datetime, dry_run: bool) -> int:
+    """P09: after the archive period, the data is gone from every record."""
+    due = SealedArchive.objects.filter(destroy_after__lte=now)
+    if dry_run:
+        return due.count()
+    deleted = 0
+    while batch := list(due.order_by("pk").values_list("pk", flat=True)[:BATCH_SIZE]):
+        deleted += SealedArchive.objects.filter(pk__in=batch).delete()[0]
     return deleted

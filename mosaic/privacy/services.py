@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from mosaic.accounts.models import User
+from mosaic.privacy.archives import seal_account
 from mosaic.privacy.registry import categories
 
 
@@ -64,6 +65,7 @@ def restore_account(*, user: User) -> bool:
 
 
 def erase_account(*, user: User) -> int:
-    """P08: erase or anonymise every category's data about the user, the account last."""
+    """P08, P09: seal the profile and login data, then erase every category, the account last."""
     with transaction.atomic():
+        seal_account(user=user)
         return sum(category.erase(user) for category in categories())

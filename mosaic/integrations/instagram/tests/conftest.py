@@ -18,6 +18,7 @@ from django.utils import timezone
 from mosaic.integrations.instagram.models import InstagramConnection
 from mosaic.integrations.instagram.standin.server import StandInServer
 from mosaic.lib.crypto import generate_key
+from mosaic.lib.sealing import new_key_pair
 
 APP_ID = "test-app-id"
 APP_SECRET = "test-app-secret"
@@ -98,6 +99,7 @@ def production_settings(code: str = "", **extra: str) -> subprocess.CompletedPro
         "SECRET_KEY": "s" * 60,
         "ALLOWED_HOSTS": "mosaic.example",
         "MOSAIC_VAR_DIR": str(django_settings.VAR_DIR),
+        "PRIVACY_ARCHIVE_PUBLIC_KEY": new_key_pair()[1],
         **extra,
     }
     return subprocess.run(

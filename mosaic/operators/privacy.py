@@ -1,0 +1,59 @@
+"""The operators' audit log as personal data (P25, P34)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from mosaic.accounts.models import User
+from mosaic.operators.models import AuditEntry
+from mosaic.privacy.registry import Category, Holding, Text, register
+from mosaic.privacy.sweeps import BATCH_SIZE, sweep
+
+
+@register
+class OperatorActions(Category):
+    key = "operator-actions"
+    title = _("Operator actions")
+    description = _(
+        "For people who work on Mosaic: each access to personal data you made, with its reason."
+    )
+    purpose = _("To prove every access to personal data was within its role and justified.")
+    legal_basis = _("Legal obligation and legitimate interest in accountability.")
+    holdings = (
+        Holding(
+            "operators.AuditEntry",
+            ("actor", "actor_name", "role", "action", "target", "case_reference", "reason"),
+        ),
+    )
+
+    def retention(self) -> Text:
+        return _("%(days)s days, then deleted.") % {"days": settings.AUDIT_LOG_DAYS}
+
+    def export(self, user: User) -> list[dict[str, Any]]:
+        return [
+            {"at": entry.at.isoformat(), "action": entry.action, "target": entry.target}
+            for entry in AuditEntry.objects.filter(actor=user).order_by("at")
+        ]
+
+    def erase(self, user: User) -> int:
+        """The entries stay for their period (accountability); the operator's name is redacted."""
+        return AuditEntry.objects.filter(actor=user).update(actor=None, actor_name="")
+
+
+@sweep(
+    name="audit-log",
+    promise="P34",
+    help="Deletes operator audit entries AUDIT_LOG_DAYS after they were written.",
+)
+def delete_old_audit_entries(now: dt.datetime, dry_run: bool) -> int:
+    due = AuditEntry.objects.filter(delete_after__lte=now)
+    if dry_run:
+        return due.count()
+    deleted = 0
+    while batch := list(due.order_by("pk").values_list("pk", flat=True)[:BATCH_SIZE]):
+        deleted += AuditEntry.objects.filter(pk__in=batch).delete()[0]
+    return deleted

@@ -1,0 +1,22 @@
+"""Operator roles (SPEC C7, P25): each sees only what its job needs.
+
+Roles are Django groups of the same names, created by a migration. A person may hold several.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+SUPPORT = "support"  # accounts, data-access and correction requests
+SECURITY = "security"  # sealed archives, case by case
+LEGAL = "legal"  # legal requests, legal holds, transparency report
+MODERATION = "moderation"  # abuse reports, blocking
+ROLES = (SUPPORT, SECURITY, LEGAL, MODERATION)
+
+
+def has_role(user: AbstractBaseUser | AnonymousUser, role: str) -> bool:
+    if role not in ROLES:
+        raise ValueError(f"unknown operator role {role!r}")
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user.groups.filter(name=role).exists()  # type: ignore[attr-defined]

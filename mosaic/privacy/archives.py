@@ -1,0 +1,106 @@
+"""Sealing an erased account's profile and login data (P09), and opening it, case by case."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import hmac
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
+
+from mosaic.accounts.models import User
+from mosaic.lib.sealing import (
+    SealedBox,
+    fingerprint,
+    new_key_pair,
+    open_box,
+    private_key_from_text,
+    public_key_from_text,
+    seal,
+)
+from mosaic.privacy.models import SealedArchive
+from mosaic.privacy.registry import categories
+
+#: The categories whose data P09 keeps, sealed, after erasure: profile and login data.
+SEALED_CATEGORIES = ("account", "profile", "security")
+DEV_KEY_FILE_NAME = "sealed-archive-private.key"
+
+
+def _development_public_key() -> str:
+    """Development only: a key pair under var/, so `make run` needs no set-up."""
+    path = Path(settings.VAR_DIR) / DEV_KEY_FILE_NAME
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        private, _public = new_key_pair()
+        try:
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass
+        else:
+            with os.fdopen(descriptor, "w") as handle:
+                handle.write(private)
+    private_key = private_key_from_text(path.read_text())
+    return _public_text(private_key.public_key())
+
+
+def _public_text(key: X25519PublicKey) -> str:
+    raw = key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    return base64.b64encode(raw).decode()
+
+
+def archive_public_key() -> X25519PublicKey:
+    text = settings.PRIVACY_ARCHIVE_PUBLIC_KEY or _development_public_key()
+    return public_key_from_text(text)
+
+
+def lookup_for(identifier: str) -> str:
+    """The keyed hash by which an archive is found from an email address or a username."""
+    key = hashlib.sha256(b"mosaic sealed archive lookup:" + settings.SECRET_KEY.encode()).digest()
+    return hmac.new(key, identifier.strip().lower().encode(), hashlib.sha256).hexdigest()
+
+
+def seal_account(*, user: User, now: dt.datetime | None = None) -> SealedArchive:
+    """P09: seal the profile and login data of an account about to be erased."""
+    now = now or timezone.now()
+    content: dict[str, Any] = {
+        category.key: category.export(user)
+        for category in categories()
+        if category.key in SEALED_CATEGORIES
+    }
+    content["sealed_at"] = now.isoformat()
+    recipient = archive_public_key()
+    box = seal(json.dumps(content, ensure_ascii=False).encode(), recipient)
+    return SealedArchive.objects.create(
+        created_at=now,
+        destroy_after=now + dt.timedelta(days=settings.PRIVACY_ARCHIVE_DAYS),
+        email_lookup=lookup_for(user.email) if user.email else "",
+        username_lookup=lookup_for(user.username),
+        key_fingerprint=fingerprint(recipient),
+        ephemeral_public_key=box.ephemeral_public_key,
+        nonce=box.nonce,
+        ciphertext=box.ciphertext,
+    )
+
+
+def find_archives(identifier: str) -> list[SealedArchive]:
+    """Archives of the account that had this email address or username."""
+    digest = lookup_for(identifier)
+    query = Q(email_lookup=digest) | Q(username_lookup=digest)
+    return list(SealedArchive.objects.filter(query).order_by("created_at"))
+
+
+def open_archive(archive: SealedArchive, private_key_text: str) -> dict[str, Any]:
+    box = SealedBox(
+        bytes(archive.ephemeral_public_key), bytes(archive.nonce), bytes(archive.ciphertext)
+    )
+    result: dict[str, Any] = json.loads(open_box(box, private_key_from_text(private_key_text)))
+    return result

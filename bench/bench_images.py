@@ -26,7 +26,7 @@ from mosaic.photos import batch, imaging
 CORPUS = Path(
     os.environ.get("MOSAIC_CORPUS", Path(__file__).resolve().parents[1] / "../shared/corpus/photos")
 ).resolve()
-ROUNDS = 5
+ROUNDS = 7
 FULL_SET_PHOTOS = 600
 
 Metric = tuple[str, float | int, str]

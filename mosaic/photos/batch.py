@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from typing import TypeVar
@@ -41,6 +43,8 @@ def render_many(
         max_workers=workers,
         mp_context=multiprocessing.get_context("spawn"),
         max_tasks_per_child=TASKS_PER_WORKER,
+        initializer=_exit_with_parent,
+        initargs=(os.getpid(),),
     )
     pending: dict[Future[imaging.Rendition | imaging.PhotoRejected], K] = {}
     queue = iter(sources)
@@ -64,6 +68,18 @@ def render_many(
                 yield pending.pop(future), future.result()
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _exit_with_parent(parent: int) -> None:
+    """Runs in each worker: if the parent is killed outright (no shutdown), stop too instead of
+    waiting forever on the task queue."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1)
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True).start()
 
 
 def _render_or_reason(

@@ -15,9 +15,10 @@ from django.utils.translation import gettext_lazy as _
 
 from mosaic.accounts.devices import network_address
 from mosaic.accounts.models import KnownDevice, User
+from mosaic.lib.batches import BATCH_SIZE
 from mosaic.privacy.registry import Category, Holding, Text, exempt, register
 from mosaic.privacy.services import end_all_sessions
-from mosaic.privacy.sweeps import BATCH_SIZE, sweep
+from mosaic.privacy.sweeps import delete_due, sweep
 
 
 def _iso(value: dt.datetime | None) -> str | None:
@@ -186,10 +187,4 @@ def truncate_old_session_ips(now: dt.datetime, dry_run: bool) -> int:
 )
 def delete_ended_session_records(now: dt.datetime, dry_run: bool) -> int:
     live = Session.objects.filter(expire_date__gt=now).values("session_key")
-    ended = UserSession.objects.exclude(session_key__in=live)
-    if dry_run:
-        return ended.count()
-    deleted = 0
-    while batch := list(ended.order_by("pk").values_list("pk", flat=True)[:BATCH_SIZE]):
-        deleted += UserSession.objects.filter(pk__in=batch).delete()[0]
-    return deleted
+    return delete_due(UserSession.objects.exclude(session_key__in=live), dry_run=dry_run)

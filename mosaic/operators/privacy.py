@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from mosaic.accounts.models import User
 from mosaic.operators.models import AuditEntry
 from mosaic.privacy.registry import Category, Holding, Text, register
-from mosaic.privacy.sweeps import BATCH_SIZE, sweep
+from mosaic.privacy.sweeps import delete_due, sweep
 
 
 @register
@@ -50,10 +50,4 @@ class OperatorActions(Category):
     help="Deletes operator audit entries AUDIT_LOG_DAYS after they were written.",
 )
 def delete_old_audit_entries(now: dt.datetime, dry_run: bool) -> int:
-    due = AuditEntry.objects.filter(delete_after__lte=now)
-    if dry_run:
-        return due.count()
-    deleted = 0
-    while batch := list(due.order_by("pk").values_list("pk", flat=True)[:BATCH_SIZE]):
-        deleted += AuditEntry.objects.filter(pk__in=batch).delete()[0]
-    return deleted
+    return delete_due(AuditEntry.objects.filter(delete_after__lte=now), dry_run=dry_run)

@@ -104,7 +104,7 @@ def _lock_or_store_original(
         if original.status == Original.Status.FAILED:  # try again, e.g. after a fix
             original.status = Original.Status.PENDING
             original.save(update_fields=["status"])
-            transaction.on_commit(partial(_enqueue, original.pk))
+            transaction.on_commit(partial(enqueue_processing, original.pk))
         return original
     token = secrets.token_hex(16)
     # The token in the name means a new original never reuses the file of one being deleted.
@@ -120,11 +120,11 @@ def _lock_or_store_original(
         height=found.height,
         placeholder=found.placeholder,
     )
-    transaction.on_commit(partial(_enqueue, original.pk))
+    transaction.on_commit(partial(enqueue_processing, original.pk))
     return original
 
 
-def _enqueue(original_id: int) -> None:
+def enqueue_processing(original_id: int) -> None:
     from mosaic.photos.tasks import process_photo
 
     process_photo.enqueue(original_id)

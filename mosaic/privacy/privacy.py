@@ -13,7 +13,7 @@ from mosaic.privacy.exports import delete_export
 from mosaic.privacy.models import DataExport, SealedArchive
 from mosaic.privacy.registry import Category, Holding, Text, exempt, register
 from mosaic.privacy.services import erase_account
-from mosaic.privacy.sweeps import BATCH_SIZE, sweep
+from mosaic.privacy.sweeps import apply_to_due, delete_due, sweep
 
 exempt(
     "django_tasks_database.DBTaskResult",
@@ -35,15 +35,8 @@ exempt(
 )
 def erase_accounts_after_quarantine(now: dt.datetime, dry_run: bool) -> int:
     """P08: after the quarantine, personal data is deleted or anonymised."""
-    due = User.objects.filter(scheduled_deletion_at__lte=now).order_by("pk")
-    if dry_run:
-        return due.count()
-    erased = 0
-    while batch := list(due[:BATCH_SIZE]):
-        for user in batch:
-            erase_account(user=user)
-        erased += len(batch)
-    return erased
+    due = User.objects.filter(scheduled_deletion_at__lte=now)
+    return apply_to_due(due, lambda user: erase_account(user=user), dry_run=dry_run)
 
 
 @register
@@ -79,15 +72,7 @@ class ExportData(Category):
     help="Deletes data exports, file and record, PRIVACY_EXPORT_DAYS after they were requested.",
 )
 def delete_expired_exports(now: dt.datetime, dry_run: bool) -> int:
-    expired = DataExport.objects.expired(now).order_by("pk")
-    if dry_run:
-        return expired.count()
-    deleted = 0
-    while batch := list(expired[:BATCH_SIZE]):
-        for item in batch:
-            delete_export(item)
-        deleted += len(batch)
-    return deleted
+    return apply_to_due(DataExport.objects.expired(now), delete_export, dry_run=dry_run)
 
 
 @register
@@ -135,10 +120,4 @@ exempt(
 )
 def destroy_old_archives(now: dt.datetime, dry_run: bool) -> int:
     """P09: after the archive period, the data is gone from every record."""
-    due = SealedArchive.objects.filter(destroy_after__lte=now)
-    if dry_run:
-        return due.count()
-    deleted = 0
-    while batch := list(due.order_by("pk").values_list("pk", flat=True)[:BATCH_SIZE]):
-        deleted += SealedArchive.objects.filter(pk__in=batch).delete()[0]
-    return deleted
+    return delete_due(SealedArchive.objects.filter(destroy_after__lte=now), dry_run=dry_run)

@@ -10,8 +10,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
-BATCH_SIZE = 500
+from django.db.models import Model, QuerySet
+
+from mosaic.lib.batches import delete_in_batches, each_in_batches
+
+M = TypeVar("M", bound=Model)
 
 
 @dataclass(frozen=True)
@@ -39,3 +44,13 @@ def sweep(
 
 def sweeps() -> list[Sweep]:
     return list(_sweeps.values())
+
+
+def delete_due(queryset: QuerySet[M], *, dry_run: bool) -> int:
+    """Count the rows (dry run) or delete them, in bounded batches."""
+    return queryset.count() if dry_run else delete_in_batches(queryset)
+
+
+def apply_to_due(queryset: QuerySet[M], action: Callable[[M], object], *, dry_run: bool) -> int:
+    """Count the rows (dry run) or hand each to ``action`` (which removes it), bounded."""
+    return queryset.count() if dry_run else each_in_batches(queryset, action)

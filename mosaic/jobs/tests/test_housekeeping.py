@@ -11,6 +11,7 @@ from django_tasks_db.models import DBTaskResult
 
 from mosaic.jobs import periodic
 from mosaic.jobs.tests.tasks import do_nothing
+from mosaic.lib.batches import delete_in_batches
 
 NOW = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 
@@ -46,9 +47,9 @@ def test_a_run_deletes_a_bounded_number_of_rows_and_the_next_run_takes_the_rest(
         make_session(f"expired-{number}", expires=NOW - timedelta(days=1))
     make_session("live", expires=NOW + timedelta(days=1))
     expired = Session.objects.filter(expire_date__lt=NOW)
-    assert periodic.delete_in_batches(expired, batch_size=2, batches=2) == 4
-    assert periodic.delete_in_batches(expired, batch_size=2, batches=2) == 3
-    assert periodic.delete_in_batches(expired, batch_size=2, batches=2) == 0
+    assert delete_in_batches(expired, batch_size=2, batches=2) == 4
+    assert delete_in_batches(expired, batch_size=2, batches=2) == 3
+    assert delete_in_batches(expired, batch_size=2, batches=2) == 0
     assert list(Session.objects.values_list("session_key", flat=True)) == ["live"]
 
 

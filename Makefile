@@ -36,7 +36,7 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 migrate: install
 	@mkdir -p "$${MOSAIC_VAR_DIR:-var}"
 	$(BIN)/python manage.py migrate --noinput -v0
-	$(BIN)/python manage.py createcachetable
+	$(BIN)/python manage.py createcachetable -v0
 
 browser:
 	@scripts/ensure-chromium

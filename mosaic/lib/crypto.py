@@ -10,14 +10,14 @@ a key is generated once and kept in ``var/token-encryption.key`` so a local run 
 from __future__ import annotations
 
 import functools
-import os
-from pathlib import Path
 from typing import Any
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
+
+from mosaic.lib.devkeys import development_secret
 
 DEV_KEY_FILE_NAME = "token-encryption.key"
 
@@ -26,31 +26,13 @@ class DecryptionError(Exception):
     """A stored value cannot be decrypted with any configured key."""
 
 
-def _development_key() -> str:
-    path = Path(settings.VAR_DIR) / DEV_KEY_FILE_NAME
-    try:
-        return path.read_text().strip()
-    except FileNotFoundError:
-        pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    key = Fernet.generate_key().decode()
-    # O_EXCL: two processes starting together must not each write a different key.
-    try:
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return path.read_text().strip()
-    with os.fdopen(descriptor, "w") as handle:
-        handle.write(key)
-    return key
-
-
 def configured_keys() -> list[str]:
     keys = list(settings.TOKEN_ENCRYPTION_KEYS)
     if keys:
         return keys
     if settings.PRODUCTION:
         raise ImproperlyConfigured("TOKEN_ENCRYPTION_KEYS must be set in production")
-    return [_development_key()]
+    return [development_secret(DEV_KEY_FILE_NAME, lambda: Fernet.generate_key().decode())]
 
 
 @functools.lru_cache(maxsize=8)

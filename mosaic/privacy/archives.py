@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import hashlib
 import hmac
 import json
-import os
-from pathlib import Path
 from typing import Any
 
-from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
 from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
 from mosaic.accounts.models import User
+from mosaic.lib.devkeys import development_secret
 from mosaic.lib.sealing import (
     SealedBox,
     fingerprint,
@@ -35,31 +32,12 @@ SEALED_CATEGORIES = ("account", "profile", "security")
 DEV_KEY_FILE_NAME = "sealed-archive-private.key"
 
 
-def _development_public_key() -> str:
-    """Development only: a key pair under var/, so `make run` needs no set-up."""
-    path = Path(settings.VAR_DIR) / DEV_KEY_FILE_NAME
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        private, _public = new_key_pair()
-        try:
-            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            pass
-        else:
-            with os.fdopen(descriptor, "w") as handle:
-                handle.write(private)
-    private_key = private_key_from_text(path.read_text())
-    return _public_text(private_key.public_key())
-
-
-def _public_text(key: X25519PublicKey) -> str:
-    raw = key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-    return base64.b64encode(raw).decode()
-
-
 def archive_public_key() -> X25519PublicKey:
-    text = settings.PRIVACY_ARCHIVE_PUBLIC_KEY or _development_public_key()
-    return public_key_from_text(text)
+    """The security team's public key; in development, the public half of a key under var/."""
+    if settings.PRIVACY_ARCHIVE_PUBLIC_KEY:
+        return public_key_from_text(settings.PRIVACY_ARCHIVE_PUBLIC_KEY)
+    private = development_secret(DEV_KEY_FILE_NAME, lambda: new_key_pair()[0])
+    return private_key_from_text(private).public_key()
 
 
 def lookup_for(identifier: str) -> str:

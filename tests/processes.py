@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -16,6 +17,9 @@ from urllib.parse import quote
 
 import pytest
 import redis
+from cryptography.fernet import Fernet
+
+from mosaic.lib.sealing import new_key_pair
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -37,6 +41,19 @@ def child_env(**overrides: str) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if key not in SWITCHES}
     env.update(overrides)
     return env
+
+
+def production_env(**overrides: str) -> dict[str, str]:
+    """The environment of a process started in production mode, with every required secret
+    (fresh random values); ``overrides`` change or blank any of them."""
+    defaults = {
+        "MOSAIC_ENV": "production",
+        "SECRET_KEY": secrets.token_urlsafe(64),
+        "ALLOWED_HOSTS": "mosaic.example,127.0.0.1",
+        "TOKEN_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+        "PRIVACY_ARCHIVE_PUBLIC_KEY": new_key_pair()[1],
+    }
+    return child_env(**{**defaults, **overrides})
 
 
 def database_url(settings_dict: Mapping[str, Any]) -> str:

@@ -9,7 +9,6 @@ the proxy's `X-Forwarded-Proto` included.
 from __future__ import annotations
 
 import re
-import secrets
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -17,15 +16,13 @@ from pathlib import Path
 
 import httpx
 import pytest
-from cryptography.fernet import Fernet
 
-from mosaic.lib.sealing import new_key_pair
 from tests.processes import (
     MANAGE,
     PYTHON,
-    child_env,
     free_port,
     manage,
+    production_env,
     start,
     stop,
     wait_for,
@@ -40,17 +37,6 @@ from mosaic.accounts.models import User
 user = User.objects.create_user("{USERNAME}", "{USERNAME}@example.com", "{PASSWORD}")
 EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
 """
-
-
-def production_env(**overrides: str) -> dict[str, str]:
-    defaults = {
-        "MOSAIC_ENV": "production",
-        "SECRET_KEY": secrets.token_urlsafe(64),
-        "ALLOWED_HOSTS": "mosaic.example,127.0.0.1",
-        "TOKEN_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
-        "PRIVACY_ARCHIVE_PUBLIC_KEY": new_key_pair()[1],
-    }
-    return child_env(**{**defaults, **overrides})
 
 
 GROWTH = {

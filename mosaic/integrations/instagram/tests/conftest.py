@@ -3,7 +3,6 @@ app's Instagram settings pointed at it, and a throwaway token-encryption key."""
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -18,7 +17,7 @@ from django.utils import timezone
 from mosaic.integrations.instagram.models import InstagramConnection
 from mosaic.integrations.instagram.standin.server import StandInServer
 from mosaic.lib.crypto import generate_key
-from mosaic.lib.sealing import new_key_pair
+from tests.processes import production_env
 
 APP_ID = "test-app-id"
 APP_SECRET = "test-app-secret"
@@ -93,15 +92,7 @@ def connection_with_token(
 
 def production_settings(code: str = "", **extra: str) -> subprocess.CompletedProcess[str]:
     """Import the settings in a fresh interpreter as production would, then run ``code``."""
-    env = {
-        "PATH": os.environ.get("PATH", ""),
-        "MOSAIC_ENV": "production",
-        "SECRET_KEY": "s" * 60,
-        "ALLOWED_HOSTS": "mosaic.example",
-        "MOSAIC_VAR_DIR": str(django_settings.VAR_DIR),
-        "PRIVACY_ARCHIVE_PUBLIC_KEY": new_key_pair()[1],
-        **extra,
-    }
+    env = production_env(MOSAIC_VAR_DIR=str(django_settings.VAR_DIR), **extra)
     return subprocess.run(
         [sys.executable, "-c", f"import mosaic.settings as s\n{code}"],
         env=env,

@@ -93,4 +93,5 @@ def test_a_malformed_key_is_a_configuration_error(settings):
 
 
 def test_production_refuses_to_start_without_token_keys():
-    assert "TOKEN_ENCRYPTION_KEYS must be set in production" in production_settings().stderr
+    without_keys = production_settings(TOKEN_ENCRYPTION_KEYS="")
+    assert "TOKEN_ENCRYPTION_KEYS must be set in production" in without_keys.stderr

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from mosaic.accounts.decorators import sensitive_action
+from mosaic.accounts.decorators import sensitive_action, signed_in_user
 from mosaic.accounts.models import User
 from mosaic.photos.storage import private_storage
 from mosaic.privacy.exports import ExportTooSoon, request_export
@@ -37,13 +37,6 @@ class DeleteAccountForm(forms.Form):
         if value != self.user.username:
             raise forms.ValidationError(_("That is not your username."))
         return value
-
-
-def signed_in_user(request: HttpRequest) -> User:
-    """The user of a view behind ``login_required`` (typed for mypy, checked at run time)."""
-    user = request.user
-    assert isinstance(user, User)
-    return user
 
 
 @login_required

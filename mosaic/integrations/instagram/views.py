@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from mosaic.accounts.models import User
+from mosaic.accounts.decorators import signed_in_user
 from mosaic.integrations.instagram import services, signed_request
 from mosaic.integrations.instagram.client import InstagramError, RateLimited
 from mosaic.integrations.instagram.models import DataDeletionRequest, InstagramConnection
@@ -22,15 +22,10 @@ from mosaic.integrations.instagram.models import DataDeletionRequest, InstagramC
 logger = logging.getLogger(__name__)
 
 
-def _owner(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
 @login_required
 @require_GET
 def panel(request: HttpRequest) -> HttpResponse:
-    connection = InstagramConnection.objects.filter(user=_owner(request)).first()
+    connection = InstagramConnection.objects.filter(user=signed_in_user(request)).first()
     return render(
         request,
         "instagram/panel.html",
@@ -61,7 +56,7 @@ def callback(request: HttpRequest) -> HttpResponse:
         return redirect("instagram:panel")
     try:
         connection = services.complete_authorization(
-            user=_owner(request),
+            user=signed_in_user(request),
             session=request.session,
             code=request.GET.get("code", ""),
             state=state,
@@ -85,7 +80,7 @@ def callback(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def disconnect(request: HttpRequest) -> HttpResponse:
-    if services.disconnect(user=_owner(request)):
+    if services.disconnect(user=signed_in_user(request)):
         messages.success(request, _("Instagram disconnected. Mosaic no longer holds its token."))
     return redirect("instagram:panel")
 

@@ -66,10 +66,8 @@ def build(export: DataExport) -> None:
     with tempfile.TemporaryFile() as scratch:
         with zipfile.ZipFile(scratch, "w", zipfile.ZIP_DEFLATED) as archive:
             for done, category in enumerate(steps, start=1):
-                data = category.export(user)
-                archive.writestr(
-                    f"{category.key}.json", json.dumps(data, indent=2, ensure_ascii=False)
-                )
+                serialized = json.dumps(category.export(user), indent=2, ensure_ascii=False)
+                archive.writestr(f"{category.key}.json", serialized)
                 files = []
                 for name, opener in category.files(user):
                     with opener() as source, archive.open(f"{category.key}/{name}", "w") as target:
@@ -78,7 +76,7 @@ def build(export: DataExport) -> None:
                 sections.append(
                     {
                         "category": category,
-                        "json": json.dumps(data, indent=2, ensure_ascii=False),
+                        "json": serialized,
                         "files": files,
                     }
                 )

@@ -38,6 +38,18 @@ class Persona:
     password: str
     client: Client
 
+    def sign_in(self, client: Client | None = None, *, confirm: bool = False, **options) -> Client:
+        """Sign in through the real form (a fresh ``Client(**options)`` unless one is given);
+        ``confirm`` also re-enters the password, as sensitive actions require (P32)."""
+        client = client or Client(**options)
+        response = client.post(
+            "/accounts/login/", {"login": self.user.username, "password": self.password}
+        )
+        assert response.status_code == 302, "sign-in failed"
+        if confirm:
+            client.post("/accounts/reauthenticate/", {"password": self.password})
+        return client
+
 
 def make_user(username: str, *, email: str | None = None, verified: bool = True) -> User:
     email = email or f"{username}@example.com"

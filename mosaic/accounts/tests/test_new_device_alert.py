@@ -18,13 +18,8 @@ IPHONE = (
 
 
 def sign_in(persona, *, ip: str, agent: str, capture) -> Client:
-    client = Client(REMOTE_ADDR=ip, HTTP_USER_AGENT=agent)
     with capture(execute=True):
-        response = client.post(
-            "/accounts/login/", {"login": persona.user.username, "password": persona.password}
-        )
-    assert response.status_code == 302
-    return client
+        return persona.sign_in(REMOTE_ADDR=ip, HTTP_USER_AGENT=agent)
 
 
 def alerts_to(email: str) -> list:

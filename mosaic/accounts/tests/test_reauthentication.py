@@ -21,10 +21,6 @@ urlpatterns = [path("sensitive/", export_view), *mosaic_urls.urlpatterns]
 pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
 
 
-def sign_in(client, persona) -> None:
-    client.post("/accounts/login/", {"login": persona.user.username, "password": persona.password})
-
-
 def test_p32_a_signed_out_visitor_is_sent_to_sign_in(visitor):
     response = visitor.get("/sensitive/")
 
@@ -33,7 +29,7 @@ def test_p32_a_signed_out_visitor_is_sent_to_sign_in(visitor):
 
 
 def test_p32_even_a_fresh_sign_in_confirms_the_password_before_acting(visitor, owner):
-    sign_in(visitor, owner)
+    owner.sign_in(visitor)
 
     response = visitor.get("/sensitive/")
     assert response["Location"] == "/accounts/reauthenticate/?next=%2Fsensitive%2F"
@@ -49,7 +45,7 @@ def test_p32_even_a_fresh_sign_in_confirms_the_password_before_acting(visitor, o
 
 
 def test_p32_the_confirmation_lasts_five_minutes(visitor, owner):
-    sign_in(visitor, owner)
+    owner.sign_in(visitor)
     visitor.post("/accounts/reauthenticate/", {"password": owner.password})
 
     with time_machine.travel(dt.timedelta(minutes=4)):

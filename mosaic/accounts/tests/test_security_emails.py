@@ -7,15 +7,8 @@ from django.core import mail
 pytestmark = pytest.mark.django_db
 
 
-def sign_in(client, persona) -> None:
-    response = client.post(
-        "/accounts/login/", {"login": persona.user.username, "password": persona.password}
-    )
-    assert response.status_code == 302
-
-
 def test_p19_changing_the_password_emails_the_user(visitor, owner):
-    sign_in(visitor, owner)
+    owner.sign_in(visitor)
     mail.outbox.clear()
 
     response = visitor.post(
@@ -34,7 +27,7 @@ def test_p19_changing_the_password_emails_the_user(visitor, owner):
 
 
 def test_p19_changing_the_email_needs_reverification_and_notifies_the_old_address(visitor, owner):
-    sign_in(visitor, owner)
+    owner.sign_in(visitor)
     visitor.post("/accounts/reauthenticate/", {"password": owner.password})
     mail.outbox.clear()
 
@@ -57,7 +50,7 @@ def test_p19_changing_the_email_needs_reverification_and_notifies_the_old_addres
 
 
 def test_p32_changing_the_email_asks_for_the_password_first(visitor, owner):
-    sign_in(visitor, owner)
+    owner.sign_in(visitor)
     response = visitor.post(
         "/accounts/email/", {"action_add": "", "email": "olivia.new@example.com"}
     )

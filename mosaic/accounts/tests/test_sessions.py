@@ -2,22 +2,15 @@ from __future__ import annotations
 
 import pytest
 from allauth.usersessions.models import UserSession
-from django.test import Client
 
 pytestmark = pytest.mark.django_db
 
 PHONE = "Mozilla/5.0 (Linux; Android 15) AppleWebKit/537.36 Chrome/140.0 Mobile Safari/537.36"
 
 
-def signed_in_client(persona, agent: str) -> Client:
-    client = Client(HTTP_USER_AGENT=agent)
-    client.post("/accounts/login/", {"login": persona.user.username, "password": persona.password})
-    return client
-
-
 def test_the_sessions_page_lists_every_signed_in_browser(owner):
-    laptop = signed_in_client(owner, "Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0")
-    signed_in_client(owner, PHONE)
+    laptop = owner.sign_in(HTTP_USER_AGENT="Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0")
+    owner.sign_in(HTTP_USER_AGENT=PHONE)
 
     page = laptop.get("/accounts/sessions/")
 
@@ -27,9 +20,9 @@ def test_the_sessions_page_lists_every_signed_in_browser(owner):
 
 
 def test_signing_out_other_sessions_keeps_only_this_one(owner, other_owner):
-    laptop = signed_in_client(owner, "Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0")
-    phone = signed_in_client(owner, PHONE)
-    bystander = signed_in_client(other_owner, PHONE)
+    laptop = owner.sign_in(HTTP_USER_AGENT="Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0")
+    phone = owner.sign_in(HTTP_USER_AGENT=PHONE)
+    bystander = other_owner.sign_in(HTTP_USER_AGENT=PHONE)
 
     response = laptop.post("/accounts/sessions/", {})
 

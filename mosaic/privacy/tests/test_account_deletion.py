@@ -16,18 +16,8 @@ pytestmark = pytest.mark.django_db
 START = dt.datetime(2026, 3, 1, 10, tzinfo=dt.UTC)
 
 
-def sign_in(persona) -> Client:
-    client = Client()
-    response = client.post(
-        "/accounts/login/", {"login": persona.user.username, "password": persona.password}
-    )
-    assert response.status_code == 302
-    return client
-
-
 def delete_account(persona, capture) -> Client:
-    client = sign_in(persona)
-    client.post("/accounts/reauthenticate/", {"password": persona.password})
+    client = persona.sign_in(confirm=True)
     with capture(execute=True):
         response = client.post("/panel/data/delete-account/", {"username": persona.user.username})
     assert response.status_code == 200
@@ -35,7 +25,7 @@ def delete_account(persona, capture) -> Client:
 
 
 def test_p08_deleting_asks_for_the_password_and_the_username(owner):
-    client = sign_in(owner)
+    client = owner.sign_in()
     first = client.get("/panel/data/delete-account/")
     assert first["Location"].startswith("/accounts/reauthenticate/")
 
@@ -50,7 +40,7 @@ def test_p08_deleting_asks_for_the_password_and_the_username(owner):
 def test_p08_a_deleted_account_is_offline_at_once_and_gets_a_receipt(
     owner, django_capture_on_commit_callbacks
 ):
-    other_device = sign_in(owner)
+    other_device = owner.sign_in()
     with time_machine.travel(START, tick=False):
         client = delete_account(owner, django_capture_on_commit_callbacks)
 
@@ -70,7 +60,7 @@ def test_p08_signing_in_during_quarantine_offers_only_a_restore(
         delete_account(owner, django_capture_on_commit_callbacks)
 
     with time_machine.travel(START + dt.timedelta(days=179), tick=False):
-        client = sign_in(owner)
+        client = owner.sign_in()
         assert client.get("/panel/")["Location"] == "/panel/restore/"
         assert client.get("/panel/security/")["Location"] == "/panel/restore/"
         response = client.post("/panel/restore/", {"action": "restore"})
@@ -86,7 +76,7 @@ def test_p08_choosing_not_to_restore_signs_out_and_keeps_the_deletion(
 ):
     with time_machine.travel(START, tick=False):
         delete_account(owner, django_capture_on_commit_callbacks)
-        client = sign_in(owner)
+        client = owner.sign_in()
         client.post("/panel/restore/", {"action": "leave"})
 
     assert client.get("/panel/restore/").status_code == 302
@@ -101,7 +91,7 @@ def test_p08_after_the_quarantine_the_sweep_erases_the_account_and_restore_is_im
         delete_account(owner, django_capture_on_commit_callbacks)
 
     with time_machine.travel(START + dt.timedelta(days=180, seconds=1), tick=False):
-        late = sign_in(owner)
+        late = owner.sign_in()
         late.post("/panel/restore/", {"action": "restore"})
         owner.user.refresh_from_db()
         assert owner.user.in_quarantine  # too late to restore

@@ -28,15 +28,8 @@ def jpeg(colour: str) -> io.BytesIO:
     return buffer
 
 
-def confirmed_client(persona) -> Client:
-    client = Client()
-    client.post("/accounts/login/", {"login": persona.user.username, "password": persona.password})
-    client.post("/accounts/reauthenticate/", {"password": persona.password})
-    return client
-
-
 def export_for(persona, capture) -> tuple[Client, DataExport]:
-    client = confirmed_client(persona)
+    client = persona.sign_in(confirm=True)
     with capture(execute=True):
         response = client.post("/panel/data/export/")
     export = DataExport.objects.get(user=persona.user)

@@ -6,17 +6,10 @@ import pytest
 import time_machine
 from allauth.usersessions.models import UserSession
 from django.core.management import call_command
-from django.test import Client
 
 pytestmark = pytest.mark.django_db
 
 START = dt.datetime(2026, 1, 10, 9, tzinfo=dt.UTC)
-
-
-def sign_in_from(persona, ip: str) -> Client:
-    client = Client(REMOTE_ADDR=ip)
-    client.post("/accounts/login/", {"login": persona.user.username, "password": persona.password})
-    return client
 
 
 def run_sweeps(*args: str) -> str:
@@ -30,8 +23,8 @@ def run_sweeps(*args: str) -> str:
 def test_p03_session_ips_are_cut_to_their_network_after_thirty_days(owner, settings):
     settings.SESSION_COOKIE_AGE = 90 * 86400  # a long session, so the record outlives 30 days
     with time_machine.travel(START, tick=False):
-        sign_in_from(owner, "203.0.113.77")
-        sign_in_from(owner, "2001:db8:1:2:3:4:5:6")
+        owner.sign_in(REMOTE_ADDR="203.0.113.77")
+        owner.sign_in(REMOTE_ADDR="2001:db8:1:2:3:4:5:6")
 
     with time_machine.travel(START + dt.timedelta(days=29), tick=False):
         run_sweeps()
@@ -51,9 +44,9 @@ def test_p03_session_ips_are_cut_to_their_network_after_thirty_days(owner, setti
 
 def test_p03_records_of_ended_sessions_are_deleted(owner, other_owner):
     with time_machine.travel(START, tick=False):
-        sign_in_from(owner, "203.0.113.77")
+        owner.sign_in(REMOTE_ADDR="203.0.113.77")
     with time_machine.travel(START + dt.timedelta(days=10), tick=False):
-        sign_in_from(other_owner, "198.51.100.1")
+        other_owner.sign_in(REMOTE_ADDR="198.51.100.1")
 
     with time_machine.travel(START + dt.timedelta(days=15), tick=False):
         output = run_sweeps()
@@ -69,7 +62,7 @@ def test_p03_the_sweeps_run_daily_by_themselves(owner, settings):
     assert job.every == dt.timedelta(days=1)
     settings.SESSION_COOKIE_AGE = 90 * 86400
     with time_machine.travel(START, tick=False):
-        sign_in_from(owner, "203.0.113.77")
+        owner.sign_in(REMOTE_ADDR="203.0.113.77")
 
     with time_machine.travel(START + dt.timedelta(days=31), tick=False):
         job.task.call()

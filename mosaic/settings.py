@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -361,7 +362,7 @@ INSTAGRAM_SCOPES = env_list("INSTAGRAM_SCOPES", ["instagram_business_basic"])
 # addresses. The stand-in serves over http on loopback, which only this dev-only flag allows.
 INSTAGRAM_MEDIA_HOSTS = env_list(
     "INSTAGRAM_MEDIA_HOSTS",
-    [INSTAGRAM_STAND_IN_URL.split("://", 1)[-1].split("/", 1)[0].rsplit(":", 1)[0]]
+    [urlsplit(INSTAGRAM_STAND_IN_URL).hostname or "127.0.0.1"]
     if INSTAGRAM_STAND_IN
     else ["cdninstagram.com", "fbcdn.net"],
 )

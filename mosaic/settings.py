@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "mosaic.privacy",
     "mosaic.operators",
     "mosaic.photos",
+    "mosaic.posts",
+    "mosaic.websites",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -433,3 +435,6 @@ if STORAGE_BACKEND == "s3":
 else:
     STORAGES["photos_public"] = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
     STORAGES["photos_private"] = {"BACKEND": "mosaic.photos.storage.PrivateFileSystemStorage"}
+
+# --- Posts ------------------------------------------------------------------------------------
+POSTS_MAX_VIDEO_BYTES = env_int("POSTS_MAX_VIDEO_BYTES", 300 * 1024 * 1024, minimum=1)

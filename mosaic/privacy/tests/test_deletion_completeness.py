@@ -24,7 +24,10 @@ from PIL import Image
 from conftest import PASSWORD
 from mosaic.integrations.instagram.models import InstagramConnection
 from mosaic.photos.services import add_photo, process_pending
+from mosaic.posts.models import Post
+from mosaic.posts.services import NewComment, NewItem, add_video, save_post
 from mosaic.privacy.models import DataExport
+from mosaic.websites.models import Site
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -45,6 +48,13 @@ def photo_with_marker() -> io.BytesIO:
     image.save(buffer, "JPEG", exif=exif, comment=marker("jpegcomment").encode())
     buffer.seek(0)
     return buffer
+
+
+def video_with_marker() -> io.BytesIO:
+    """An ISO media header followed by a marker: served as it is, so it must go with the post."""
+    return io.BytesIO(
+        b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + marker("video").encode()
+    )
 
 
 def rows_with_markers() -> list[str]:
@@ -115,8 +125,32 @@ def test_p08_no_trace_of_a_deleted_account_remains_after_quarantine_and_sweeps(
         user.display_name = marker("displayname")
         user.save(update_fields=["display_name"])
         client.post("/accounts/login/", {"login": user.username, "password": PASSWORD})
-        add_photo(owner=user, source=photo_with_marker(), filename=f"{marker('filename')}.jpg")
+        photo = add_photo(
+            owner=user, source=photo_with_marker(), filename=f"{marker('filename')}.jpg"
+        )
         process_pending()
+        video = add_video(owner=user, source=video_with_marker(), filename="clip.mp4")
+        save_post(
+            owner=user,
+            source=Post.Source.INSTAGRAM,
+            external_id=marker("mediaid"),
+            caption=f"{marker('caption')} #{marker('hashtag')}",
+            taken_at=START,
+            permalink=f"https://www.instagram.com/p/{marker('permalink')}/",
+            items=[NewItem(photo=photo), NewItem(photo=photo, video=video)],
+            comments=[
+                NewComment(
+                    external_id=marker("commentid"),
+                    author=marker("commenter"),
+                    text=marker("comment"),
+                    commented_at=START,
+                )
+            ],
+        )
+        site = Site.objects.create(
+            owner=user, slug="zqxmarksite", title=marker("sitetitle"), bio=marker("sitebio")
+        )
+        site.links.create(label=marker("linklabel"), url=f"https://example.com/{marker('url')}")
         InstagramConnection.objects.create(
             user=user,
             instagram_user_id=marker("igid"),

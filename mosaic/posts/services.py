@@ -1,0 +1,259 @@
+"""Saving and removing posts.
+
+Public API for other apps (the Instagram import, uploads, the websites editor):
+
+- ``add_video`` stores a video file; ``mosaic.photos.services.add_photo`` stores a photo;
+- ``save_post`` creates or updates a post from them, idempotently per external id;
+- ``delete_post`` and ``delete_item`` remove a post or one of its items (P07), and with them every
+  photo and video no other post uses.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import tempfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from functools import partial
+from typing import IO, TYPE_CHECKING
+
+from django.conf import settings
+from django.core.files import File
+from django.db import IntegrityError, transaction
+
+from mosaic.photos.models import Photo
+from mosaic.photos.services import PhotoRejected, delete_files, delete_photo
+from mosaic.photos.storage import public_storage
+from mosaic.posts.hashtags import hashtags, tag_key
+from mosaic.posts.models import Comment, Post, PostItem, Video
+
+if TYPE_CHECKING:
+    from mosaic.accounts.models import User
+
+__all__ = [
+    "NewComment",
+    "NewItem",
+    "add_video",
+    "delete_item",
+    "delete_post",
+    "save_post",
+]
+
+_CHUNK = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class NewItem:
+    """One item of a post being saved: a photo, or a video with its poster photo."""
+
+    photo: Photo | None
+    video: Video | None = None
+    external_id: str = ""
+
+    @property
+    def kind(self) -> str:
+        return PostItem.Kind.VIDEO if self.video is not None else PostItem.Kind.IMAGE
+
+    def key(self) -> tuple[str, int | None, int | None, str]:
+        return (
+            self.kind,
+            self.photo.pk if self.photo else None,
+            self.video.pk if self.video else None,
+            self.external_id,
+        )
+
+
+@dataclass(frozen=True)
+class NewComment:
+    external_id: str
+    author: str
+    text: str
+    commented_at: datetime
+
+
+def save_post(
+    *,
+    owner: User,
+    source: str,
+    external_id: str,
+    caption: str,
+    taken_at: datetime,
+    items: Sequence[NewItem],
+    permalink: str = "",
+    comments: Sequence[NewComment] | None = None,
+) -> tuple[Post, bool]:
+    """Create the post, or bring the existing one with this ``external_id`` up to date.
+
+    Idempotent: saving the same post again writes nothing. Changed items replace the old
+    ones, and photos or videos that no post uses any more are deleted. ``comments=None`` leaves
+    comments alone; a list makes the post's comments exactly that list.
+    Returns ``(post, created)``.
+    """
+    if not items:
+        raise ValueError("a post needs at least one photo or video")
+    if any(item.photo is None and item.video is None for item in items):
+        raise ValueError("every item needs a photo or a video")
+    tags = hashtags(caption)
+    values = {
+        "caption": caption,
+        "hashtags": tags,
+        "hashtag_keys": f" {' '.join(tag_key(tag) for tag in tags)} " if tags else "",
+        "taken_at": taken_at,
+        "permalink": permalink,
+    }
+    with transaction.atomic():
+        post = None
+        if external_id:
+            post = (
+                Post.objects.select_for_update()
+                .filter(owner=owner, source=source, external_id=external_id)
+                .first()
+            )
+        created = post is None
+        if post is None:
+            try:
+                with transaction.atomic():
+                    post = Post.objects.create(
+                        owner=owner, source=source, external_id=external_id, **values
+                    )
+            except IntegrityError:  # saved at the same moment by another run: update theirs
+                post = Post.objects.select_for_update().get(
+                    owner=owner, source=source, external_id=external_id
+                )
+                created = False
+        if not created:
+            changed = [name for name, value in values.items() if getattr(post, name) != value]
+            if changed:
+                for name in changed:
+                    setattr(post, name, values[name])
+                post.save(update_fields=[*changed, "updated_at"])
+        _replace_items(post, items)
+        if comments is not None:
+            _replace_comments(post, comments)
+    return post, created
+
+
+def _replace_items(post: Post, items: Sequence[NewItem]) -> None:
+    old = list(post.items.order_by("position"))
+    old_keys = [(i.kind, i.photo_id, i.video_id, i.external_id) for i in old]
+    if old_keys == [item.key() for item in items]:
+        return
+    post.items.all().delete()
+    PostItem.objects.bulk_create(
+        PostItem(
+            post=post,
+            position=position,
+            kind=item.kind,
+            external_id=item.external_id,
+            photo=item.photo,
+            video=item.video,
+        )
+        for position, item in enumerate(items)
+    )
+    _release(
+        photo_ids={i.photo_id for i in old if i.photo_id},
+        video_ids={i.video_id for i in old if i.video_id},
+    )
+
+
+def _replace_comments(post: Post, comments: Sequence[NewComment]) -> None:
+    existing = {comment.external_id: comment for comment in post.comments.all()}
+    wanted = {comment.external_id: comment for comment in comments}
+    post.comments.exclude(external_id__in=list(wanted)).delete()
+    for key, new in wanted.items():
+        current = existing.get(key)
+        if current is None:
+            Comment.objects.create(
+                post=post,
+                external_id=key,
+                author=new.author,
+                text=new.text,
+                commented_at=new.commented_at,
+            )
+        elif (current.author, current.text, current.commented_at) != (
+            new.author,
+            new.text,
+            new.commented_at,
+        ):
+            current.author, current.text = new.author, new.text
+            current.commented_at = new.commented_at
+            current.save(update_fields=["author", "text", "commented_at"])
+
+
+def delete_post(*, post: Post) -> None:
+    """Remove a post (P07) and every photo and video that no other post uses."""
+    with transaction.atomic():
+        items = list(post.items.all())
+        Post.objects.filter(pk=post.pk).delete()
+        _release(
+            photo_ids={i.photo_id for i in items if i.photo_id},
+            video_ids={i.video_id for i in items if i.video_id},
+        )
+
+
+def delete_item(*, item: PostItem) -> None:
+    """Remove one photo or video of a post (P07); a post left empty is removed too."""
+    with transaction.atomic():
+        post = Post.objects.select_for_update().get(pk=item.post_id)
+        remaining = [i for i in post.items.order_by("position") if i.pk != item.pk]
+        if not remaining:
+            delete_post(post=post)
+            return
+        PostItem.objects.filter(pk=item.pk).delete()
+        for position, kept in enumerate(remaining):  # keep positions 0..n-1, in two steps
+            PostItem.objects.filter(pk=kept.pk).update(position=position + 1000)
+        for position, kept in enumerate(remaining):
+            PostItem.objects.filter(pk=kept.pk).update(position=position)
+        _release(
+            photo_ids={item.photo_id} if item.photo_id else set(),
+            video_ids={item.video_id} if item.video_id else set(),
+        )
+
+
+def _release(*, photo_ids: Iterable[int], video_ids: Iterable[int]) -> None:
+    """Delete the photos and videos among these that no post item uses any more (P05)."""
+    for photo in Photo.objects.filter(pk__in=set(photo_ids), post_items__isnull=True):
+        delete_photo(photo=photo)
+    unused = Video.objects.filter(pk__in=set(video_ids), post_items__isnull=True)
+    names = list(unused.values_list("name", flat=True))
+    if names:
+        unused.delete()
+        transaction.on_commit(partial(delete_files, public_storage(), names))
+
+
+def add_video(*, owner: User, source: IO[bytes], filename: str = "") -> Video:
+    """Store a video (an ISO media file: MP4, MOV, M4V) for ``owner``; the same file added
+    again is the same ``Video``. Streams through a temporary file, so size is bounded by
+    ``POSTS_MAX_VIDEO_BYTES`` and not by memory. Raises ``PhotoRejected`` with a reason."""
+    limit = settings.POSTS_MAX_VIDEO_BYTES
+    digest = hashlib.sha256()
+    size = 0
+    with tempfile.TemporaryFile() as spool:
+        while chunk := source.read(_CHUNK):
+            if size == 0 and chunk[4:8] != b"ftyp":
+                raise PhotoRejected(f"{filename or 'the file'} is not an MP4 or MOV video")
+            size += len(chunk)
+            if size > limit:
+                raise PhotoRejected(f"the video is larger than {limit // (1024 * 1024)} MB")
+            digest.update(chunk)
+            spool.write(chunk)
+        if size == 0:
+            raise PhotoRejected(f"{filename or 'the video'} is empty")
+        sha256 = digest.hexdigest()
+        existing = Video.objects.filter(owner=owner, sha256=sha256).first()
+        if existing is not None:
+            return existing
+        spool.seek(0)
+        storage = public_storage()
+        name = storage.save(f"videos/{secrets.token_hex(16)}.mp4", File(spool))
+    try:
+        with transaction.atomic():
+            return Video.objects.create(owner=owner, sha256=sha256, name=name, size=size)
+    except IntegrityError:  # the same file added at the same moment: keep theirs
+        delete_files(storage, [name])
+        return Video.objects.get(owner=owner, sha256=sha256)
+    except BaseException:
+        delete_files(storage, [name])
+        raise

@@ -438,3 +438,14 @@ else:
 
 # --- Posts ------------------------------------------------------------------------------------
 POSTS_MAX_VIDEO_BYTES = env_int("POSTS_MAX_VIDEO_BYTES", 300 * 1024 * 1024, minimum=1)
+
+# --- Websites ---------------------------------------------------------------------------------
+# P06: a site whose owner neither signed in nor edited it for this long is deleted, after
+# warnings this many days before.
+WEBSITES_INACTIVE_DAYS = env_int("WEBSITES_INACTIVE_DAYS", 183, minimum=30)
+_warning_days = env_list("WEBSITES_INACTIVE_WARNING_DAYS", ["30", "7"])
+if not all(days.isdigit() and 0 < int(days) < WEBSITES_INACTIVE_DAYS for days in _warning_days):
+    raise ImproperlyConfigured(
+        "WEBSITES_INACTIVE_WARNING_DAYS must be days before deletion, e.g. 30,7"
+    )
+WEBSITES_INACTIVE_WARNING_DAYS = tuple(sorted({int(days) for days in _warning_days}, reverse=True))

@@ -31,6 +31,8 @@ class Site(models.Model):
     )
     hide_from_search = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    # P06: the owner's last edit (not a republish after a sync), one half of "activity".
+    edited_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -53,3 +55,26 @@ class SiteLink(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+
+class InactivityWarning(models.Model):
+    """P06: a warning emailed before an inactive site's deletion, one per (deadline, lead).
+
+    The deadline is part of the key: an owner who comes back moves the deadline, and a later
+    spell of inactivity is warned about afresh.
+    """
+
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="inactivity_warnings")
+    deadline = models.DateTimeField()
+    days_before = models.PositiveSmallIntegerField()
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["site", "deadline", "days_before"], name="websites_inactivity_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.site_id}: {self.days_before} days before {self.deadline:%Y-%m-%d}"

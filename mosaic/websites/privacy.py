@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from functools import partial
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
 from mosaic.accounts.models import User
 from mosaic.privacy.registry import Category, Holding, Text, exempt, register
+from mosaic.privacy.sweeps import apply_to_due, sweep
+from mosaic.websites.inactivity import act_on_inactive_site, sites_to_act_on
 from mosaic.websites.models import Site
 
 
@@ -22,6 +26,7 @@ class SiteData(Category):
     holdings = (
         Holding("websites.Site", ("owner", "slug", "title", "bio")),
         Holding("websites.SiteLink", ("label", "url")),
+        Holding("websites.InactivityWarning", ()),
     )
 
     def retention(self) -> Text:
@@ -48,3 +53,22 @@ class SiteData(Category):
 
 
 exempt("websites.Site", ("accent",), reason="A colour like #1d5fd1 chosen from a picker.")
+
+
+@sweep(
+    name="inactive-sites",
+    promise="P06",
+    help=(
+        "Emails a warning WEBSITES_INACTIVE_WARNING_DAYS (30 and 7) before, then deletes every"
+        " site whose owner has not signed in or edited it for WEBSITES_INACTIVE_DAYS, with the"
+        " posts and photos imported for it when the owner has no other site."
+    ),
+)
+def warn_about_and_delete_inactive_sites(now: dt.datetime, dry_run: bool) -> int:
+    """P06: warn, then delete, sites left alone for the inactivity period."""
+    due = sites_to_act_on(now)
+    return apply_to_due(due, partial(_act, now=now), dry_run=dry_run)
+
+
+def _act(site: Site, *, now: dt.datetime) -> str:
+    return act_on_inactive_site(site=site, now=now)

@@ -35,7 +35,9 @@ def email_preferences(request: HttpRequest) -> HttpResponse:
     """P29: service email always goes out; promotional email only if switched on here."""
     user = signed_in_user(request)
     wanted = services.has_consent(purpose=Consent.Purpose.PROMOTIONAL_EMAIL, user=user)
-    form = EmailPreferencesForm(request.POST or None, initial={"promotional": wanted})
+    form = EmailPreferencesForm(
+        request.POST if request.method == "POST" else None, initial={"promotional": wanted}
+    )
     if request.method == "POST" and form.is_valid():
         services.set_promotional_email(user=user, wanted=form.cleaned_data["promotional"])
         messages.success(request, _("Your email preferences are saved."))
@@ -46,7 +48,7 @@ def email_preferences(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def newsletter(request: HttpRequest) -> HttpResponse:
     """P17: only an email address, confirmed by a link sent to it (double opt-in)."""
-    form = NewsletterForm(request.POST or None)
+    form = NewsletterForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if not ratelimit.consume(request, action="newsletter"):
             form.add_error(None, _("Too many attempts: please try again in a few minutes."))

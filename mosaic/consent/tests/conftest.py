@@ -16,7 +16,7 @@ class Catcher:
         self.messages: list[Message] = []
         self.refuse = refuse
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
+    async def handle_DATA(self, server, session, envelope):
         if self.refuse:
             self.refuse -= 1
             return "451 Try again later"

@@ -57,7 +57,7 @@ def give_consent(
                 given_via=via,
                 given_at=now,
                 policy_version=PolicyVersion.objects.in_effect("privacy", now),
-                **subject,  # type: ignore[arg-type]
+                **subject,
             )
     except IntegrityError:  # given at the same moment elsewhere: that record stands
         return Consent.objects.active().get(purpose=purpose, **subject)

@@ -20,7 +20,7 @@ def test_p17_a_visitor_subscribes_from_the_footer_and_confirms_by_email(page, li
     page.get_by_role("heading", name="Check your inbox").wait_for()
 
     [message] = mail.outbox
-    [link] = re.findall(r"/newsletter/confirm/\S+/", message.body)
+    [link] = re.findall(r"/newsletter/confirm/\S+/", str(message.body))
     page.goto(link)
     page.get_by_role("button", name="Yes, send me the newsletter").click()
 

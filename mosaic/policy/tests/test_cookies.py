@@ -52,7 +52,7 @@ def test_p13_the_inventory_is_all_essential():
 
 
 def test_p13_every_cookie_any_page_sets_is_declared(visitor, owner):
-    paths = plain_paths() + ["/privacy/versions/", "/terms/versions/"]
+    paths = [*plain_paths(), "/privacy/versions/", "/terms/versions/"]
     assert "/privacy/" in paths
     assert "/panel/email/" in paths
     assert len(paths) > 20

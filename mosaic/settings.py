@@ -449,3 +449,35 @@ if not all(days.isdigit() and 0 < int(days) < WEBSITES_INACTIVE_DAYS for days in
         "WEBSITES_INACTIVE_WARNING_DAYS must be days before deletion, e.g. 30,7"
     )
 WEBSITES_INACTIVE_WARNING_DAYS = tuple(sorted({int(days) for days in _warning_days}, reverse=True))
+
+# --- Policy, consent, email preferences and the self-audit (mosaic/policy, consent, audit) ----
+INSTALLED_APPS += ["mosaic.policy", "mosaic.consent", "mosaic.audit"]
+
+
+def _processors(raw: str) -> list[dict[str, str]]:
+    processors = []
+    for item in filter(str.strip, raw.split(";")):
+        parts = [part.strip() for part in item.split("|")]
+        if len(parts) != 3 or not all(parts):
+            raise ImproperlyConfigured(f"PRIVACY_PROCESSORS: {item!r} is not 'name|purpose|where'")
+        processors.append(dict(zip(("name", "purpose", "location"), parts, strict=True)))
+    return processors
+
+
+# P04: every processor that handles personal data for us, shown on the privacy policy page.
+# Items separated by ";", each "name|what it does for us|where": set it to your real providers.
+PRIVACY_PROCESSORS = _processors(
+    env_str(
+        "PRIVACY_PROCESSORS",
+        "Our hosting provider|Runs our servers and stores the data|European Union;"
+        "Our email delivery provider|Delivers the emails we send|European Union",
+    )
+)
+PRIVACY_CONTACT_EMAIL = env_str("PRIVACY_CONTACT_EMAIL", "privacy@mosaic.localhost")
+PRIVACY_POLICY_NOTICE_DAYS = 5  # P14: a promise, not a setting to tune, so not from the environment
+# P23: a withdrawn consent is kept this long as proof of what was agreed, then deleted.
+PRIVACY_CONSENT_PROOF_DAYS = env_int("PRIVACY_CONSENT_PROOF_DAYS", 1095, minimum=1)
+NEWSLETTER_CONFIRM_DAYS = env_int("NEWSLETTER_CONFIRM_DAYS", 7, minimum=1)  # P17: double opt-in
+# Notices to every user (P27) and policy announcements go out in batches of this many.
+NOTICE_BATCH_SIZE = env_int("NOTICE_BATCH_SIZE", 200, minimum=1)
+ACCOUNT_RATE_LIMITS["newsletter"] = "10/10m/ip"  # P11: the public sign-up form (consent.views)

@@ -8,7 +8,7 @@ import io
 import pytest
 import time_machine
 from django.core import mail
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from PIL import Image
 
 from mosaic.accounts.models import User
@@ -138,3 +138,15 @@ def test_p06_the_dry_run_counts_without_warning_or_deleting(site):
     assert "inactive-sites" in out.getvalue()
     assert mail.outbox == []
     assert Site.objects.filter(pk=site.pk).exists()
+
+
+def test_p06_the_self_audit_reports_a_site_the_sweep_left_behind(site):
+    out = io.StringIO()
+    with time_machine.travel(DEADLINE + 20 * DAY, tick=False), pytest.raises(CommandError):
+        call_command("privacy_audit", stdout=out)
+    assert "P06 BREACH: 1 inactive sites past their deletion date" in out.getvalue()
+
+    out = io.StringIO()
+    with time_machine.travel(DEADLINE + DAY, tick=False):
+        call_command("privacy_audit", stdout=out)  # within the warnings' own delay
+    assert "P06 ok" in out.getvalue()

@@ -1,0 +1,117 @@
+"""Self-audit checks for the promises kept by the core apps (accounts, privacy, Instagram).
+
+Each check looks at the live data, not at the code that should have kept the promise, and
+reports counts only. Other apps add theirs in their own ``audit_checks.py``.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+
+from allauth.usersessions.models import UserSession
+from django.conf import settings
+from django.db import connection
+
+from mosaic.accounts.devices import network_address
+from mosaic.accounts.models import User
+from mosaic.audit.registry import SWEEP_GRACE, audit_check
+from mosaic.integrations.instagram.models import InstagramConnection
+from mosaic.lib.batches import BATCH_SIZE
+from mosaic.photos.storage import private_storage
+from mosaic.privacy.exports import EXPORT_FOLDER
+from mosaic.privacy.models import DataExport, SealedArchive
+from mosaic.privacy.registry import Category, categories
+
+
+def _count(count: int, what: str) -> list[str]:
+    return [f"{count} {what}"] if count else []
+
+
+@audit_check("P01")
+def every_category_can_export_and_erase(now: dt.datetime) -> list[str]:
+    """P01, P20: the policy lists only categories that can be exported and erased."""
+    lacking = [
+        category.key
+        for category in categories()
+        if type(category).export is Category.export
+        or type(category).erase is Category.erase
+        or type(category).retention is Category.retention
+    ]
+    if not lacking:
+        return []
+    return [f"categories without an exporter, eraser or retention: {', '.join(lacking)}"]
+
+
+@audit_check("P02")
+def no_plaintext_token(now: dt.datetime) -> list[str]:
+    """P02: every stored Instagram token is a Fernet token, read raw, past the model field."""
+    table = connection.ops.quote_name(InstagramConnection._meta.db_table)
+    column = connection.ops.quote_name("access_token")
+    plain, last_pk = 0, 0
+    with connection.cursor() as cursor:
+        while True:
+            cursor.execute(
+                f"SELECT id, {column} FROM {table} WHERE id > %s ORDER BY id LIMIT %s",  # noqa: S608 (names from the model)
+                [last_pk, BATCH_SIZE],
+            )
+            rows = cursor.fetchall()
+            if not rows:
+                break
+            last_pk = rows[-1][0]
+            plain += sum(1 for _pk, value in rows if value and not _is_fernet_token(value))
+    return _count(plain, "Instagram tokens stored without encryption")
+
+
+def _is_fernet_token(value: str) -> bool:
+    """Version byte 0x80, then timestamp, IV, ciphertext (whole AES blocks) and HMAC."""
+    try:
+        raw = base64.urlsafe_b64decode(value.encode())
+    except (binascii.Error, ValueError):
+        return False
+    return len(raw) >= 73 and raw[0] == 0x80 and (len(raw) - 57) % 16 == 0
+
+
+@audit_check("P03")
+def no_security_log_ip_past_its_period(now: dt.datetime) -> list[str]:
+    """P03: session records older than PRIVACY_SECURITY_LOG_DAYS hold only a network."""
+    cutoff = now - dt.timedelta(days=settings.PRIVACY_SECURITY_LOG_DAYS) - SWEEP_GRACE
+    old = UserSession.objects.filter(created_at__lt=cutoff).order_by("pk")
+    full, last_pk = 0, 0
+    while batch := list(old.filter(pk__gt=last_pk).values_list("pk", "ip")[:BATCH_SIZE]):
+        last_pk = batch[-1][0]
+        full += sum(1 for _pk, ip in batch if ip and ip != network_address(ip))
+    return _count(full, "session IP addresses kept whole past their period")
+
+
+@audit_check("P08")
+def no_quarantine_past_its_date(now: dt.datetime) -> list[str]:
+    late = User.objects.filter(scheduled_deletion_at__lt=now - SWEEP_GRACE).count()
+    return _count(late, "accounts still present after their quarantine ended")
+
+
+@audit_check("P09")
+def no_sealed_archive_past_its_period(now: dt.datetime) -> list[str]:
+    late = SealedArchive.objects.filter(destroy_after__lt=now - SWEEP_GRACE).count()
+    return _count(late, "sealed archives kept past their period")
+
+
+@audit_check("P20")
+def no_export_past_its_period(now: dt.datetime) -> list[str]:
+    """P20: exports go after PRIVACY_EXPORT_DAYS, record and file; no stray export file stays."""
+    late = DataExport.objects.filter(expires_at__lt=now - SWEEP_GRACE).count()
+    storage = private_storage()
+    live = set(
+        DataExport.objects.filter(expires_at__gte=now - SWEEP_GRACE)
+        .exclude(file_name="")
+        .values_list("file_name", flat=True)
+    )
+    try:
+        _folders, names = storage.listdir(EXPORT_FOLDER)
+    except FileNotFoundError:
+        names = []
+    stray = sum(1 for name in names if f"{EXPORT_FOLDER}/{name}" not in live)
+    return _count(late, "data exports kept past their period") + _count(
+        stray, "export files on disk without a current export"
+    )

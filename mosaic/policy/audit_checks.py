@@ -1,0 +1,42 @@
+"""Self-audit checks for cookies (P13) and policy notice periods (P14)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db.models import ExpressionWrapper, F, fields
+
+from mosaic.audit.registry import audit_check
+from mosaic.policy import cookies
+from mosaic.policy.models import PolicyVersion
+
+
+@audit_check("P13")
+def every_cookie_declared(now: dt.datetime) -> list[str]:
+    """The cookies the settings name are declared; nothing non-essential without a dialog."""
+    named = {settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME, settings.LANGUAGE_COOKIE_NAME}
+    breaches = []
+    if missing := sorted(named - cookies.declared_names()):
+        breaches.append(f"cookies set but not declared: {', '.join(missing)}")
+    optional = [cookie.name for cookie in cookies.inventory() if not cookie.essential]
+    if optional and not cookies.CONSENT_DIALOG:
+        breaches.append(f"non-essential cookies without a consent dialog: {', '.join(optional)}")
+    return breaches
+
+
+@audit_check("P14")
+def every_policy_version_had_its_notice(now: dt.datetime) -> list[str]:
+    notice = dt.timedelta(days=settings.PRIVACY_POLICY_NOTICE_DAYS)
+    short = (
+        PolicyVersion.objects.annotate(
+            given=ExpressionWrapper(
+                F("effective_at") - F("published_at"), output_field=fields.DurationField()
+            )
+        )
+        .filter(given__lt=notice)
+        .count()
+    )
+    if not short:
+        return []
+    return [f"{short} policy versions published with less than {notice.days} days' notice"]

@@ -1,0 +1,69 @@
+"""Every cookie Mosaic sets, declared once (P13).
+
+The privacy policy lists this inventory, a test visits every page and fails on any cookie that
+is not in it, and the self-audit fails if a cookie named in the settings is missing or if a
+non-essential cookie is declared while there is no consent dialog to ask for it.
+
+Only essential cookies exist, so no consent dialog is needed: if a non-essential cookie or any
+browser storage is ever added, declare it here with ``essential=False`` and add the dialog (a
+``Consent`` with purpose ``cookies``) before setting it; refusing must keep Mosaic usable.
+Published visitor sites set no cookie at all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.utils.translation import gettext_lazy as _
+
+from mosaic.privacy.registry import Text
+from mosaic.web.preferences import THEME_COOKIE
+
+#: Set to True only together with a consent dialog that records the choice (P13, P23).
+CONSENT_DIALOG = False
+
+
+@dataclass(frozen=True)
+class Cookie:
+    name: str
+    purpose: Text
+    lifetime: Text
+    essential: bool = True
+
+
+def inventory() -> list[Cookie]:
+    """The declared cookies, with the names the live settings give them."""
+    session_days = settings.SESSION_COOKIE_AGE // 86400
+    return [
+        Cookie(
+            settings.SESSION_COOKIE_NAME,
+            _("Keeps you signed in."),
+            _("%(days)s days, or until you sign out.") % {"days": session_days},
+        ),
+        Cookie(
+            settings.CSRF_COOKIE_NAME,
+            _("Protects forms against cross-site request forgery."),
+            _("One year."),
+        ),
+        Cookie(
+            CookieStorage.cookie_name,
+            _("Carries a one-time message (such as 'saved') to the next page."),
+            _("Until the next page is shown."),
+        ),
+        Cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            _("Remembers the language you chose, only when you choose one."),
+            _("One year."),
+        ),
+        Cookie(
+            THEME_COOKIE,
+            _("Remembers the light or dark theme you chose, only when you choose one."),
+            _("One year."),
+        ),
+    ]
+
+
+def declared_names() -> set[str]:
+    return {cookie.name for cookie in inventory()}

@@ -433,3 +433,9 @@ if STORAGE_BACKEND == "s3":
 else:
     STORAGES["photos_public"] = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
     STORAGES["photos_private"] = {"BACKEND": "mosaic.photos.storage.PrivateFileSystemStorage"}
+
+# --- Data rights: corrections, legal holds, blocked accounts (mosaic/privacy, operators) ------
+PRIVACY_CORRECTION_DAYS = env_int("PRIVACY_CORRECTION_DAYS", 30, minimum=1)  # P33: answer within
+PRIVACY_CORRECTION_REMINDER_DAYS = env_int("PRIVACY_CORRECTION_REMINDER_DAYS", 7, minimum=0)
+PRIVACY_BLOCK_KEEP_DAYS = env_int("PRIVACY_BLOCK_KEEP_DAYS", 365, minimum=365)  # P10
+PRIVACY_LEGAL_RECORD_DAYS = env_int("PRIVACY_LEGAL_RECORD_DAYS", 1825, minimum=365)  # P15, P26

@@ -166,8 +166,8 @@ def _legal_page(
     status: int = 200,
 ) -> HttpResponse:
     context = {
-        "request_form": request_form or LegalRequestForm(),
-        "hold_form": hold_form or PlaceHoldForm(),
+        "request_form": request_form or LegalRequestForm(prefix="request"),
+        "hold_form": hold_form or PlaceHoldForm(prefix="hold"),
         "legal_requests": LegalRequest.objects.order_by("-received_on", "-pk")[:LIST_LIMIT],
         "holds": LegalHold.objects.filter(lifted_at__isnull=True)
         .select_related("user", "request", "placed_by")
@@ -185,7 +185,7 @@ def legal(request: HttpRequest) -> HttpResponse:
 @operator_view(LEGAL)
 @require_POST
 def add_legal_request(request: HttpRequest) -> HttpResponse:
-    form = LegalRequestForm(request.POST)
+    form = LegalRequestForm(request.POST, prefix="request")
     if not form.is_valid():
         return _legal_page(request, request_form=form, status=400)
     data = form.cleaned_data
@@ -205,7 +205,7 @@ def add_legal_request(request: HttpRequest) -> HttpResponse:
 @operator_view(LEGAL)
 @require_POST
 def add_hold(request: HttpRequest) -> HttpResponse:
-    form = PlaceHoldForm(request.POST)
+    form = PlaceHoldForm(request.POST, prefix="hold")
     if not form.is_valid():
         return _legal_page(request, hold_form=form, status=400)
     data = form.cleaned_data

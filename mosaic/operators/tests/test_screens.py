@@ -24,6 +24,10 @@ SCREENS = {
 START = dt.datetime(2026, 6, 1, 9, tzinfo=dt.UTC)
 
 
+def prefixed(prefix: str, data: dict[str, str]) -> dict[str, str]:
+    return {f"{prefix}-{name}": value for name, value in data.items()}
+
+
 @pytest.mark.parametrize("url", ["/operators/", *SCREENS])
 def test_p25_the_screens_do_not_exist_for_people_who_are_not_operators(url, owner, visitor):
     assert owner.client.get(url).status_code == 404
@@ -100,13 +104,13 @@ def test_p15_legal_records_a_request_and_refuses_a_bad_one(legal_operator):
         "reason": "Awaiting review",
     }
     bad = legal_operator.client.post(
-        "/operators/legal/requests/", {**good, "received_on": "2999-01-01"}
+        "/operators/legal/requests/", prefixed("request", {**good, "received_on": "2999-01-01"})
     )
     assert bad.status_code == 400
     assert "cannot be in the future" in bad.text
     assert not LegalRequest.objects.exists()
 
-    legal_operator.client.post("/operators/legal/requests/", good)
+    legal_operator.client.post("/operators/legal/requests/", prefixed("request", good))
 
     [recorded] = LegalRequest.objects.all()
     assert recorded.recorded_by == legal_operator.user
@@ -116,14 +120,15 @@ def test_p15_legal_records_a_request_and_refuses_a_bad_one(legal_operator):
 def test_p10_legal_places_and_lifts_a_hold_through_the_screen(owner, legal_operator):
     client = legal_operator.client
     missing = client.post(
-        "/operators/legal/holds/", {"identifier": "nobody", "case_reference": "C", "reason": "r"}
+        "/operators/legal/holds/",
+        prefixed("hold", {"identifier": "nobody", "case_reference": "C", "reason": "r"}),
     )
     assert missing.status_code == 400
     assert "No account or sealed archive" in missing.text
 
     client.post(
         "/operators/legal/holds/",
-        {"identifier": "olivia", "case_reference": "LR-9", "reason": "Court order"},
+        prefixed("hold", {"identifier": "olivia", "case_reference": "LR-9", "reason": "Order"}),
     )
     [hold] = LegalHold.objects.all()
     assert hold.user == owner.user

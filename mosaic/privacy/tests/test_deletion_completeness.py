@@ -125,6 +125,10 @@ def test_p08_no_trace_of_a_deleted_account_remains_after_quarantine_and_sweeps(
             token_issued_at=START,
             token_expires_at=START + dt.timedelta(days=60),
         )
+        client.post(
+            "/panel/data/correction/",
+            {"what": marker("correctionwhat"), "correction": marker("correctionfix")},
+        )
         client.post("/accounts/reauthenticate/", {"password": PASSWORD})
         client.post("/panel/data/export/")
         assert DataExport.objects.get(user=user).status == DataExport.Status.READY

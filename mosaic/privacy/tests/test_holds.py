@@ -188,3 +188,41 @@ def test_p10_a_hold_needs_something_to_hold(legal_operator):
 def test_p10_a_sweep_over_rows_with_no_way_to_their_account_is_refused():
     with pytest.raises(ImproperlyConfigured, match="user_field"):
         delete_due(SealedArchive.objects.all(), dry_run=True)
+
+
+def test_p15_a_legal_request_is_kept_its_period_and_never_while_its_hold_stands(
+    owner, legal_operator
+):
+    from mosaic.privacy.holds import record_legal_request
+    from mosaic.privacy.models import LegalRequest
+
+    with time_machine.travel(START, tick=False):
+        held_case, closed_case = (
+            record_legal_request(
+                operator=legal_operator.user,
+                authority="Court",
+                reference=reference,
+                received_on=START.date(),
+                scope="Account records",
+                decision="pending",
+                reason="Received",
+            )
+            for reference in ("HELD-1", "DONE-1")
+        )
+        place_hold(
+            operator=legal_operator.user,
+            identifier="olivia",
+            case_reference="HELD-1",
+            reason="Order",
+            legal_request=held_case,
+        )
+    [rule] = [rule for rule in sweeps() if rule.name == "legal-records"]
+
+    with time_machine.travel(START + dt.timedelta(days=1824), tick=False):
+        rule.run(timezone.now(), False)
+    assert LegalRequest.objects.count() == 2
+
+    with time_machine.travel(START + dt.timedelta(days=1826), tick=False):
+        rule.run(timezone.now(), False)
+    assert list(LegalRequest.objects.all()) == [held_case]
+    assert closed_case.pk not in LegalRequest.objects.values_list("pk", flat=True)

@@ -19,6 +19,7 @@ import time
 import tracemalloc
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
@@ -26,6 +27,9 @@ from django.core.management import call_command
 from django.db import connections
 from django.utils import timezone
 from PIL import Image
+
+if TYPE_CHECKING:
+    from mosaic.accounts.models import User
 
 Metric = tuple[str, float | int, str]
 PHOTOS = 1000
@@ -48,7 +52,7 @@ def _small_jpeg(seed: int) -> bytes:
     return buffer.getvalue()
 
 
-def _account_with_photos(count: int) -> object:
+def _account_with_photos(count: int) -> User:
     from mosaic.accounts.models import User
     from mosaic.photos.models import Original, Photo
     from mosaic.photos.storage import private_storage

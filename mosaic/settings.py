@@ -481,3 +481,9 @@ NEWSLETTER_CONFIRM_DAYS = env_int("NEWSLETTER_CONFIRM_DAYS", 7, minimum=1)  # P1
 # Notices to every user (P27) and policy announcements go out in batches of this many.
 NOTICE_BATCH_SIZE = env_int("NOTICE_BATCH_SIZE", 200, minimum=1)
 ACCOUNT_RATE_LIMITS["newsletter"] = "10/10m/ip"  # P11: the public sign-up form (consent.views)
+
+# --- Data rights: corrections, legal holds, blocked accounts (mosaic/privacy, operators) ------
+PRIVACY_CORRECTION_DAYS = env_int("PRIVACY_CORRECTION_DAYS", 30, minimum=1)  # P33: answer within
+PRIVACY_CORRECTION_REMINDER_DAYS = env_int("PRIVACY_CORRECTION_REMINDER_DAYS", 7, minimum=0)
+PRIVACY_BLOCK_KEEP_DAYS = env_int("PRIVACY_BLOCK_KEEP_DAYS", 365, minimum=365)  # P10
+PRIVACY_LEGAL_RECORD_DAYS = env_int("PRIVACY_LEGAL_RECORD_DAYS", 1825, minimum=365)  # P15, P26

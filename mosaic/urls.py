@@ -14,6 +14,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("panel/", include("mosaic.panel.urls")),
     path("panel/instagram/", include("mosaic.integrations.instagram.urls")),
     path("instagram/", include("mosaic.integrations.instagram.meta_urls")),
+    path("operators/", include("mosaic.operators.urls")),
 ]
 
 # Development serves the public photo variants itself (originals live outside MEDIA_ROOT, P05);

@@ -18,7 +18,7 @@ from mosaic.accounts.models import KnownDevice, User
 from mosaic.lib.batches import BATCH_SIZE
 from mosaic.privacy.registry import Category, Holding, Text, exempt, register
 from mosaic.privacy.services import end_all_sessions
-from mosaic.privacy.sweeps import delete_due, sweep
+from mosaic.privacy.sweeps import delete_due, not_held, sweep
 
 
 def _iso(value: dt.datetime | None) -> str | None:
@@ -161,13 +161,14 @@ exempt(
     ),
 )
 def truncate_old_session_ips(now: dt.datetime, dry_run: bool) -> int:
-    """P03: IP addresses in security records are kept only for the stated period.
+    """P03: IP addresses in security records are kept only for the stated period (P10: except
+    an account under a legal hold or recently blocked, whose records may be the evidence).
 
     Walks the old records by primary key in batches (bounded work, always terminates) and
     rewrites only the addresses that are not yet cut to their network.
     """
     cutoff = now - dt.timedelta(days=settings.PRIVACY_SECURITY_LOG_DAYS)
-    old = UserSession.objects.filter(created_at__lt=cutoff).order_by("pk")
+    old = not_held(UserSession.objects.filter(created_at__lt=cutoff), now=now).order_by("pk")
     changed, last_pk = 0, 0
     while batch := list(old.filter(pk__gt=last_pk).values_list("pk", "ip")[:BATCH_SIZE]):
         last_pk = batch[-1][0]
@@ -187,4 +188,4 @@ def truncate_old_session_ips(now: dt.datetime, dry_run: bool) -> int:
 )
 def delete_ended_session_records(now: dt.datetime, dry_run: bool) -> int:
     live = Session.objects.filter(expire_date__gt=now).values("session_key")
-    return delete_due(UserSession.objects.exclude(session_key__in=live), dry_run=dry_run)
+    return delete_due(UserSession.objects.exclude(session_key__in=live), dry_run=dry_run, now=now)

@@ -122,4 +122,6 @@ def delete_old_withdrawn_consents(now: dt.datetime, dry_run: bool) -> int:
 def delete_unconfirmed_subscribers(now: dt.datetime, dry_run: bool) -> int:
     cutoff = now - dt.timedelta(days=settings.NEWSLETTER_CONFIRM_DAYS)
     pending = NewsletterSubscriber.objects.filter(confirmed_at__isnull=True, created_at__lte=cutoff)
-    return delete_due(pending, dry_run=dry_run)
+    # An unconfirmed address belongs to no account: nobody has shown it is theirs, so no
+    # legal hold can be about it (P10).
+    return delete_due(pending, dry_run=dry_run, user_field=None)

@@ -20,3 +20,11 @@ def has_role(user: AbstractBaseUser | AnonymousUser, role: str) -> bool:
     if not user.is_authenticated or not user.is_active:
         return False
     return user.groups.filter(name=role).exists()  # type: ignore[attr-defined]
+
+
+def roles_of(user: AbstractBaseUser | AnonymousUser) -> list[str]:
+    """The operator roles ``user`` holds, in the order of ``ROLES``; empty for everyone else."""
+    if not user.is_authenticated or not user.is_active:
+        return []
+    held = set(user.groups.filter(name__in=ROLES).values_list("name", flat=True))  # type: ignore[attr-defined]
+    return [role for role in ROLES if role in held]

@@ -1,8 +1,11 @@
-"""The owner's "Your data" page: what Mosaic holds, and deleting or restoring the account."""
+"""The owner's "Your data" page: what Mosaic holds, correcting it, exporting it, and deleting
+or restoring the account (P20)."""
 
 from __future__ import annotations
 
+from allauth.account.adapter import get_adapter as get_account_adapter
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -17,8 +20,9 @@ from django.views.decorators.http import require_http_methods
 from mosaic.accounts.decorators import sensitive_action, signed_in_user
 from mosaic.accounts.models import User
 from mosaic.photos.storage import private_storage
+from mosaic.privacy.corrections import file_correction_request
 from mosaic.privacy.exports import ExportTooSoon, request_export
-from mosaic.privacy.models import DataExport
+from mosaic.privacy.models import CorrectionRequest, DataExport
 from mosaic.privacy.registry import categories
 from mosaic.privacy.services import request_account_deletion, restore_account
 
@@ -39,10 +43,88 @@ class DeleteAccountForm(forms.Form):
         return value
 
 
+class ProfileForm(forms.Form):
+    """P20: the account fields a person gave us and can correct themselves (the email address
+    and password have allauth's own pages, with their verification and alerts)."""
+
+    username = forms.CharField(label=gettext_lazy("Username"), max_length=150)
+    display_name = forms.CharField(
+        label=gettext_lazy("Display name"),
+        max_length=80,
+        required=False,
+        help_text=gettext_lazy("Optional. Shown where you choose to appear."),
+    )
+
+    def __init__(self, *args: object, user: User, **kwargs: object) -> None:
+        kwargs.setdefault("initial", {"username": user.username, "display_name": user.display_name})
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.user = user
+
+    def clean_username(self) -> str:
+        value: str = self.cleaned_data["username"]
+        if value != self.user.username:
+            # allauth's own rules: allowed characters, reserved names, and not already taken.
+            value = get_account_adapter().clean_username(value)
+        return value
+
+
+class CorrectionForm(forms.Form):
+    what = forms.CharField(
+        label=gettext_lazy("What is wrong?"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    correction = forms.CharField(
+        label=gettext_lazy("What should it say?"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
 @login_required
 def your_data(request: HttpRequest) -> HttpResponse:
-    exports = DataExport.objects.filter(user=signed_in_user(request)).order_by("-requested_at")[:5]
-    return render(request, "panel/your_data.html", {"categories": categories(), "exports": exports})
+    user = signed_in_user(request)
+    context = {
+        "categories": categories(),
+        "exports": DataExport.objects.filter(user=user).order_by("-requested_at")[:5],
+        "corrections": CorrectionRequest.objects.filter(user=user).order_by("-created_at")[:10],
+    }
+    return render(request, "panel/your_data.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit_profile(request: HttpRequest) -> HttpResponse:
+    """P20: correct the account details you gave."""
+    user = signed_in_user(request)
+    form = ProfileForm(request.POST or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        user.username = form.cleaned_data["username"]
+        user.display_name = form.cleaned_data["display_name"]
+        user.save(update_fields=["username", "display_name"])
+        messages.success(request, _("Your details are saved."))
+        return redirect("panel:your_data")
+    return render(request, "panel/edit_profile.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def request_correction(request: HttpRequest) -> HttpResponse:
+    """P20, P33: ask us to correct what you cannot change yourself; answered within a deadline."""
+    form = CorrectionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        item = file_correction_request(
+            user=signed_in_user(request),
+            what=form.cleaned_data["what"],
+            correction=form.cleaned_data["correction"],
+        )
+        when = formats.date_format(item.deadline, "DATE_FORMAT")
+        messages.success(
+            request, _("Your request is filed. We will answer by %(when)s.") % {"when": when}
+        )
+        return redirect("panel:your_data")
+    context = {"form": form, "correction_days": settings.PRIVACY_CORRECTION_DAYS}
+    return render(request, "panel/request_correction.html", context)
 
 
 @require_http_methods(["GET", "POST"])

@@ -71,3 +71,143 @@ class SealedArchive(models.Model):
 
     def __str__(self) -> str:
         return f"sealed archive {self.pk}"
+
+
+class CorrectionRequestQuerySet(models.QuerySet["CorrectionRequest"]):
+    def open(self) -> CorrectionRequestQuerySet:
+        return self.filter(status=CorrectionRequest.Status.OPEN)
+
+
+class CorrectionRequest(models.Model):
+    """P20, P33: a correction the user cannot make themselves, answered within a deadline.
+
+    The deadline is fixed when the request is filed, so a later change of the setting never
+    moves a date already promised. ``reminded_on`` keeps reminders to one a day per request.
+    """
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("open")
+        CORRECTED = "corrected", _("corrected")
+        DECLINED = "declined", _("declined")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="correction_requests"
+    )
+    what = models.TextField(_("what is wrong"), max_length=2000)
+    correction = models.TextField(_("what it should say"), max_length=2000)
+    created_at = models.DateTimeField(default=timezone.now)
+    deadline = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    resolution = models.TextField(blank=True)
+    reminded_on = models.DateField(null=True, blank=True)
+
+    objects = CorrectionRequestQuerySet.as_manager()
+
+    class Meta:
+        indexes = [models.Index(fields=["status", "deadline"])]
+
+    def __str__(self) -> str:
+        return f"correction request {self.pk} ({self.status})"
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.status == self.Status.OPEN and self.deadline < timezone.now()
+
+
+class LegalRequest(models.Model):
+    """P15: data is disclosed to an authority only against a request recorded here."""
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", _("pending")
+        DISCLOSED = "disclosed", _("disclosed")
+        PARTLY = "partly", _("partly disclosed")
+        REFUSED = "refused", _("refused")
+
+    authority = models.CharField(_("authority"), max_length=200)
+    reference = models.CharField(_("their reference"), max_length=100)
+    received_on = models.DateField(_("received on"))
+    scope = models.TextField(_("what it asks for"), max_length=4000)
+    decision = models.CharField(
+        _("decision"), max_length=10, choices=Decision.choices, default=Decision.PENDING
+    )
+    recorded_at = models.DateTimeField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    delete_after = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.authority} {self.reference}"
+
+
+class LegalHold(models.Model):
+    """P10, P15: while a hold is not lifted, no sweep and no erasure touches what it holds.
+
+    A hold is on an account, or on the sealed archive of an account already erased (P09).
+    Lifted holds stay as the record of the case until their legal request's period ends.
+    """
+
+    request = models.ForeignKey(
+        LegalRequest, null=True, blank=True, on_delete=models.CASCADE, related_name="holds"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="legal_holds",
+    )
+    archive = models.ForeignKey(
+        SealedArchive, null=True, blank=True, on_delete=models.SET_NULL, related_name="holds"
+    )
+    case_reference = models.CharField(max_length=80)
+    reason = models.TextField(max_length=2000)
+    placed_at = models.DateTimeField()
+    placed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    lifted_at = models.DateTimeField(null=True, blank=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    lift_reason = models.TextField(blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["lifted_at", "user"])]
+
+    def __str__(self) -> str:
+        return f"hold {self.case_reference}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.lifted_at is None
+
+
+class AccountBlock(models.Model):
+    """P10: a blocked account cannot sign in, and its data is kept until ``keep_until`` (at
+    least ``PRIVACY_BLOCK_KEEP_DAYS`` after the block) even if its deletion was requested.
+
+    ``keep_until`` is fixed at the block and survives unblocking: the block may still have to
+    be answered for, and its evidence with it.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="blocks"
+    )
+    reason = models.TextField(max_length=2000)
+    blocked_at = models.DateTimeField()
+    blocked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    keep_until = models.DateTimeField(db_index=True)
+    lifted_at = models.DateTimeField(null=True, blank=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"block {self.pk}"

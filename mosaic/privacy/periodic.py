@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.db import transaction
 from django.utils import timezone
 
 from mosaic.jobs.registry import periodic
@@ -15,3 +16,16 @@ def run_privacy_sweeps() -> int:
     """Every registered retention rule once; returns the rows affected in all."""
     now = timezone.now()
     return sum(rule.run(now, False) for rule in sweeps())
+
+
+@periodic(name="privacy.correction_reminders", every=timedelta(days=1))
+def remind_of_corrections() -> int:
+    """P33: email support about correction requests due within a week or overdue, once a day."""
+    from mosaic.privacy.corrections import claim_reminders
+    from mosaic.privacy.tasks import send_correction_reminders
+
+    with transaction.atomic():
+        claimed = claim_reminders()
+        if claimed:
+            transaction.on_commit(lambda: send_correction_reminders.enqueue(request_ids=claimed))
+    return len(claimed)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from mosaic.accounts.models import User
 from mosaic.privacy.archives import seal_account
 from mosaic.privacy.registry import categories
+from mosaic.privacy.sweeps import not_held
 
 
 def end_all_sessions(*, user: User) -> int:
@@ -64,8 +65,16 @@ def restore_account(*, user: User) -> bool:
     return bool(restored)
 
 
-def erase_account(*, user: User) -> int:
-    """P08, P09: seal the profile and login data, then erase every category, the account last."""
+def erase_account(*, user: User, now: dt.datetime | None = None) -> int:
+    """P08, P09: seal the profile and login data, then erase every category, the account last.
+
+    P10: an account under a legal hold, or blocked less than ``PRIVACY_BLOCK_KEEP_DAYS`` ago,
+    is left whole (returns 0), whoever asks: the sweeps skip it already, and this check, taken
+    under a lock on the account row, also covers a hold placed a moment ago and any other caller.
+    """
     with transaction.atomic():
+        locked = User.objects.select_for_update().filter(pk=user.pk)
+        if not not_held(locked, user_field="pk", now=now).exists():
+            return 0
         seal_account(user=user)
         return sum(category.erase(user) for category in categories())

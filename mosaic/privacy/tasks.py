@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
@@ -39,3 +41,54 @@ def build_export(*, export_id: str) -> None:
     except Exception:
         DataExport.objects.filter(pk=export_id).update(status=DataExport.Status.FAILED)
         raise
+
+
+def _send(template: str, context: Mapping[str, object], recipients: list[str]) -> None:
+    send_mail(
+        settings.ACCOUNT_EMAIL_SUBJECT_PREFIX
+        + render_to_string(f"privacy/email/{template}_subject.txt", context).strip(),
+        render_to_string(f"privacy/email/{template}_message.txt", context),
+        settings.DEFAULT_FROM_EMAIL,
+        recipients,
+    )
+
+
+@task()
+def send_correction_answer(*, request_id: int) -> None:
+    """P33: tell the user how their correction request was answered."""
+    from mosaic.privacy.models import CorrectionRequest
+
+    item = CorrectionRequest.objects.select_related("user").filter(pk=request_id).first()
+    if item is None or item.status == CorrectionRequest.Status.OPEN or not item.user.email:
+        return
+    context = {
+        "user": item.user,
+        "item": item,
+        "data_url": settings.SITE_URL + reverse("panel:your_data"),
+    }
+    _send("correction_answer", context, [item.user.email])
+
+
+@task()
+def send_correction_reminders(*, request_ids: list[int]) -> None:
+    """P33: remind every support operator of requests due soon or overdue (no personal data in
+    the email: the operator screen shows the requests)."""
+    from mosaic.operators.roles import SUPPORT
+    from mosaic.privacy.models import CorrectionRequest
+
+    items = list(
+        CorrectionRequest.objects.open().filter(pk__in=request_ids).order_by("deadline", "pk")
+    )
+    recipients = list(
+        User.objects.filter(groups__name=SUPPORT, is_active=True)
+        .exclude(email="")
+        .values_list("email", flat=True)
+        .distinct()
+    )
+    if not items or not recipients:
+        return
+    context = {
+        "items": items,
+        "screen_url": settings.SITE_URL + reverse("operators:corrections"),
+    }
+    _send("correction_reminder", context, recipients)

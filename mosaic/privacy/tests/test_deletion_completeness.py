@@ -161,6 +161,11 @@ def test_p08_no_trace_of_a_deleted_account_remains_after_quarantine_and_sweeps(
         )
         client.post("/panel/email/", {"promotional": "on"})  # P23: a consent record
         client.post("/newsletter/", {"email": f"{marker('email')}@example.com"})  # P17
+
+        client.post(
+            "/panel/data/correction/",
+            {"what": marker("correctionwhat"), "correction": marker("correctionfix")},
+        )
         client.post("/accounts/reauthenticate/", {"password": PASSWORD})
         client.post("/panel/data/export/")
         assert DataExport.objects.get(user=user).status == DataExport.Status.READY

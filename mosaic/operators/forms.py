@@ -1,0 +1,91 @@
+"""Forms of the operator screens: every action states its reason (P25)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from mosaic.privacy.models import CorrectionRequest, LegalRequest
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise
+
+REASON_HELP = _("Written to the audit log with your name.")
+
+
+def reason_field(label: _StrPromise | None = None) -> forms.CharField:
+    return forms.CharField(
+        label=label or _("Reason"),
+        max_length=2000,
+        help_text=REASON_HELP,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class ResolveCorrectionForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Outcome"),
+        choices=[
+            (CorrectionRequest.Status.CORRECTED, _("Corrected")),
+            (CorrectionRequest.Status.DECLINED, _("Declined")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    resolution = reason_field(_("Answer to the user"))
+
+
+class LegalRequestForm(forms.Form):
+    authority = forms.CharField(label=_("Authority"), max_length=200)
+    reference = forms.CharField(label=_("Their reference"), max_length=100)
+    received_on = forms.DateField(
+        label=_("Received on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    scope = forms.CharField(
+        label=_("What it asks for"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    decision = forms.ChoiceField(label=_("Decision"), choices=LegalRequest.Decision.choices)
+    reason = reason_field(_("Grounds for the decision"))
+
+    def clean_received_on(self) -> dt.date:
+        value: dt.date = self.cleaned_data["received_on"]
+        if value > timezone.localdate():
+            raise forms.ValidationError(_("The date cannot be in the future."))
+        return value
+
+
+class PlaceHoldForm(forms.Form):
+    identifier = forms.CharField(
+        label=_("Account"),
+        max_length=254,
+        help_text=_("Username or email address; for an erased account, its sealed archive."),
+    )
+    case_reference = forms.CharField(label=_("Case reference"), max_length=80)
+    legal_request = forms.ModelChoiceField(
+        label=_("Legal request"),
+        queryset=LegalRequest.objects.order_by("-received_on"),
+        required=False,
+    )
+    reason = reason_field()
+
+
+class AccountReasonForm(forms.Form):
+    identifier = forms.CharField(
+        label=_("Account"), max_length=254, help_text=_("Username or email address.")
+    )
+    reason = reason_field()
+
+
+class ReasonForm(forms.Form):
+    reason = reason_field()
+
+
+class ArchiveLookupForm(forms.Form):
+    identifier = forms.CharField(
+        label=_("Email address or username of the erased account"), max_length=254
+    )
+    case_reference = forms.CharField(label=_("Case reference"), max_length=80)
+    reason = reason_field()

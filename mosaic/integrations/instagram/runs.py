@@ -49,15 +49,24 @@ def active_run(*, user: User) -> ImportRun | None:
     return ImportRun.objects.filter(user=user).active().first()
 
 
-def start_sync(*, user: User, kind: str = ImportRun.Kind.FULL, enqueue: bool = True) -> ImportRun:
+def start_sync(
+    *, user: User, kind: str = ImportRun.Kind.FULL, enqueue: bool = True, join: bool = True
+) -> ImportRun:
     """Start syncing with Instagram, or return the import already under way (a second "Sync
-    now" joins it). Incremental runs remember the newest post imported so far."""
+    now" joins it; ``join=False`` raises ``ImportBusy`` instead). Incremental runs remember the
+    newest post imported so far."""
     since = None
     if kind == ImportRun.Kind.INCREMENTAL:
         since = Post.objects.filter(owner=user, source=Post.Source.INSTAGRAM).aggregate(
             newest=Max("taken_at")
         )["newest"]
-    return _create(user=user, kind=kind, since=since, enqueue=enqueue)
+    return _create(user=user, kind=kind, since=since, enqueue=enqueue, join=join)
+
+
+def create_run(*, user: User, kind: str) -> ImportRun:
+    """A run for a caller that executes it itself (the commands); ``ImportBusy`` if another
+    import is under way."""
+    return _create(user=user, kind=kind, enqueue=False, join=False)
 
 
 def start_archive_import(*, user: User, upload: IO[bytes]) -> ImportRun:

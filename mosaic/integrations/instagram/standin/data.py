@@ -83,12 +83,17 @@ def comments_for(media_id: str) -> list[dict[str, str]]:
     ]
 
 
+@functools.lru_cache(maxsize=4)
+def _gradient(size: int) -> Image.Image:
+    return Image.linear_gradient("L").resize((size, size))
+
+
 @functools.lru_cache(maxsize=64)
 def photo(media_id: str, *, size: int = 1080) -> bytes:
     """A JPEG drawn for this media id: a two-colour gradient with the id written on it."""
     digest = hashlib.sha256(media_id.encode()).digest()
     top, bottom = digest[0:3], digest[3:6]
-    gradient = Image.linear_gradient("L").resize((size, size))
+    gradient = _gradient(size)
     image = Image.composite(
         Image.new("RGB", (size, size), tuple(bottom)),
         Image.new("RGB", (size, size), tuple(top)),

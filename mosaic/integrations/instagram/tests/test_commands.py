@@ -42,7 +42,7 @@ def test_import_archive_imports_and_prints_a_summary(owner, archive):
 def test_import_archive_exits_non_zero_on_a_bad_archive(owner, tmp_path):
     bad = tmp_path / "bad.zip"
     bad.write_bytes(zip_bytes({"../../evil.jpg": b"x", "content/posts_1.json": POSTS}))
-    with pytest.raises(CommandError, match="This file cannot be imported: .*climbs out"):
+    with pytest.raises(CommandError, match=r"This file cannot be imported: .*climbs out"):
         run("instagram_import_archive", "olivia", str(bad))
     assert not Post.objects.exists()
     assert ImportRun.objects.get().state == ImportRun.State.FAILED

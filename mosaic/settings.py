@@ -487,3 +487,24 @@ PRIVACY_CORRECTION_DAYS = env_int("PRIVACY_CORRECTION_DAYS", 30, minimum=1)  # P
 PRIVACY_CORRECTION_REMINDER_DAYS = env_int("PRIVACY_CORRECTION_REMINDER_DAYS", 7, minimum=0)
 PRIVACY_BLOCK_KEEP_DAYS = env_int("PRIVACY_BLOCK_KEEP_DAYS", 365, minimum=365)  # P10
 PRIVACY_LEGAL_RECORD_DAYS = env_int("PRIVACY_LEGAL_RECORD_DAYS", 1825, minimum=365)  # P15, P26
+
+# --- Instagram import (mosaic/integrations/instagram: sync.py, importer.py) -----------------------
+# Every active connection is synced (new posts only) this often; a full sync, which also removes
+# posts deleted on Instagram, runs at most this often per connection.
+INSTAGRAM_SYNC_INTERVAL_HOURS = env_int("INSTAGRAM_SYNC_INTERVAL_HOURS", 6, minimum=1)
+INSTAGRAM_FULL_SYNC_INTERVAL_HOURS = env_int("INSTAGRAM_FULL_SYNC_INTERVAL_HOURS", 24, minimum=1)
+INSTAGRAM_PAGE_SIZE = env_int("INSTAGRAM_PAGE_SIZE", 50, minimum=1)
+# One task imports at most this many posts, then hands the rest to a fresh task (short tasks).
+INSTAGRAM_IMPORT_POSTS_PER_TASK = env_int("INSTAGRAM_IMPORT_POSTS_PER_TASK", 200, minimum=1)
+# A running import that shows no progress for this long is taken to have crashed and resumed.
+INSTAGRAM_IMPORT_STALE_MINUTES = env_int("INSTAGRAM_IMPORT_STALE_MINUTES", 15, minimum=1)
+# A data download upload: the largest ZIP accepted, and what SafeZip accepts inside it.
+INSTAGRAM_ARCHIVE_MAX_BYTES = env_int("INSTAGRAM_ARCHIVE_MAX_BYTES", 2 * 1024**3, minimum=1)
+INSTAGRAM_ARCHIVE_MAX_ENTRIES = env_int("INSTAGRAM_ARCHIVE_MAX_ENTRIES", 50_000, minimum=1)
+INSTAGRAM_ARCHIVE_MAX_ENTRY_BYTES = env_int(
+    "INSTAGRAM_ARCHIVE_MAX_ENTRY_BYTES", 500 * 1024**2, minimum=1
+)
+INSTAGRAM_ARCHIVE_MAX_TOTAL_BYTES = env_int(
+    "INSTAGRAM_ARCHIVE_MAX_TOTAL_BYTES", 8 * 1024**3, minimum=1
+)
+INSTAGRAM_ARCHIVE_MAX_RATIO = env_int("INSTAGRAM_ARCHIVE_MAX_RATIO", 200, minimum=2)

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import httpx
 from django.conf import settings
@@ -24,6 +24,9 @@ from django.utils import timezone
 GRAPH_VERSION = "v23.0"
 RATE_LIMIT_CODES = {4, 17, 32, 613}
 DEFAULT_RETRY_AFTER = 300
+COMMENT_FIELDS = "id,text,username,timestamp"
+PERMISSION_CODES = {3, 10, 200}
+MAX_COMMENT_PAGES = 10
 MEDIA_FIELDS = (
     "id,caption,media_type,media_url,permalink,thumbnail_url,timestamp,"
     "children{id,media_type,media_url,thumbnail_url}"
@@ -39,6 +42,10 @@ class InstagramError(Exception):
 
 class InvalidToken(InstagramError):
     """Error 190: the token expired, was revoked, or the owner changed their password."""
+
+
+class PermissionDenied(InstagramError):
+    """The token's scope does not allow this call (codes 3, 10, 200-299)."""
 
 
 class RateLimited(InstagramError):
@@ -65,12 +72,14 @@ class LongLivedToken:
 class Profile:
     user_id: str
     username: str
+    media_count: int | None = None
 
 
 @dataclass(frozen=True)
 class MediaPage:
     items: list[dict[str, Any]]
     next_url: str | None
+    next_cursor: str = ""  # the ``after`` cursor of the next page: safe to store, unlike the URL
 
 
 def strip_code(code: str) -> str:
@@ -131,6 +140,8 @@ def raise_for_error(response: httpx.Response) -> Any:
         )
     if code == 190:
         raise InvalidToken(message, code=code, status=response.status_code)
+    if code in PERMISSION_CODES or (code is not None and 200 <= code <= 299):
+        raise PermissionDenied(message, code=code, status=response.status_code)
     if response.status_code >= 400 or error:
         raise InstagramError(message, code=code, status=response.status_code)
     if payload is None:
@@ -211,18 +222,27 @@ class InstagramClient:
             self._call(
                 "GET",
                 f"{settings.INSTAGRAM_GRAPH_URL}/{GRAPH_VERSION}/me",
-                params={"fields": "id,user_id,username", "access_token": token},
+                params={"fields": "id,user_id,username,media_count", "access_token": token},
             )
         )
-        return Profile(user_id=_id(data), username=_required(data, "username"))
+        count = data.get("media_count")
+        return Profile(
+            user_id=_id(data),
+            username=_required(data, "username"),
+            media_count=count if isinstance(count, int) and count >= 0 else None,
+        )
 
-    def media_page(self, *, token: str, url: str | None = None, limit: int = 50) -> MediaPage:
-        """One page of the owner's media; pass the previous page's ``next_url`` to go on."""
+    def media_page(
+        self, *, token: str, url: str | None = None, after: str = "", limit: int = 50
+    ) -> MediaPage:
+        """One page of the owner's media; pass the previous page's ``next_cursor`` (or its
+        ``next_url``) to go on."""
         if url is None:
+            params: dict[str, Any] = {"fields": MEDIA_FIELDS, "limit": limit, "access_token": token}
+            if after:
+                params["after"] = after
             payload = self._call(
-                "GET",
-                f"{settings.INSTAGRAM_GRAPH_URL}/{GRAPH_VERSION}/me/media",
-                params={"fields": MEDIA_FIELDS, "limit": limit, "access_token": token},
+                "GET", f"{settings.INSTAGRAM_GRAPH_URL}/{GRAPH_VERSION}/me/media", params=params
             )
         else:
             payload = self._call("GET", url)
@@ -237,10 +257,29 @@ class InstagramClient:
             next_url = paging.get("next") if isinstance(paging, dict) else None
         else:
             raise InstagramError("Instagram answered with an unexpected media list")
+        next_url = next_url if isinstance(next_url, str) and next_url else None
         return MediaPage(
             items=[normalize_media(item) for item in items if isinstance(item, dict)],
-            next_url=next_url if isinstance(next_url, str) and next_url else None,
+            next_url=next_url,
+            next_cursor=_after_cursor(payload, next_url),
         )
+
+    def comments(self, *, token: str, media_id: str) -> list[dict[str, Any]]:
+        """The comments on one media (every page, up to MAX_COMMENT_PAGES); ``PermissionDenied``
+        when the token's scope does not cover comments."""
+        url = f"{settings.INSTAGRAM_GRAPH_URL}/{GRAPH_VERSION}/{media_id}/comments"
+        params: dict[str, Any] | None = {"fields": COMMENT_FIELDS, "access_token": token}
+        found: list[dict[str, Any]] = []
+        for _page in range(MAX_COMMENT_PAGES):
+            payload = self._call("GET", url, params=params)
+            data = payload.get("data") if isinstance(payload, dict) else payload
+            found += [c for c in data or [] if isinstance(c, dict) and c.get("id")]
+            paging = payload.get("paging") if isinstance(payload, dict) else None
+            next_url = paging.get("next") if isinstance(paging, dict) else None
+            if not isinstance(next_url, str) or not next_url:
+                break
+            url, params = next_url, None
+        return found
 
     def all_media(self, *, token: str) -> Iterator[dict[str, Any]]:
         page = self.media_page(token=token)
@@ -263,6 +302,19 @@ def normalize_media(item: dict[str, Any]) -> dict[str, Any]:
         [c for c in children if isinstance(c, dict)] if isinstance(children, list) else []
     )
     return result
+
+
+def _after_cursor(payload: Any, next_url: str | None) -> str:
+    """The cursor of the next page, from ``paging.cursors.after`` or the ``next`` URL; empty on
+    the last page."""
+    if not next_url:
+        return ""
+    paging = payload.get("paging") if isinstance(payload, dict) else None
+    cursors = paging.get("cursors") if isinstance(paging, dict) else None
+    after = cursors.get("after") if isinstance(cursors, dict) else None
+    if isinstance(after, str) and after:
+        return after
+    return parse_qs(urlsplit(next_url).query).get("after", [""])[0]
 
 
 def _required(data: dict[str, Any], key: str) -> str:

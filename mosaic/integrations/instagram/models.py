@@ -47,12 +47,18 @@ class InstagramConnection(models.Model):
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
     connected_at = models.DateTimeField(default=timezone.now)
     broken_at = models.DateTimeField(null=True, blank=True)
+    # The periodic sync claims a connection by moving this forward with a conditional UPDATE.
+    next_sync_at = models.DateTimeField(null=True, blank=True)
+    last_full_sync_at = models.DateTimeField(null=True, blank=True)
 
     objects = ConnectionQuerySet.as_manager()
 
     class Meta:
         db_table = "instagram_connection"
-        indexes = [models.Index(fields=["status", "token_expires_at"])]
+        indexes = [
+            models.Index(fields=["status", "token_expires_at"]),
+            models.Index(fields=["status", "next_sync_at"], name="instagram_conn_next_sync"),
+        ]
 
     def __str__(self) -> str:
         return f"@{self.username}"
@@ -93,3 +99,124 @@ class DataDeletionRequest(models.Model):
 
     def __str__(self) -> str:
         return self.confirmation_code
+
+
+class ImportRunQuerySet(models.QuerySet["ImportRun"]):
+    def active(self) -> ImportRunQuerySet:
+        return self.filter(state__in=ImportRun.ACTIVE_STATES)
+
+    def resumable(self) -> ImportRunQuerySet:
+        """Runs a worker should pick up: paused ones whose wait is over, and running ones whose
+        worker stopped sending heartbeats (it crashed or was killed)."""
+        now = timezone.now()
+        stale = now - timedelta(minutes=settings.INSTAGRAM_IMPORT_STALE_MINUTES)
+        return self.filter(
+            models.Q(state=ImportRun.State.PAUSED, resume_after__lte=now)
+            | models.Q(state=ImportRun.State.RUNNING, heartbeat_at__lt=stale)
+            | models.Q(state=ImportRun.State.QUEUED, heartbeat_at__lt=stale)
+        )
+
+
+class ImportRun(models.Model):
+    """One import: a sync with the Instagram API (full or incremental) or one uploaded data
+    download. It records where it is, so a crash, a rate limit or a worker restart never loses
+    progress: ``cursor`` is the page being processed (API) and ``done`` how many posts are in.
+    """
+
+    class Kind(models.TextChoices):
+        FULL = "full", _("Full sync")
+        INCREMENTAL = "incremental", _("New posts")
+        ARCHIVE = "archive", _("Data download")
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Waiting to start")
+        RUNNING = "running", _("Importing")
+        PAUSED = "paused", _("Paused")
+        COMPLETED = "completed", _("Done")
+        FAILED = "failed", _("Stopped")
+
+    ACTIVE_STATES = (State.QUEUED, State.RUNNING, State.PAUSED)
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="instagram_imports"
+    )
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    state = models.CharField(max_length=16, choices=State.choices, default=State.QUEUED)
+    cursor = models.CharField(
+        max_length=500, blank=True, help_text="Paging cursor of the page being processed."
+    )
+    since = models.DateTimeField(
+        null=True, blank=True, help_text="Incremental: the newest post imported before."
+    )
+    upload_name = models.CharField(
+        max_length=200, blank=True, help_text="The uploaded ZIP in the private storage."
+    )
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(null=True, blank=True)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    removed = models.PositiveIntegerField(default=0)
+    media = models.PositiveIntegerField(default=0)
+    warnings = models.JSONField(default=list, blank=True)
+    comments_denied = models.BooleanField(default=False)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True)
+    resume_after = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ImportRunQuerySet.as_manager()
+
+    class Meta:
+        db_table = "instagram_import_run"
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # One import at a time per owner: a second "Sync now" joins the running one.
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(state__in=["queued", "running", "paused"]),
+                name="instagram_one_active_import",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["state", "resume_after"], name="instagram_run_state"),
+            models.Index(fields=["user", "-created_at"], name="instagram_run_user"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} import {self.pk} ({self.state})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.state in self.ACTIVE_STATES
+
+    @property
+    def is_api(self) -> bool:
+        return self.kind != self.Kind.ARCHIVE
+
+    @property
+    def percent(self) -> int:
+        if self.state == self.State.COMPLETED:
+            return 100
+        if not self.total:
+            return 0
+        return min(100, self.done * 100 // self.total)
+
+
+class SeenMedia(models.Model):
+    """An Instagram media id a run has imported: lets a resumed run skip what it already did,
+    and a complete full sync find the posts that are gone from Instagram."""
+
+    run = models.ForeignKey(ImportRun, on_delete=models.CASCADE, related_name="seen")
+    external_id = models.CharField(max_length=100)
+
+    class Meta:
+        db_table = "instagram_seen_media"
+        constraints = [
+            models.UniqueConstraint(fields=["run", "external_id"], name="instagram_seen_once")
+        ]
+
+    def __str__(self) -> str:
+        return self.external_id

@@ -1,9 +1,10 @@
-"""Instagram tokens are refreshed well before their 60-day expiry, by themselves."""
+"""Instagram's periodic jobs: token refresh, feed syncs, and resuming paused imports."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
+from mosaic.integrations.instagram import runs
 from mosaic.integrations.instagram.services import refresh_expiring_tokens
 from mosaic.jobs.registry import periodic
 
@@ -25,3 +26,17 @@ def refresh_instagram_tokens() -> int:
         if report.rate_limited or handled == 0:
             break
     return refreshed
+
+
+@periodic(name="instagram.sync_feeds", every=timedelta(minutes=15))
+def sync_instagram_feeds() -> int:
+    """Start a sync of every connection not synced for INSTAGRAM_SYNC_INTERVAL_HOURS (new posts;
+    a full sync once every INSTAGRAM_FULL_SYNC_INTERVAL_HOURS); returns how many started."""
+    return runs.start_due_syncs()
+
+
+@periodic(name="instagram.resume_imports", every=timedelta(minutes=5))
+def resume_instagram_imports() -> int:
+    """Resume imports paused by a rate limit or a failure once their wait is over, and imports
+    whose worker stopped; returns how many were queued."""
+    return runs.resume_due()

@@ -11,6 +11,8 @@ import logging
 import secrets
 import time
 from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import partial
 from typing import IO, Any
 
 from django.conf import settings
@@ -24,13 +26,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mosaic.accounts.models import User
+from mosaic.integrations.instagram import runs
 from mosaic.integrations.instagram.client import (
     InstagramClient,
     InvalidToken,
     RateLimited,
 )
-from mosaic.integrations.instagram.models import DataDeletionRequest, InstagramConnection
+from mosaic.integrations.instagram.models import (
+    DataDeletionRequest,
+    ImportRun,
+    InstagramConnection,
+)
 from mosaic.lib.safe_http import Fetched, FetchPolicy, fetch
+from mosaic.posts.models import Post
+from mosaic.posts.services import delete_post
 
 logger = logging.getLogger(__name__)
 
@@ -72,7 +81,8 @@ def complete_authorization(
     *, user: User, session: SessionBase, code: str, state: str
 ) -> InstagramConnection:
     """1. check the state; 2. exchange the code for a short-lived token; 3. swap it for the
-    60-day token; 4. read the account id and username; 5. store the connection."""
+    60-day token; 4. read the account id and username; 5. store the connection; 6. start the
+    first full sync (the periodic sync takes over from there)."""
     check_state(session=session, state=state)
     if not code:
         raise AuthorizationError(_("Instagram did not send an authorization code."))
@@ -91,15 +101,48 @@ def complete_authorization(
             "status": InstagramConnection.Status.ACTIVE,
             "connected_at": timezone.now(),
             "broken_at": None,
+            "next_sync_at": timezone.now()
+            + timedelta(hours=settings.INSTAGRAM_SYNC_INTERVAL_HOURS),
         },
     )
+    runs.start_sync(user=user, kind=ImportRun.Kind.FULL)
     return connection
 
 
-def disconnect(*, user: User) -> bool:
-    """Forget the connection and its token. Imported photos stay until the owner deletes them."""
-    deleted, _ = InstagramConnection.objects.filter(user=user).delete()
+def disconnect(*, user: User, delete_posts: bool = True) -> bool:
+    """Forget the connection and its token, stop its syncs, and (P05) delete the posts imported
+    from Instagram's API, in a task once this commits. Posts from an uploaded data download
+    stay: the owner gave us those files, and removes them like any post (P07).
+    ``delete_posts=False`` is for callers that handle posts themselves (account deletion)."""
+    with transaction.atomic():
+        deleted, _by_model = InstagramConnection.objects.filter(user=user).delete()
+        runs.cancel(
+            user=user,
+            kinds=(ImportRun.Kind.FULL, ImportRun.Kind.INCREMENTAL),
+            message=_("Instagram was disconnected."),
+        )
+        if delete_posts and deleted:
+            transaction.on_commit(partial(_enqueue_post_deletion, user.pk, timezone.now()))
     return deleted > 0
+
+
+def _enqueue_post_deletion(user_id: int, before: datetime) -> None:
+    from mosaic.integrations.instagram.tasks import delete_instagram_posts
+
+    delete_instagram_posts.enqueue(user_id, before.isoformat())
+
+
+def delete_instagram_posts(*, user_id: int, before: datetime | None = None) -> int:
+    """P05: delete the posts imported from Instagram's API for this owner (those saved before
+    ``before``, so a reconnection right after keeps its fresh import), with their files."""
+    posts = Post.objects.filter(owner_id=user_id, source=Post.Source.INSTAGRAM)
+    if before is not None:
+        posts = posts.filter(created_at__lte=before)
+    deleted = 0
+    for post in Post.objects.filter(pk__in=list(posts.values_list("pk", flat=True))):
+        delete_post(post=post)
+        deleted += 1
+    return deleted
 
 
 def mark_broken(*, connection: InstagramConnection) -> None:
@@ -199,10 +242,13 @@ def refresh_expiring_tokens(*, batch_size: int = 200) -> RefreshReport:
     return report
 
 
-def deauthorize(*, instagram_user_id: str) -> int:
-    """Meta says the person removed our app: forget every connection to that account."""
-    deleted, _ = InstagramConnection.objects.filter(instagram_user_id=instagram_user_id).delete()
-    return deleted
+def deauthorize(*, instagram_user_id: str, delete_posts: bool = True) -> int:
+    """Meta says the person removed our app: disconnect every owner connected to that account,
+    which deletes what was imported from it (P05)."""
+    connections = InstagramConnection.objects.filter(
+        instagram_user_id=instagram_user_id
+    ).select_related("user")
+    return sum(disconnect(user=c.user, delete_posts=delete_posts) for c in connections)
 
 
 def request_data_deletion(*, instagram_user_id: str) -> DataDeletionRequest:
@@ -215,13 +261,22 @@ def request_data_deletion(*, instagram_user_id: str) -> DataDeletionRequest:
 
 
 def erase_instagram_data(*, request: DataDeletionRequest) -> None:
-    """Delete everything imported for the Instagram account, then close the request, keeping
-    only its code and dates (the account id is cleared too)."""
+    """Delete everything obtained from Instagram's API for that Instagram account (the
+    connection, its token, and the posts imported through the API with their photos, videos
+    and comments: P05), then close the request, keeping only its code and dates (the account id
+    is cleared too). Posts from a data download the owner uploaded are not API data and stay
+    under the owner's control (P07)."""
     if request.state == DataDeletionRequest.State.COMPLETED:
         return
     with transaction.atomic():
-        deauthorize(instagram_user_id=request.instagram_user_id)
-        # Imported photos and posts are erased here too once the import lands (next step).
+        user_ids = list(
+            InstagramConnection.objects.filter(
+                instagram_user_id=request.instagram_user_id
+            ).values_list("user_id", flat=True)
+        )
+        deauthorize(instagram_user_id=request.instagram_user_id, delete_posts=False)
+        for user_id in user_ids:
+            delete_instagram_posts(user_id=user_id)
         request.state = DataDeletionRequest.State.COMPLETED
         request.completed_at = timezone.now()
         request.instagram_user_id = ""

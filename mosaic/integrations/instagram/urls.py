@@ -12,4 +12,7 @@ urlpatterns = [
     path("connect/", views.connect, name="connect"),
     path("callback/", views.callback, name="callback"),
     path("disconnect/", views.disconnect, name="disconnect"),
+    path("sync/", views.sync_now, name="sync"),
+    path("upload/", views.upload, name="upload"),
+    path("progress/", views.progress, name="progress"),
 ]

@@ -7,6 +7,7 @@ import logging
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,17 +16,48 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from mosaic.accounts.decorators import signed_in_user
-from mosaic.integrations.instagram import services, signed_request
+from mosaic.accounts.models import User
+from mosaic.integrations.instagram import runs, services, signed_request
 from mosaic.integrations.instagram.client import InstagramError, RateLimited
-from mosaic.integrations.instagram.models import DataDeletionRequest, InstagramConnection
+from mosaic.integrations.instagram.forms import ArchiveUploadForm
+from mosaic.integrations.instagram.models import (
+    DataDeletionRequest,
+    ImportRun,
+    InstagramConnection,
+)
+from mosaic.posts.models import Post
 
 logger = logging.getLogger(__name__)
+
+
+LATEST_POSTS = 12
+
+
+def _progress_context(user: User) -> dict[str, object]:
+    run = runs.active_run(user=user) or ImportRun.objects.filter(user=user).first()
+    counts = dict(
+        Post.objects.filter(owner=user)
+        .values_list("source")
+        .annotate(count=Count("pk"))
+        .values_list("source", "count")
+    )
+    return {
+        "run": run,
+        "post_count": sum(counts.values()),
+        "instagram_count": counts.get(Post.Source.INSTAGRAM, 0),
+        "archive_count": counts.get(Post.Source.ARCHIVE, 0),
+    }
 
 
 @login_required
 @require_GET
 def panel(request: HttpRequest) -> HttpResponse:
-    connection = InstagramConnection.objects.filter(user=signed_in_user(request)).first()
+    return _render_panel(request, ArchiveUploadForm())
+
+
+def _render_panel(request: HttpRequest, form: ArchiveUploadForm, status: int = 200) -> HttpResponse:
+    user = signed_in_user(request)
+    connection = InstagramConnection.objects.filter(user=user).first()
     return render(
         request,
         "instagram/panel.html",
@@ -33,8 +65,55 @@ def panel(request: HttpRequest) -> HttpResponse:
             "connection": connection,
             "configured": services.is_configured(),
             "stand_in": settings.INSTAGRAM_STAND_IN,
+            "form": form,
+            "max_upload": settings.INSTAGRAM_ARCHIVE_MAX_BYTES,
+            "latest_posts": Post.objects.filter(owner=user).with_items()[:LATEST_POSTS],
+            **_progress_context(user),
         },
+        status=status,
     )
+
+
+@login_required
+@require_GET
+def progress(request: HttpRequest) -> HttpResponse:
+    """The progress section alone: htmx polls it while an import runs."""
+    return render(request, "instagram/_progress.html", _progress_context(signed_in_user(request)))
+
+
+@login_required
+@require_POST
+def sync_now(request: HttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
+    connection = InstagramConnection.objects.filter(user=user).first()
+    if connection is None or not connection.is_active:
+        messages.error(request, _("Connect Instagram first."))
+        return redirect("instagram:panel")
+    try:
+        run = runs.start_sync(user=user, kind=ImportRun.Kind.FULL)
+    except runs.ImportBusy:
+        messages.info(request, _("An import is under way; sync again once it ends."))
+        return redirect("instagram:panel")
+    if run.kind == ImportRun.Kind.ARCHIVE:
+        messages.info(request, _("An import is under way; sync again once it ends."))
+    else:
+        messages.success(request, _("Syncing with Instagram."))
+    return redirect("instagram:panel")
+
+
+@login_required
+@require_POST
+def upload(request: HttpRequest) -> HttpResponse:
+    form = ArchiveUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _render_panel(request, form, status=400)
+    try:
+        runs.start_archive_import(user=signed_in_user(request), upload=form.cleaned_data["archive"])
+    except runs.ImportBusy:
+        messages.error(request, _("An import is under way; upload again once it ends."))
+        return redirect("instagram:panel")
+    messages.success(request, _("Upload received. Your posts are being imported."))
+    return redirect("instagram:panel")
 
 
 @login_required
@@ -81,7 +160,13 @@ def callback(request: HttpRequest) -> HttpResponse:
 @require_POST
 def disconnect(request: HttpRequest) -> HttpResponse:
     if services.disconnect(user=signed_in_user(request)):
-        messages.success(request, _("Instagram disconnected. Mosaic no longer holds its token."))
+        messages.success(
+            request,
+            _(
+                "Instagram disconnected. Mosaic no longer holds its token, and the posts imported"
+                " from it are being deleted."
+            ),
+        )
     return redirect("instagram:panel")
 
 

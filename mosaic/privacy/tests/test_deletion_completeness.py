@@ -22,7 +22,7 @@ from django.test import Client
 from PIL import Image
 
 from conftest import PASSWORD
-from mosaic.integrations.instagram.models import InstagramConnection
+from mosaic.integrations.instagram.models import ImportRun, InstagramConnection, SeenMedia
 from mosaic.photos.services import add_photo, process_pending
 from mosaic.posts.models import Post
 from mosaic.posts.services import NewComment, NewItem, add_video, save_post
@@ -166,6 +166,15 @@ def test_p08_no_trace_of_a_deleted_account_remains_after_quarantine_and_sweeps(
             "/panel/data/correction/",
             {"what": marker("correctionwhat"), "correction": marker("correctionfix")},
         )
+
+        import_run = ImportRun.objects.create(
+            user=user,
+            kind=ImportRun.Kind.FULL,
+            cursor=marker("cursor"),
+            warnings=[f"{marker('importwarning')}.jpg is listed but not in the archive"],
+            error=marker("importerror"),
+        )
+        SeenMedia.objects.create(run=import_run, external_id=marker("seenmedia"))
         client.post("/accounts/reauthenticate/", {"password": PASSWORD})
         client.post("/panel/data/export/")
         assert DataExport.objects.get(user=user).status == DataExport.Status.READY

@@ -21,6 +21,7 @@ from django.utils import timezone
 from conftest import make_user
 from mosaic.accounts.models import User
 from mosaic.consent.models import Consent, NewsletterSubscriber
+from mosaic.integrations.instagram.models import ImportRun
 from mosaic.operators.models import AuditEntry
 from mosaic.privacy.archives import lookup_for, seal_account
 from mosaic.privacy.holds import NothingToHold, lift_hold, place_hold
@@ -123,6 +124,13 @@ def unconfirmed_newsletter(user: User) -> Remaining:
     return NewsletterSubscriber.objects.filter(email=user.email).count
 
 
+def instagram_import_records(user: User) -> Remaining:
+    ImportRun.objects.create(
+        user=user, kind=ImportRun.Kind.FULL, state=ImportRun.State.COMPLETED, finished_at=START
+    )
+    return ImportRun.objects.filter(user=user).count
+
+
 #: Sweeps of rows that belong to no account, so no hold can be about them: an unconfirmed
 #: newsletter address is nobody's until confirmed. They go even while the account is held.
 ACCOUNTLESS: dict[str, Callable[[User], Remaining]] = {
@@ -142,6 +150,7 @@ PLANTERS: dict[str, Callable[[User], Remaining]] = {
     "legal-records": legal_records,
     "inactive-sites": inactive_sites,
     "withdrawn-consents": withdrawn_consents,
+    "instagram-import-records": instagram_import_records,
 }
 
 

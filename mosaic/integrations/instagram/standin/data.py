@@ -39,31 +39,53 @@ class StandInMedia:
 
 
 def posts_for(username: str, count: int = POSTS_PER_ACCOUNT) -> list[StandInMedia]:
-    """Newest first, as Instagram lists them; the same every time for the same username."""
+    """Newest first, as Instagram lists them; the same every time for the same username. Post
+    ``n`` (0 the oldest) keeps its id and date when ``count`` grows, as if new ones were posted."""
     base = int(user_id_for(username)) % 10**9
     posts = []
-    for index in range(count):
-        media_id = str(18000000000000000 + base * 1000 + index)
+    for number in range(count):
+        media_id = str(18000000000000000 + base * 100_000 + number)
         media_type = "IMAGE"
         children: tuple[StandInMedia, ...] = ()
-        if index % 4 == 1:
+        if number % 4 == 1:
             media_type = "CAROUSEL_ALBUM"
             children = tuple(
                 StandInMedia(f"{media_id}{k}", "IMAGE", "", EPOCH, "") for k in range(1, 4)
             )
-        elif index % 7 == 3:
+        elif number % 7 == 3:
             media_type = "VIDEO"
         posts.append(
             StandInMedia(
                 id=media_id,
                 media_type=media_type,
-                caption=CAPTIONS[index % len(CAPTIONS)],
-                timestamp=EPOCH + timedelta(days=count - index),
+                caption=CAPTIONS[number % len(CAPTIONS)],
+                timestamp=EPOCH + timedelta(days=number),
                 shortcode=hashlib.sha256(media_id.encode()).hexdigest()[:11],
                 children=children,
             )
         )
+    posts.reverse()
     return posts
+
+
+def comments_for(media_id: str) -> list[dict[str, str]]:
+    """Two comments on every post, the same each time."""
+    return [
+        {
+            "id": f"{media_id}-c{k}",
+            "text": text,
+            "username": username,
+            "timestamp": (EPOCH + timedelta(hours=k)).strftime("%Y-%m-%dT%H:%M:%S+0000"),
+        }
+        for k, (username, text) in enumerate(
+            [("ana.paints", "Lovely light ✨"), ("boris_k", "Где это? #вопрос")], start=1
+        )
+    ]
+
+
+@functools.lru_cache(maxsize=4)
+def _gradient(size: int) -> Image.Image:
+    return Image.linear_gradient("L").resize((size, size))
 
 
 @functools.lru_cache(maxsize=64)
@@ -71,7 +93,7 @@ def photo(media_id: str, *, size: int = 1080) -> bytes:
     """A JPEG drawn for this media id: a two-colour gradient with the id written on it."""
     digest = hashlib.sha256(media_id.encode()).digest()
     top, bottom = digest[0:3], digest[3:6]
-    gradient = Image.linear_gradient("L").resize((size, size))
+    gradient = _gradient(size)
     image = Image.composite(
         Image.new("RGB", (size, size), tuple(bottom)),
         Image.new("RGB", (size, size), tuple(top)),

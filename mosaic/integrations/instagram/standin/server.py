@@ -3,7 +3,11 @@ token swap, refresh, ``/me``, ``/me/media`` with paging), expiring media URLs (4
 their ``oe`` expiry) and errors on demand (rate limits, invalid tokens).
 
 Errors on demand: ``server.state.fail_next("rate_limit")`` from Python, or
-``POST /_stand_in/fail`` with ``kind=rate_limit|rate_limit_429|invalid_token`` and ``times=N``.
+``POST /_stand_in/fail`` with ``kind=rate_limit|rate_limit_429|invalid_token|server_error``,
+``times=N`` and ``after=N`` (let that many Graph calls through first). Comments
+(``/{media-id}/comments``) need the ``instagram_business_manage_comments`` scope, as on Instagram.
+``state.deleted`` hides media ids (as if deleted on Instagram); ``state.requests`` logs every
+Graph call (path and cursor, never the token).
 """
 
 from __future__ import annotations
@@ -26,7 +30,9 @@ from mosaic.integrations.instagram.standin import data, pages
 SHORT_LIVED_SECONDS = 3600
 LONG_LIVED_SECONDS = 60 * 24 * 3600
 CODE_SECONDS = 600
-FAILURE_KINDS = ("rate_limit", "rate_limit_429", "invalid_token")
+FAILURE_KINDS = ("rate_limit", "rate_limit_429", "invalid_token", "server_error")
+COMMENTS_SCOPE = "instagram_business_manage_comments"
+DEFAULT_SCOPES = ("instagram_business_basic",)
 
 
 @dataclass
@@ -35,6 +41,7 @@ class Token:
     long_lived: bool
     issued_at: float
     expires_at: float
+    scopes: tuple[str, ...] = DEFAULT_SCOPES
 
 
 @dataclass
@@ -42,6 +49,7 @@ class Code:
     username: str
     redirect_uri: str
     expires_at: float
+    scopes: tuple[str, ...] = DEFAULT_SCOPES
 
 
 @dataclass
@@ -51,31 +59,47 @@ class StandInState:
     media_ttl: int = 3600
     wrap_token_response: bool = True
     posts_per_account: int = data.POSTS_PER_ACCOUNT
+    photo_size: int = 1080
     codes: dict[str, Code] = field(default_factory=dict)
     tokens: dict[str, Token] = field(default_factory=dict)
-    failures: list[str] = field(default_factory=list)
+    failures: list[str | None] = field(default_factory=list)
+    deleted: set[str] = field(default_factory=set)
+    requests: list[str] = field(default_factory=list)
     url_secret: bytes = field(default_factory=lambda: secrets.token_bytes(32))
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def fail_next(self, kind: str, times: int = 1) -> None:
+    def fail_next(self, kind: str, times: int = 1, *, after: int = 0) -> None:
+        """The next ``times`` Graph calls fail with ``kind``, once ``after`` calls went through."""
         if kind not in FAILURE_KINDS:
             raise ValueError(f"unknown failure {kind!r}; use one of {FAILURE_KINDS}")
         with self.lock:
-            self.failures.extend([kind] * times)
+            self.failures.extend([None] * after + [kind] * times)
 
     def take_failure(self) -> str | None:
         with self.lock:
             return self.failures.pop(0) if self.failures else None
 
     def issue_token(
-        self, username: str, *, long_lived: bool = True, issued_at: float | None = None
+        self,
+        username: str,
+        *,
+        long_lived: bool = True,
+        issued_at: float | None = None,
+        scopes: tuple[str, ...] = DEFAULT_SCOPES,
     ) -> str:
         issued = time.time() if issued_at is None else issued_at
         lifetime = LONG_LIVED_SECONDS if long_lived else SHORT_LIVED_SECONDS
         token = ("IGAA" if long_lived else "IGQ") + secrets.token_urlsafe(48)
         with self.lock:
-            self.tokens[token] = Token(username, long_lived, issued, issued + lifetime)
+            self.tokens[token] = Token(username, long_lived, issued, issued + lifetime, scopes)
         return token
+
+    def posts(self, username: str) -> list[data.StandInMedia]:
+        return [
+            post
+            for post in data.posts_for(username, self.posts_per_account)
+            if post.id not in self.deleted
+        ]
 
     def revoke(self, username: str) -> None:
         """As if the person changed their Instagram password: every token dies (error 190)."""
@@ -171,11 +195,17 @@ class StandInHandler(BaseHTTPRequestHandler):
                 self.me()
             elif route == ("GET", "/me/media"):
                 self.media_list()
+            elif method == "GET" and len(parts) == 2 and parts[1] == "comments":
+                self.comments(parts[0])
             elif method == "GET" and len(parts) == 2 and parts[0] == "media":
                 self.media_file(path, parts[1])
             elif route == ("POST", "/_stand_in/fail"):
                 form = self._form()
-                self.state.fail_next(form.get("kind", ""), int(form.get("times", "1") or 1))
+                self.state.fail_next(
+                    form.get("kind", ""),
+                    int(form.get("times", "1") or 1),
+                    after=int(form.get("after", "0") or 0),
+                )
                 self._json(200, {"failures": len(self.state.failures)})
             else:
                 self._json(404, {"error": {"message": f"Unknown path {path}", "code": 803}})
@@ -229,7 +259,9 @@ class StandInHandler(BaseHTTPRequestHandler):
         username = form.get("username", "").strip() or self.server.default_username
         code = "AQ" + secrets.token_urlsafe(40)
         with self.state.lock:
-            self.state.codes[code] = Code(username, redirect_uri, time.time() + CODE_SECONDS)
+            self.state.codes[code] = Code(
+                username, redirect_uri, time.time() + CODE_SECONDS, _scopes(form.get("scope", ""))
+            )
         # Real Instagram appends "#_" to the redirect; clients must not take it as part of the code.
         self._redirect(f"{redirect_uri}{separator}{urlencode({'code': code, 'state': state})}#_")
 
@@ -248,17 +280,24 @@ class StandInHandler(BaseHTTPRequestHandler):
             raise _oauth_error("This authorization code has been used or has expired")
         if code.redirect_uri != form.get("redirect_uri"):
             raise _oauth_error("Error validating verification code: redirect_uri mismatch")
-        token = self.state.issue_token(code.username, long_lived=False)
+        token = self.state.issue_token(code.username, long_lived=False, scopes=code.scopes)
         answer = {
             "access_token": token,
             "user_id": int(data.user_id_for(code.username)),
-            "permissions": ["instagram_business_basic"],
+            "permissions": list(code.scopes),
         }
         self._json(200, {"data": [answer]} if self.state.wrap_token_response else answer)
 
     # --- Graph -------------------------------------------------------------------------------
     def _token(self, value: str, *, long_lived: bool | None = None) -> Token:
+        query = self._query()
+        with self.state.lock:
+            self.state.requests.append(
+                urlsplit(self.path).path + (f"?after={query['after']}" if "after" in query else "")
+            )
         failure = self.state.take_failure()
+        if failure == "server_error":
+            raise _graph_error("An unexpected error has occurred. Please retry.", 2, status=500)
         if failure == "rate_limit":
             usage = json.dumps({"call_count": 100, "total_cputime": 30, "total_time": 40})
             error = _graph_error("Application request limit reached", 4, is_transient=True)
@@ -288,7 +327,7 @@ class StandInHandler(BaseHTTPRequestHandler):
         if query.get("client_secret") != self.state.app_secret:
             raise _graph_error("Error validating client secret.", 1)
         short = self._token(query.get("access_token", ""), long_lived=False)
-        token = self.state.issue_token(short.username)
+        token = self.state.issue_token(short.username, scopes=short.scopes)
         self._json(
             200, {"access_token": token, "token_type": "bearer", "expires_in": LONG_LIVED_SECONDS}
         )
@@ -300,7 +339,7 @@ class StandInHandler(BaseHTTPRequestHandler):
         current = self._token(query.get("access_token", ""), long_lived=True)
         if current.issued_at > time.time() - 24 * 3600:
             raise _graph_error("The token cannot be refreshed until it is 24 hours old", 100)
-        token = self.state.issue_token(current.username)
+        token = self.state.issue_token(current.username, scopes=current.scopes)
         self._json(
             200, {"access_token": token, "token_type": "bearer", "expires_in": LONG_LIVED_SECONDS}
         )
@@ -314,7 +353,7 @@ class StandInHandler(BaseHTTPRequestHandler):
             "user_id": user_id,
             "username": token.username,
             "account_type": "BUSINESS",
-            "media_count": self.state.posts_per_account,
+            "media_count": len(self.state.posts(token.username)),
         }
         fields = _fields(query.get("fields", "id,username"))
         self._json(200, {key: value for key, value in everything.items() if key in fields})
@@ -325,7 +364,7 @@ class StandInHandler(BaseHTTPRequestHandler):
         fields = _fields(query.get("fields", "id"))
         limit = max(1, min(int(query.get("limit", "25") or 25), 100))
         start = _decode_cursor(query.get("after", ""))
-        posts = data.posts_for(token.username, self.state.posts_per_account)
+        posts = self.state.posts(token.username)
         page = posts[start : start + limit]
         body: dict[str, Any] = {"data": [self._media_json(post, fields) for post in page]}
         if page:
@@ -337,6 +376,24 @@ class StandInHandler(BaseHTTPRequestHandler):
                     f"{self.server.base_url}{urlsplit(self.path).path}?{urlencode(next_query)}"
                 )
         self._json(200, body)
+
+    def comments(self, media_id: str) -> None:
+        query = self._query()
+        token = self._token(query.get("access_token", ""))
+        if COMMENTS_SCOPE not in token.scopes:
+            raise _graph_error("(#10) Application does not have permission for this action", 10)
+        if media_id not in {post.id for post in self.state.posts(token.username)}:
+            raise _graph_error(f"Unsupported get request. Object with ID '{media_id}'", 100)
+        fields = _fields(query.get("fields", "id,text,timestamp"))
+        self._json(
+            200,
+            {
+                "data": [
+                    {k: v for k, v in comment.items() if k in fields or k == "id"}
+                    for comment in data.comments_for(media_id)
+                ]
+            },
+        )
 
     def _media_json(self, post: data.StandInMedia, fields: set[str]) -> dict[str, Any]:
         item: dict[str, Any] = {"id": post.id, "media_type": post.media_type}
@@ -382,7 +439,7 @@ class StandInHandler(BaseHTTPRequestHandler):
         if extension == "mp4":
             self._send(200, data.FAKE_MP4, "video/mp4")
         else:
-            self._send(200, data.photo(media_id), "image/jpeg")
+            self._send(200, data.photo(media_id, size=self.state.photo_size), "image/jpeg")
 
 
 def _fields(raw: str) -> set[str]:
@@ -400,6 +457,10 @@ def _fields(raw: str) -> set[str]:
             current += char
     names.add(current.strip())
     return {name for name in names if name}
+
+
+def _scopes(raw: str) -> tuple[str, ...]:
+    return tuple(part for part in raw.replace(" ", ",").split(",") if part) or DEFAULT_SCOPES
 
 
 def _cursor(index: int) -> str:

@@ -101,3 +101,10 @@ def production_settings(code: str = "", **extra: str) -> subprocess.CompletedPro
         check=False,
         cwd=django_settings.BASE_DIR,
     )
+
+
+@pytest.fixture
+def tasks(django_capture_on_commit_callbacks):
+    """``with tasks(): ...`` runs, when the block ends, what was enqueued on commit (tasks run
+    at once with the test settings' immediate backend, continuations included)."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)

@@ -24,6 +24,9 @@ class Command(BaseCommand):
             "--username", default="mosaic.demo", help="suggested on the consent page"
         )
         parser.add_argument("--media-ttl", type=int, default=3600, help="seconds a media URL works")
+        parser.add_argument(
+            "--posts", type=int, default=30, help="posts per account (newest first)"
+        )
         parser.add_argument("--quiet", action="store_true")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -37,6 +40,7 @@ class Command(BaseCommand):
             verbose=not options["quiet"],
         )
         server.state.media_ttl = options["media_ttl"]
+        server.state.posts_per_account = max(0, options["posts"])
         self.stdout.write(f"Instagram stand-in at {server.base_url}/ (Ctrl-C stops it)")
         self.stdout.flush()
         try:

@@ -1,0 +1,32 @@
+"""Doing an import run's work: the one entry point for the task and the commands."""
+
+from __future__ import annotations
+
+import logging
+from typing import IO
+
+from mosaic.integrations.instagram import importer, runs, sync
+from mosaic.integrations.instagram.models import ImportRun
+
+logger = logging.getLogger(__name__)
+
+
+def execute(
+    *, run_id: int, budget: int | None, source: IO[bytes] | None = None
+) -> ImportRun | None:
+    """Claim the run and work on it (at most ``budget`` posts; ``None``: to the end). Returns
+    the run as left, or None when it was not claimable. An unexpected error ends the run with
+    a message instead of leaving it "running" (its progress is kept for a restart)."""
+    run = runs.claim(run_id=run_id)
+    if run is None:
+        return None
+    try:
+        if run.is_api:
+            sync.run_sync(run=run, budget=budget)
+        else:
+            importer.run_archive(run=run, budget=budget, source=source)
+    except Exception:
+        logger.exception("Instagram import run %s stopped on an unexpected error", run.pk)
+        run = ImportRun.objects.get(pk=run.pk)
+        runs.fail(run=run, message=str(runs.UNEXPECTED))
+    return run

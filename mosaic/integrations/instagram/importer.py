@@ -1,0 +1,129 @@
+"""Importing an Instagram data download (see ``archive.py``) into posts.
+
+1. The ZIP is checked whole by ``SafeZip`` (limits from settings) and every posts file is read
+   once to count the posts: a refused or unreadable archive ends the run with its message
+   before a single post is written.
+2. Posts are imported in the archive's order; each post's photos (``add_photo``) and videos
+   (``add_video``) are stored, then the post is saved with the run's progress in one
+   transaction, keyed by the post's stable key, so a restarted import skips what is done and
+   re-importing the same download changes nothing.
+3. A file the photo pipeline refuses (damaged, not a photo) is skipped with a warning; a post
+   left without any file is skipped too.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import zipfile
+from typing import IO
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from mosaic.integrations.instagram import runs
+from mosaic.integrations.instagram.archive import ArchiveError, ArchivePost, InstagramArchive
+from mosaic.integrations.instagram.models import ImportRun
+from mosaic.lib.zipsafe import ZipLimits
+from mosaic.photos.services import PhotoRejected, add_photo
+from mosaic.photos.storage import private_storage
+from mosaic.posts.models import Post
+from mosaic.posts.services import NewItem, add_video, save_post
+
+
+def archive_limits() -> ZipLimits:
+    return ZipLimits(
+        max_entries=settings.INSTAGRAM_ARCHIVE_MAX_ENTRIES,
+        max_file_size=settings.INSTAGRAM_ARCHIVE_MAX_ENTRY_BYTES,
+        max_total_size=settings.INSTAGRAM_ARCHIVE_MAX_TOTAL_BYTES,
+        max_ratio=settings.INSTAGRAM_ARCHIVE_MAX_RATIO,
+    )
+
+
+def refusal(reason: str) -> str:
+    return _("This file cannot be imported: %(reason)s.") % {"reason": reason}
+
+
+def run_archive(*, run: ImportRun, budget: int | None, source: IO[bytes] | None = None) -> None:
+    """Import the run's upload (or ``source``, for the command) from where the run stopped."""
+    if source is None:
+        if not run.upload_name:
+            runs.fail(run=run, message=refusal(_("the uploaded file is gone; upload it again")))
+            return
+        stream: IO[bytes] = private_storage().open(run.upload_name, "rb")
+    else:
+        stream = source
+    try:
+        with InstagramArchive(stream, limits=archive_limits()) as archive:
+            if run.total is None:
+                run.total = sum(1 for _post in archive.posts())
+                for warning in archive.warnings:
+                    runs.warn(run, warning)
+                runs.save_progress(run, "total", "warnings")
+            archive.warnings = []
+            handled = 0
+            for index, post in enumerate(archive.posts()):
+                if index < run.done:
+                    continue  # imported by an earlier task of this run
+                if budget is not None and handled >= budget:
+                    runs.continue_later(run)
+                    return
+                _import_post(run, post)
+                handled += 1
+    except ArchiveError as exc:
+        runs.fail(run=run, message=refusal(str(exc)))
+        return
+    finally:
+        if source is None:
+            stream.close()
+    runs.complete(run)
+
+
+def _import_post(run: ImportRun, post: ArchivePost) -> None:
+    existing = (
+        Post.objects.filter(owner_id=run.user_id, source=Post.Source.ARCHIVE, external_id=post.key)
+        .prefetch_related("items__photo", "items__video")
+        .first()
+    )
+    old_items = list(existing.items.all()) if existing else []
+    stored = 0
+    if existing and [i.external_id for i in old_items] == [m.member for m in post.media]:
+        items = [NewItem(i.photo, i.video, i.external_id) for i in old_items]
+    else:
+        items = []
+        for medium in post.media:
+            name = posixpath.basename(medium.member)
+            try:
+                with medium.open() as stream:
+                    if medium.kind == "video":
+                        video = add_video(owner=run.user, source=stream, filename=name)
+                        items.append(NewItem(photo=None, video=video, external_id=medium.member))
+                    else:
+                        photo = add_photo(owner=run.user, source=stream, filename=name)
+                        items.append(NewItem(photo=photo, external_id=medium.member))
+                stored += 1
+            except PhotoRejected as exc:
+                runs.warn(run, f"{name}: {exc.reason}")
+            except (zipfile.BadZipFile, EOFError, OSError):
+                runs.warn(run, _("%(name)s is damaged in the archive") % {"name": name})
+    taken_at = post.taken_at or (existing.taken_at if existing else timezone.now())
+    with transaction.atomic():
+        if items:
+            _post, created = save_post(
+                owner=run.user,
+                source=Post.Source.ARCHIVE,
+                external_id=post.key,
+                caption=post.caption,
+                taken_at=taken_at,
+                items=items,
+            )
+            if created:
+                run.created += 1
+            elif existing and (existing.caption, existing.taken_at) != (post.caption, taken_at):
+                run.updated += 1
+        else:
+            runs.warn(run, _("a post without any usable photo or video was skipped"))
+        run.done += 1
+        run.media += stored
+        runs.save_progress(run, "done", "media", "created", "updated", "warnings")

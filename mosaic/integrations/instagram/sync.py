@@ -1,0 +1,310 @@
+"""Syncing an owner's feed from the Instagram API into posts.
+
+1. ``/me`` gives the number of posts (the progress bar's total for a full sync).
+2. ``/me/media`` is read page by page from the run's stored cursor (the page being processed),
+   newest first; each media is imported unless this run already did (``SeenMedia``), so a run
+   resumed after a crash mid-page picks up where it stopped.
+3. For each media: its files (carousel children; a video and its poster) are downloaded under
+   the media fetch policy, unless the post is already here with the same items (then only its
+   caption, date and link are brought up to date); comments where the token's scope allows.
+4. An incremental run stops at the first post imported before (or older than the newest one);
+   a full run reads everything, and once complete removes the posts deleted on Instagram.
+
+Rate limits pause the run (``resume_after``); error 190 marks the connection broken and ends
+the run; other failures back off and retry (``runs.retry_later``).
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import IO, Any, TypeVar
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from mosaic.integrations.instagram import runs, services
+from mosaic.integrations.instagram.client import (
+    InstagramClient,
+    InstagramError,
+    InvalidToken,
+    PermissionDenied,
+    RateLimited,
+)
+from mosaic.integrations.instagram.models import ImportRun, InstagramConnection, SeenMedia
+from mosaic.lib.safe_http import FetchError, TooLarge, UnsafeURL
+from mosaic.photos.services import PhotoRejected, add_photo
+from mosaic.posts.models import Post
+from mosaic.posts.services import NewComment, NewItem, add_video, delete_post, save_post
+
+T = TypeVar("T")
+
+
+class MediaUnavailable(Exception):
+    """A media file could not be downloaded this time (expired URL, network): retry later, when
+    a fresh page gives fresh URLs."""
+
+
+class Skipped(Exception):
+    """A media file Mosaic will not take (refused URL, too large, not a photo): noted, skipped."""
+
+
+def run_sync(*, run: ImportRun, budget: int | None) -> None:
+    connection = InstagramConnection.objects.filter(user_id=run.user_id).first()
+    if connection is None or not connection.is_active:
+        runs.fail(run=run, message=_("Instagram is not connected: connect it to import posts."))
+        return
+    try:
+        with InstagramClient() as client:
+            token = services.valid_token(connection=connection)
+            _sync(run, connection, client, token, budget)
+    except InvalidToken:
+        services.mark_broken(connection=connection)
+        runs.fail(
+            run=run,
+            message=_(
+                "Instagram no longer accepts Mosaic's access (error 190). Reconnect Instagram to"
+                " go on; the posts imported so far stay."
+            ),
+        )
+    except RateLimited as exc:
+        resume = timezone.localtime(timezone.now()) + timedelta(seconds=exc.retry_after)
+        runs.pause(
+            run,
+            seconds=exc.retry_after,
+            message=_("Instagram asked Mosaic to slow down; the import goes on at %(time)s.")
+            % {"time": date_format(resume, "TIME_FORMAT")},
+        )
+    except (InstagramError, MediaUnavailable) as exc:
+        runs.retry_later(
+            run,
+            message=_("Instagram did not answer as expected (%(reason)s); Mosaic tries again soon.")
+            % {"reason": str(exc)[:200]},
+        )
+
+
+def _sync(
+    run: ImportRun,
+    connection: InstagramConnection,
+    client: InstagramClient,
+    token: str,
+    budget: int | None,
+) -> None:
+    if run.total is None and run.kind == ImportRun.Kind.FULL:
+        run.total = client.me(token=token).media_count
+        runs.save_progress(run, "total")
+    handled = 0
+    while True:
+        page = client.media_page(token=token, after=run.cursor, limit=settings.INSTAGRAM_PAGE_SIZE)
+        ids = [str(item.get("id") or "") for item in page.items]
+        seen = set(
+            SeenMedia.objects.filter(run=run, external_id__in=ids).values_list(
+                "external_id", flat=True
+            )
+        )
+        for item, media_id in zip(page.items, ids, strict=True):
+            if not media_id or media_id in seen:
+                continue
+            if run.kind == ImportRun.Kind.INCREMENTAL and _imported_before(run, media_id, item):
+                _finish(run, connection)
+                return
+            _import_media(run, client, token, item, media_id)
+            handled += 1
+        run.attempts = 0
+        if not page.next_cursor:
+            _finish(run, connection)
+            return
+        run.cursor = page.next_cursor
+        runs.save_progress(run, "cursor", "attempts")
+        if budget is not None and handled >= budget:
+            runs.continue_later(run)
+            return
+
+
+def _imported_before(run: ImportRun, media_id: str, item: dict[str, Any]) -> bool:
+    taken_at = _time(item.get("timestamp"))
+    if run.since is not None and taken_at is not None and taken_at < run.since:
+        return True
+    return Post.objects.filter(
+        owner_id=run.user_id, source=Post.Source.INSTAGRAM, external_id=media_id
+    ).exists()
+
+
+def _import_media(
+    run: ImportRun, client: InstagramClient, token: str, item: dict[str, Any], media_id: str
+) -> None:
+    existing = (
+        Post.objects.filter(
+            owner_id=run.user_id, source=Post.Source.INSTAGRAM, external_id=media_id
+        )
+        .prefetch_related("items__photo", "items__video")
+        .first()
+    )
+    parts = item["children"] or [item]
+    wanted = [str(part.get("id") or media_id) for part in parts]
+    old_items = list(existing.items.all()) if existing else []
+    downloaded = 0
+    if existing and [i.external_id for i in old_items] == wanted:
+        items = [NewItem(i.photo, i.video, i.external_id) for i in old_items]
+    else:
+        items = []
+        for part, part_id in zip(parts, wanted, strict=True):
+            try:
+                item_to_save, files = _download(run, part, part_id)
+                items.append(item_to_save)
+                downloaded += files
+            except Skipped as exc:
+                runs.warn(
+                    run,
+                    _("Instagram media %(id)s skipped: %(reason)s")
+                    % {
+                        "id": part_id,
+                        "reason": str(exc),
+                    },
+                )
+    comments = None if run.comments_denied else _comments(run, client, token, media_id)
+    caption = str(item.get("caption") or "")
+    taken_at = _time(item.get("timestamp")) or (existing.taken_at if existing else timezone.now())
+    permalink = str(item.get("permalink") or "")
+    permalink = permalink if permalink.startswith("https://") and len(permalink) <= 500 else ""
+    with transaction.atomic():
+        if items:
+            before = _signature(existing) if existing else None
+            post, created = save_post(
+                owner=run.user,
+                source=Post.Source.INSTAGRAM,
+                external_id=media_id,
+                caption=caption,
+                taken_at=taken_at,
+                items=items,
+                permalink=permalink,
+                comments=comments,
+            )
+            if created:
+                run.created += 1
+            elif before != _signature(post):
+                run.updated += 1
+        else:
+            runs.warn(
+                run,
+                _("Instagram post %(id)s has no photo or video Mosaic could fetch.")
+                % {"id": media_id},
+            )
+        SeenMedia.objects.create(run=run, external_id=media_id)
+        run.done += 1
+        run.media += downloaded
+        runs.save_progress(
+            run, "done", "media", "created", "updated", "warnings", "comments_denied"
+        )
+
+
+def _signature(post: Post) -> tuple[object, ...]:
+    fresh = Post.objects.prefetch_related("items", "comments").get(pk=post.pk)
+    return (
+        fresh.caption,
+        fresh.taken_at,
+        fresh.permalink,
+        [(i.kind, i.photo_id, i.video_id, i.external_id) for i in fresh.items.all()],
+        [(c.external_id, c.author, c.text, c.commented_at) for c in fresh.comments.all()],
+    )
+
+
+def _download(run: ImportRun, part: dict[str, Any], part_id: str) -> tuple[NewItem, int]:
+    """The item and how many files were stored for it."""
+    if part.get("media_type") == "VIDEO":
+        video = _fetch(
+            part.get("media_url"),
+            lambda f: add_video(owner=run.user, source=f, filename=f"{part_id}.mp4"),
+        )
+        try:
+            poster = _fetch(
+                part.get("thumbnail_url"),
+                lambda f: add_photo(owner=run.user, source=f, filename=f"{part_id}.jpg"),
+            )
+        except Skipped:
+            poster = None  # a video without its poster frame still plays
+        return NewItem(photo=poster, video=video, external_id=part_id), 1 + (poster is not None)
+    photo = _fetch(
+        part.get("media_url"),
+        lambda f: add_photo(owner=run.user, source=f, filename=f"{part_id}.jpg"),
+    )
+    return NewItem(photo=photo, external_id=part_id), 1
+
+
+def _fetch(url: object, store: Callable[[IO[bytes]], T]) -> T:
+    """Download under the media policy into a temporary file, then hand it to ``store``."""
+    if not isinstance(url, str) or not url:
+        raise Skipped(_("Instagram gave no address for it"))
+    with tempfile.TemporaryFile() as spool:
+        try:
+            services.fetch_media(url=url, into=spool)
+        except (UnsafeURL, TooLarge) as exc:
+            raise Skipped(str(exc)) from exc
+        except FetchError as exc:
+            raise MediaUnavailable(str(exc)) from exc
+        spool.seek(0)
+        try:
+            return store(spool)
+        except PhotoRejected as exc:
+            raise Skipped(exc.reason) from exc
+
+
+def _comments(
+    run: ImportRun, client: InstagramClient, token: str, media_id: str
+) -> list[NewComment] | None:
+    try:
+        raw = client.comments(token=token, media_id=media_id)
+    except PermissionDenied:
+        run.comments_denied = True  # the token's scope leaves comments out: stop asking
+        return None
+    return [
+        NewComment(
+            external_id=str(comment["id"])[:100],
+            author=str(comment.get("username") or "")[:100],
+            text=str(comment.get("text") or ""),
+            commented_at=_time(comment.get("timestamp")) or timezone.now(),
+        )
+        for comment in raw
+    ]
+
+
+def _finish(run: ImportRun, connection: InstagramConnection) -> None:
+    if run.kind == ImportRun.Kind.FULL:
+        run.removed += _remove_deleted(run)
+        InstagramConnection.objects.filter(pk=connection.pk).update(
+            last_full_sync_at=timezone.now()
+        )
+    runs.complete(run)
+
+
+def _remove_deleted(run: ImportRun) -> int:
+    """After a complete full sync: the owner's Instagram posts this run did not see were deleted
+    on Instagram, so they go from the site too (P05). A run that saw nothing while Instagram
+    counts posts removes nothing (a glitch must not empty a site)."""
+    seen = SeenMedia.objects.filter(run=run)
+    if not seen.exists() and run.total != 0:
+        return 0
+    gone = Post.objects.filter(owner_id=run.user_id, source=Post.Source.INSTAGRAM).exclude(
+        external_id__in=seen.values("external_id")
+    )
+    removed = 0
+    for post in Post.objects.filter(pk__in=list(gone.values_list("pk", flat=True))):
+        delete_post(post=post)
+        removed += 1
+    return removed
+
+
+def _time(value: object) -> datetime | None:
+    """Instagram's ``2024-01-31T12:00:00+0000``."""
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = parse_datetime(value) or datetime.strptime(value, "%Y-%m-%dT%H:%M:%S%z")
+    except ValueError:
+        return None
+    return parsed if timezone.is_aware(parsed) else None

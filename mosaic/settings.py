@@ -438,3 +438,8 @@ else:
 
 # --- Posts ------------------------------------------------------------------------------------
 POSTS_MAX_VIDEO_BYTES = env_int("POSTS_MAX_VIDEO_BYTES", 300 * 1024 * 1024, minimum=1)
+
+# --- Websites (mosaic/websites, docs/operations.md "Published sites") -------------------------
+# Published sites are rendered to static files here, one folder per address; empty means
+# "sites" beside MEDIA_ROOT. nginx can serve <root>/<slug>/current/ directly (public sites).
+WEBSITES_PUBLISHED_ROOT = env_str("WEBSITES_PUBLISHED_ROOT")

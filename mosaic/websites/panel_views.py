@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST, require_safe
-from csp.decorators import csp_update
+from csp.decorators import csp_replace
 
 from mosaic.accounts.decorators import sensitive_action, signed_in_user
 from mosaic.photos.models import Photo
@@ -241,7 +241,7 @@ def remove_item(request: HttpRequest, site_id: int, item_id: int) -> HttpRespons
 @login_required
 @require_safe
 @xframe_options_sameorigin
-@csp_update({"frame-ancestors": ["'self'"]})
+@csp_replace({"frame-ancestors": ["'self'"]})
 def preview(request: HttpRequest, site_id: int, path: str = "") -> HttpResponse:
     """The draft, rendered on request, for the editor's phone-sized frame (owner only)."""
     site = owned_site(request, site_id)

@@ -66,7 +66,7 @@ def json_ld(data: dict[str, Any]) -> SafeString:
     """JSON for a ``<script type="application/ld+json">``: ``<``, ``>`` and ``&`` escaped, so
     no caption can close the script element (P31-safe, XSS-safe)."""
     text = json.dumps(data, ensure_ascii=False)
-    for char, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
+    for char, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("'", "\\u0027")):
         text = text.replace(char, escaped)
     return mark_safe(text)  # noqa: S308 (escaped above)
 

@@ -46,6 +46,4 @@ def arrange(
     pinned = set(snapshot.get("pinned", ()))
     keys: dict[str, int] = snapshot.get("keys", {})
     shown = [post for post in posts if include_hidden or post.pk not in hidden]
-    return sorted(
-        shown, key=lambda post: (post.pk not in pinned, -sort_key(post, keys), -post.pk)
-    )
+    return sorted(shown, key=lambda post: (post.pk not in pinned, -sort_key(post, keys), -post.pk))

@@ -6,15 +6,16 @@ until "Publish"; address, visibility and the search switch apply at once (P21, P
 
 from __future__ import annotations
 
+from csp.decorators import csp_replace
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST, require_safe
-from csp.decorators import csp_replace
 
 from mosaic.accounts.decorators import sensitive_action, signed_in_user
 from mosaic.photos.models import Photo
@@ -65,7 +66,9 @@ def site_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _editor(request: HttpRequest, site: Site, *, status: int = 200, **forms: object) -> HttpResponse:
+def _editor(
+    request: HttpRequest, site: Site, *, status: int = 200, **forms: object
+) -> HttpResponse:
     context = {
         "site": site,
         "design": forms.get("design") or DesignForm(instance=site),
@@ -241,8 +244,8 @@ def remove_item(request: HttpRequest, site_id: int, item_id: int) -> HttpRespons
 @login_required
 @require_safe
 @xframe_options_sameorigin
-@csp_replace({"frame-ancestors": ["'self'"]})
-def preview(request: HttpRequest, site_id: int, path: str = "") -> HttpResponse:
+@csp_replace({"frame-ancestors": ["'self'"]})  # type: ignore[arg-type]
+def preview(request: HttpRequest, site_id: int, path: str = "") -> HttpResponseBase:
     """The draft, rendered on request, for the editor's phone-sized frame (owner only)."""
     site = owned_site(request, site_id)
     if path.startswith("_media/"):
@@ -282,7 +285,8 @@ def delete(request: HttpRequest, site_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         services.delete_site(site=site)
         messages.success(
-            request, _("The site %(slug)s is offline and its files are deleted.") % {"slug": site.slug}
+            request,
+            _("The site %(slug)s is offline and its files are deleted.") % {"slug": site.slug},
         )
         return redirect("websites:list")
     return render(
@@ -301,5 +305,3 @@ def restore(request: HttpRequest, site_id: int) -> HttpResponse:
     if services.restore_site(site=site):
         messages.success(request, _("The site is back online."))
     return redirect("websites:list")
-
-

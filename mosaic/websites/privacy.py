@@ -32,9 +32,9 @@ class SiteData(Category):
     )
 
     def retention(self) -> Text:
-        return _(
-            "Until you delete the site or your account, then %(days)d days of quarantine."
-        ) % {"days": settings.PRIVACY_QUARANTINE_DAYS}
+        return _("Until you delete the site or your account, then %(days)d days of quarantine.") % {
+            "days": settings.PRIVACY_QUARANTINE_DAYS
+        }
 
     def export(self, user: User) -> list[dict[str, Any]]:
         return [

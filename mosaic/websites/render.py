@@ -86,7 +86,10 @@ class SiteRenderer:
         self.theme = self.snapshot.get("theme", Site.Theme.GRID)
         avatar_id = self.snapshot.get("avatar")
         self.avatar = (
-            Photo.objects.with_variants().ready().filter(pk=avatar_id, owner_id=self.site.owner_id).first()
+            Photo.objects.with_variants()
+            .ready()
+            .filter(pk=avatar_id, owner_id=self.site.owner_id)
+            .first()
             if avatar_id
             else None
         )
@@ -152,13 +155,23 @@ class SiteRenderer:
         parts = path.split("/")
         if path == "index.html":
             return self._index(1)
-        if len(parts) == 3 and parts[0] == "page" and parts[1].isdigit() and parts[2] == "index.html":
+        if (
+            len(parts) == 3
+            and parts[0] == "page"
+            and parts[1].isdigit()
+            and parts[2] == "index.html"
+        ):
             number = int(parts[1])
             return self._index(number) if number >= 2 else None
         if len(parts) == 3 and parts[0] == "p" and parts[1].isdigit() and parts[2] == "index.html":
             post = self.by_id.get(int(parts[1]))
             return self._post(post) if post else None
-        if len(parts) == 3 and parts[0] == "t" and parts[2] == "index.html" and parts[1] in self.tags:
+        if (
+            len(parts) == 3
+            and parts[0] == "t"
+            and parts[2] == "index.html"
+            and parts[1] in self.tags
+        ):
             return self._tag(parts[1])
         if path == "robots.txt":
             return self._robots()
@@ -244,13 +257,16 @@ class SiteRenderer:
             root=root, rel=rel, title=title, description=self.snapshot.get("bio", "")
         )
         pages = -(-len(self.posts) // PAGE_SIZE)
+        og_image = cards[0]["image"].src if cards and not context["guarded"] else ""
         context |= {
             "cards": cards,
             "is_home": True,
             "page_number": number,
-            "newer": (self.href(root, "" if number == 2 else f"page/{number - 1}/") if number > 1 else ""),
+            "newer": (
+                self.href(root, "" if number == 2 else f"page/{number - 1}/") if number > 1 else ""
+            ),
             "older": self.href(root, f"page/{number + 1}/") if number < pages else "",
-            "og_image": self._absolute(cards[0]["image"].src) if cards and not context["guarded"] else "",
+            "og_image": self._absolute(og_image) if og_image else "",
             "jsonld": json_ld(
                 {
                     "@context": "https://schema.org",
@@ -270,13 +286,19 @@ class SiteRenderer:
         context = self._common(
             root=root, rel=f"p/{post.pk}/", title=title, description=post.caption
         )
-        shown = []
+        shown: list[dict[str, Any]] = []
+        images: list[Image] = []
         for number, item in enumerate(items):
             assert item.photo is not None
             image = self.image(
-                item.photo, root=root, alt=self._alt(post, number, len(items)), eager=number == 0, max_width=1440
+                item.photo,
+                root=root,
+                alt=self._alt(post, number, len(items)),
+                eager=number == 0,
+                max_width=1440,
             )
             video = self._file_url(item.video.name, root) if item.video is not None else ""
+            images.append(image)
             shown.append({"image": image, "video": video, "id": f"item-{number + 1}"})
         index = self.posts.index(post)
         newer = self.posts[index - 1] if index > 0 else None
@@ -288,7 +310,7 @@ class SiteRenderer:
             "tags": [(tag, self.href(root, f"t/{quote(tag_key(tag))}/")) for tag in post.hashtags],
             "newer": self.href(root, f"p/{newer.pk}/") if newer else "",
             "older": self.href(root, f"p/{older.pk}/") if older else "",
-            "og_image": self._absolute(shown[0]["image"].src) if not context["guarded"] else "",
+            "og_image": self._absolute(images[0].src) if not context["guarded"] else "",
             "jsonld": json_ld(
                 {
                     "@context": "https://schema.org",
@@ -297,7 +319,11 @@ class SiteRenderer:
                     "caption": strip_tags(post.caption),
                     "dateCreated": post.taken_at.isoformat(),
                     "url": self.base_url + f"p/{post.pk}/",
-                    **({"contentUrl": self._absolute(shown[0]["image"].src)} if not context["guarded"] else {}),
+                    **(
+                        {"contentUrl": self._absolute(images[0].src)}
+                        if not context["guarded"]
+                        else {}
+                    ),
                 }
             ),
         }

@@ -10,14 +10,82 @@ from django.utils.translation import gettext as _
 
 # Every first path segment the application uses or may use: a site there would hide it.
 RESERVED_SLUGS = frozenset(
-    """
-    _m about accounts account admin administrator api app assets billing blog cdn dashboard dev
-    directory discover docs explore favicon.ico feed feeds health healthz help home i img images
-    instagram js legal login logout mail media mosaic newsletter operator operators org orgs
-    organization organizations p panel policy preferences pricing privacy robots.txt rss search
-    security settings signin signout signup site sitemap.xml sites static stats status support
-    tag tags terms transparency u user users webhooks well-known www
-    """.split()
+    [
+        "_m",
+        "about",
+        "accounts",
+        "account",
+        "admin",
+        "administrator",
+        "api",
+        "app",
+        "assets",
+        "billing",
+        "blog",
+        "cdn",
+        "dashboard",
+        "dev",
+        "directory",
+        "discover",
+        "docs",
+        "explore",
+        "favicon.ico",
+        "feed",
+        "feeds",
+        "health",
+        "healthz",
+        "help",
+        "home",
+        "i",
+        "img",
+        "images",
+        "instagram",
+        "js",
+        "legal",
+        "login",
+        "logout",
+        "mail",
+        "media",
+        "mosaic",
+        "newsletter",
+        "operator",
+        "operators",
+        "org",
+        "orgs",
+        "organization",
+        "organizations",
+        "p",
+        "panel",
+        "policy",
+        "preferences",
+        "pricing",
+        "privacy",
+        "robots.txt",
+        "rss",
+        "search",
+        "security",
+        "settings",
+        "signin",
+        "signout",
+        "signup",
+        "site",
+        "sitemap.xml",
+        "sites",
+        "static",
+        "stats",
+        "status",
+        "support",
+        "tag",
+        "tags",
+        "terms",
+        "transparency",
+        "u",
+        "user",
+        "users",
+        "webhooks",
+        "well-known",
+        "www",
+    ]
 )
 SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$")
 SLUG_MIN, SLUG_MAX = 3, 40
@@ -56,15 +124,15 @@ def check_link_url(url: str) -> str:
     if not url:
         raise ValidationError(_("Enter an address."))
     if any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 or ch == "\\" for ch in url):
-        raise ValidationError(_("An address cannot contain spaces, backslashes or control characters."))
+        raise ValidationError(
+            _("An address cannot contain spaces, backslashes or control characters.")
+        )
     if not url.isprintable():
         raise ValidationError(_("An address cannot contain invisible characters."))
     match = _SCHEME_RE.match(url)
     scheme = match.group(1).lower() if match else ""
     if scheme not in LINK_SCHEMES:
-        raise ValidationError(
-            _("Links must start with https://, http://, mailto: or tel:.")
-        )
+        raise ValidationError(_("Links must start with https://, http://, mailto: or tel:."))
     rest = url[len(scheme) + 1 :]
     if scheme in ("http", "https"):
         URLValidator(schemes=["http", "https"], message=_("Enter a valid web address."))(url)
@@ -119,9 +187,7 @@ def dark_accent(accent: str) -> str:
     r, g, b = (int(accent[i : i + 2], 16) for i in (1, 3, 5))
     for step in range(0, 101, 5):
         t = step / 100
-        mixed = "#{:02x}{:02x}{:02x}".format(
-            *(round(c + (255 - c) * t) for c in (r, g, b))
-        )
+        mixed = "#{:02x}{:02x}{:02x}".format(*(round(c + (255 - c) * t) for c in (r, g, b)))
         if contrast(mixed, DARK_BACKGROUND) >= MIN_CONTRAST + 0.3:
             return mixed
     return "#ffffff"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import tempfile
 import zipfile
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import partial
 from typing import IO, TYPE_CHECKING
 
@@ -83,9 +83,7 @@ def republish_owner_sites(*, owner_id: int) -> None:
         request_publish(site_ids=ids)
 
 
-def update_settings(
-    *, site: Site, slug: str, visibility: str, hide_from_search: bool
-) -> None:
+def update_settings(*, site: Site, slug: str, visibility: str, hide_from_search: bool) -> None:
     """Address, visibility and the search switch apply at once (P21, P31): who may see the site
     must not wait for a publish."""
     old_slug = site.slug
@@ -149,9 +147,11 @@ def posts_for_editor(site: Site) -> list[Post]:
     )
 
 
-def set_choice(*, site: Site, post: Post, hidden: bool | None = None, pinned: bool | None = None) -> None:
+def set_choice(
+    *, site: Site, post: Post, hidden: bool | None = None, pinned: bool | None = None
+) -> None:
     choice, _ = SitePost.objects.get_or_create(site=site, post=post)
-    fields = []
+    fields: list[str] = []
     if hidden is not None:
         choice.hidden, fields = hidden, [*fields, "hidden"]
     if pinned is not None:
@@ -210,7 +210,7 @@ def restore_site(*, site: Site) -> bool:
     return bool(restored)
 
 
-def quarantine_deadline(site: Site) -> timezone.datetime | None:
+def quarantine_deadline(site: Site) -> datetime | None:
     if site.deleted_at is None:
         return None
     return site.deleted_at + timedelta(days=settings.PRIVACY_QUARANTINE_DAYS)
@@ -223,7 +223,7 @@ def export_zip(*, site: Site) -> IO[bytes]:
     renderer = SiteRenderer(
         site=site, snapshot=site.published or draft_snapshot(site), target=Target("files", True)
     )
-    spool = tempfile.TemporaryFile()
+    spool = tempfile.TemporaryFile()  # noqa: SIM115 (handed to the response, which closes it)
     storage = public_storage()
     with zipfile.ZipFile(spool, "w", zipfile.ZIP_DEFLATED) as archive:
         for path in renderer.paths():

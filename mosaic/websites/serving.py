@@ -21,6 +21,7 @@ from django.http import (
     HttpResponseNotModified,
     HttpResponsePermanentRedirect,
 )
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_safe
@@ -32,8 +33,12 @@ from mosaic.websites.models import Site
 from mosaic.websites.publishing import build_folder
 
 YEAR = 31536000
-TYPES = {".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8",
-         ".xml": "application/xml; charset=utf-8", ".txt": "text/plain; charset=utf-8"}
+TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".xml": "application/xml; charset=utf-8",
+    ".txt": "text/plain; charset=utf-8",
+}
 
 
 def clean_path(path: str) -> str | None:
@@ -82,7 +87,7 @@ def gone(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-def serve(request: HttpRequest, slug: str, path: str = "") -> HttpResponse:
+def serve(request: HttpRequest, slug: str, path: str = "") -> HttpResponseBase:
     site = Site.objects.select_related("owner").filter(slug=slug).first()
     if site is None:
         raise Http404
@@ -91,7 +96,7 @@ def serve(request: HttpRequest, slug: str, path: str = "") -> HttpResponse:
     if not can_view(request, site):
         raise Http404
     if path.startswith("_media/"):
-        response: HttpResponse = media_response(site, path.removeprefix("_media/"))
+        response: HttpResponseBase = media_response(site, path.removeprefix("_media/"))
         patch_vary_headers(response, ["Cookie"])
         return response
     folder = build_folder(site)
@@ -110,8 +115,12 @@ def serve(request: HttpRequest, slug: str, path: str = "") -> HttpResponse:
     else:
         cache = f"{privately}, no-cache"
         # A build never changes: its name and the path identify the bytes.
-        etag = '"' + hashlib.sha256(f"{site.published_build}/{name}".encode()).hexdigest()[:20] + '"'
-    if etag and etag in {tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")}:
+        etag = (
+            '"' + hashlib.sha256(f"{site.published_build}/{name}".encode()).hexdigest()[:20] + '"'
+        )
+    if etag and etag in {
+        tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")
+    }:
         response = HttpResponseNotModified()
     else:
         content_type = TYPES.get(PurePosixPath(name).suffix, "application/octet-stream")

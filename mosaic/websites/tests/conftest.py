@@ -27,8 +27,15 @@ def make_photo(user, *, size: tuple[int, int] = (60, 40)) -> Photo:
     return add_photo(owner=user, source=buffer, filename=f"p{n}.png")
 
 
-def make_post(user, caption: str = "A day at the sea #sea", *, photos: int = 1, video: bool = False,
-              days: int = 0, permalink: str = "https://www.instagram.com/p/abc/") -> Post:
+def make_post(
+    user,
+    caption: str = "A day at the sea #sea",
+    *,
+    photos: int = 1,
+    video: bool = False,
+    days: int = 0,
+    permalink: str = "https://www.instagram.com/p/abc/",
+) -> Post:
     items = [NewItem(photo=make_photo(user)) for _ in range(photos)]
     if video:
         clip = add_video(owner=user, source=io.BytesIO(MP4 + bytes([next(_colours) % 256])))

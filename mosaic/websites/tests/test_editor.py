@@ -139,13 +139,14 @@ def test_p07_removing_one_photo_republishes_and_deletes_its_files(owner, visitor
     post = make_post(owner.user, "Two photos", photos=2)
     with commit():
         services.publish(site=site)
-    item = post.items.order_by("position").last()
+    item = post.items.order_by("-position")[0]
+    assert item.photo is not None
     names = list(Variant.objects.filter(original__photos=item.photo).values_list("name", flat=True))
     assert f"/media/{names[0]}" in "".join(body(visitor.get(f"/olivia/p/{post.pk}/")).split())
     with commit():
         response = owner.client.post(f"/panel/sites/{site.pk}/items/{item.pk}/remove/")
     assert response.status_code == 302
-    assert not Photo.objects.filter(pk=item.photo_id).exists()
+    assert not Photo.objects.filter(pk=item.photo.pk).exists()
     assert not any(public_storage().exists(name) for name in names)
     assert names[0] not in body(visitor.get(f"/olivia/p/{post.pk}/"))
 
@@ -159,10 +160,13 @@ def test_p07_removing_a_post_republishes_and_deletes_its_files(owner, visitor, s
         owner.client.post(f"/panel/sites/{site.pk}/posts/{post.pk}/remove/")
     assert visitor.get(f"/olivia/p/{post.pk}/").status_code == 404
     build = publishing.build_folder(Site.objects.get(pk=site.pk))
+    assert build is not None
     assert "Gone soon" not in "".join(p.read_text() for p in build.rglob("*.html"))
 
 
-def test_a_failed_publish_keeps_the_previous_version_online(owner, visitor, site, commit, monkeypatch):
+def test_a_failed_publish_keeps_the_previous_version_online(
+    owner, visitor, site, commit, monkeypatch
+):
     before = Site.objects.get(pk=site.pk).published_build
     page = body(visitor.get("/olivia/"))
 
@@ -176,7 +180,9 @@ def test_a_failed_publish_keeps_the_previous_version_online(owner, visitor, site
         publishing.publish_site(site_id=site.pk)
     assert Site.objects.get(pk=site.pk).published_build == before
     assert body(visitor.get("/olivia/")) == page
-    assert [p.name for p in publishing.site_folder("olivia").iterdir() if p.name.startswith(".tmp")] == []
+    assert [
+        p.name for p in publishing.site_folder("olivia").iterdir() if p.name.startswith(".tmp")
+    ] == []
 
 
 def test_the_export_is_a_zip_of_static_files_with_relative_links(owner, site, commit):

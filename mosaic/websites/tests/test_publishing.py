@@ -39,6 +39,7 @@ def test_pages_answer_304_to_a_matching_etag(site, visitor):
 
 def test_hashed_css_is_cached_for_a_year(site, visitor):
     folder = publishing.build_folder(Site.objects.get(pk=site.pk))
+    assert folder is not None
     css = next((folder / "assets").iterdir()).name
     response = visitor.get(f"/olivia/assets/{css}")
     assert response.status_code == 200

@@ -70,7 +70,9 @@ def test_p31_a_private_site_answers_only_its_owner_pages_and_images(
     assert owner.client.get(f"/olivia/p/{post_id}/").status_code == 200
     html = body(owner.client.get("/olivia/"))
     assert "/media/" not in html, "a private site never points at public storage"
-    name = Variant.objects.filter(original__photos__owner=owner.user).first().name
+    name = Variant.objects.filter(original__photos__owner=owner.user).values_list(
+        "name", flat=True
+    )[0]
     assert f"_media/{name}" in html
     assert owner.client.get(f"/olivia/_media/{name}").status_code == 200
     for someone in (visitor, other_owner.client):
@@ -82,7 +84,9 @@ def test_p31_a_private_site_answers_only_its_owner_pages_and_images(
 
 def test_p31_the_media_route_serves_only_the_owners_files(site, owner, other_owner, commit):
     make_post(other_owner.user, "Oscar's")
-    theirs = Variant.objects.filter(original__photos__owner=other_owner.user).first().name
+    theirs = Variant.objects.filter(original__photos__owner=other_owner.user).values_list(
+        "name", flat=True
+    )[0]
     set_visibility(site, commit, "private")
     assert owner.client.get(f"/olivia/_media/{theirs}").status_code == 404
     assert owner.client.get("/olivia/_media/../../etc/passwd").status_code == 404

@@ -4,15 +4,16 @@ DEBUG, so ``static()`` serves nothing; production serves them from nginx or the 
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from django.urls import path
 from django.views.static import serve
 
 from mosaic.urls import urlpatterns as app_urlpatterns
 
 
-def media(request: HttpRequest, path: str) -> HttpResponse:
-    return serve(request, path, document_root=settings.MEDIA_ROOT)  # read per test
+def media(request: HttpRequest, path: str) -> HttpResponseBase:
+    return serve(request, path, document_root=str(settings.MEDIA_ROOT))  # read per test
 
 
 urlpatterns = [path("media/<path:path>", media), *app_urlpatterns]

@@ -9,8 +9,6 @@ decide who may see the site (P21, P31), so they take effect at once.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -91,10 +89,6 @@ class Site(models.Model):
     def is_offline(self) -> bool:
         """Deleted, or its account is in quarantine (P08): the address answers 410."""
         return self.is_deleted or self.owner.in_quarantine
-
-    @property
-    def snapshot(self) -> dict[str, Any]:
-        return self.published or {}
 
 
 class SiteLink(models.Model):

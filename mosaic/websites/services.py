@@ -8,11 +8,9 @@ from __future__ import annotations
 
 import tempfile
 import zipfile
-from datetime import datetime, timedelta
 from functools import partial
 from typing import IO, TYPE_CHECKING
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -208,12 +206,6 @@ def restore_site(*, site: Site) -> bool:
     if restored:
         request_publish(site_ids=[site.pk])
     return bool(restored)
-
-
-def quarantine_deadline(site: Site) -> datetime | None:
-    if site.deleted_at is None:
-        return None
-    return site.deleted_at + timedelta(days=settings.PRIVACY_QUARANTINE_DAYS)
 
 
 # --- Export ---------------------------------------------------------------------------------

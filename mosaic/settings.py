@@ -508,3 +508,8 @@ INSTAGRAM_ARCHIVE_MAX_TOTAL_BYTES = env_int(
     "INSTAGRAM_ARCHIVE_MAX_TOTAL_BYTES", 8 * 1024**3, minimum=1
 )
 INSTAGRAM_ARCHIVE_MAX_RATIO = env_int("INSTAGRAM_ARCHIVE_MAX_RATIO", 200, minimum=2)
+
+# --- Websites (mosaic/websites, docs/operations.md "Published sites") -------------------------
+# Published sites are rendered to static files here, one folder per address; empty means
+# "sites" beside MEDIA_ROOT. nginx can serve <root>/<slug>/current/ directly (public sites).
+WEBSITES_PUBLISHED_ROOT = env_str("WEBSITES_PUBLISHED_ROOT")

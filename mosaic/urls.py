@@ -15,11 +15,14 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("panel/instagram/", include("mosaic.integrations.instagram.urls")),
     path("instagram/", include("mosaic.integrations.instagram.meta_urls")),
     path("operators/", include("mosaic.operators.urls")),
+    path("panel/sites/", include("mosaic.websites.panel_urls")),
 ]
 
 # Development serves the public photo variants itself (originals live outside MEDIA_ROOT, P05);
 # production serves them from nginx or the CDN (docs/operations.md). static() is a no-op
 # unless DEBUG is on.
 urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Published sites answer at /<slug>/: last, so no site can hide an application route.
+urlpatterns += [path("", include("mosaic.websites.site_urls"))]
 
 handler400 = "mosaic.web.views.bad_request"

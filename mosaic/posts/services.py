@@ -123,23 +123,34 @@ def save_post(
                     owner=owner, source=source, external_id=external_id
                 )
                 created = False
+        changed: list[str] = []
         if not created:
             changed = [name for name, value in values.items() if getattr(post, name) != value]
             if changed:
                 for name in changed:
                     setattr(post, name, values[name])
                 post.save(update_fields=[*changed, "updated_at"])
-        _replace_items(post, items)
+        replaced = _replace_items(post, items)
         if comments is not None:
             _replace_comments(post, comments)
+        if created or changed or replaced:
+            _content_changed(owner.pk)
     return post, created
 
 
-def _replace_items(post: Post, items: Sequence[NewItem]) -> None:
+def _content_changed(owner_id: int) -> None:
+    """The owner's sites republish once this change commits (C4). Imported here because the
+    websites app builds on posts, not the reverse."""
+    from mosaic.websites.services import republish_owner_sites
+
+    transaction.on_commit(partial(republish_owner_sites, owner_id=owner_id))
+
+
+def _replace_items(post: Post, items: Sequence[NewItem]) -> bool:
     old = list(post.items.order_by("position"))
     old_keys = [(i.kind, i.photo_id, i.video_id, i.external_id) for i in old]
     if old_keys == [item.key() for item in items]:
-        return
+        return False
     post.items.all().delete()
     PostItem.objects.bulk_create(
         PostItem(
@@ -156,6 +167,7 @@ def _replace_items(post: Post, items: Sequence[NewItem]) -> None:
         photo_ids={i.photo_id for i in old if i.photo_id},
         video_ids={i.video_id for i in old if i.video_id},
     )
+    return True
 
 
 def _replace_comments(post: Post, comments: Sequence[NewComment]) -> None:
@@ -187,6 +199,7 @@ def delete_post(*, post: Post) -> None:
     with transaction.atomic():
         items = list(post.items.all())
         Post.objects.filter(pk=post.pk).delete()
+        _content_changed(post.owner_id)
         _release(
             photo_ids={i.photo_id for i in items if i.photo_id},
             video_ids={i.video_id for i in items if i.video_id},
@@ -202,6 +215,7 @@ def delete_item(*, item: PostItem) -> None:
             delete_post(post=post)
             return
         PostItem.objects.filter(pk=item.pk).delete()
+        _content_changed(post.owner_id)
         for position, kept in enumerate(remaining):  # keep positions 0..n-1, in two steps
             PostItem.objects.filter(pk=kept.pk).update(position=position + 1000)
         for position, kept in enumerate(remaining):

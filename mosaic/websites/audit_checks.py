@@ -20,6 +20,8 @@ def no_inactive_site_past_its_deadline(now: dt.datetime) -> list[str]:
     """
     leads = settings.WEBSITES_INACTIVE_WARNING_DAYS
     slack = SWEEP_GRACE + dt.timedelta(days=min(leads) + len(leads))
-    sites = with_deadline(Site.objects.filter(owner__scheduled_deletion_at__isnull=True))
+    sites = with_deadline(
+        Site.objects.filter(owner__scheduled_deletion_at__isnull=True, deleted_at__isnull=True)
+    )
     late = sites.filter(deletion_deadline__lt=now - slack).count()  # type: ignore[misc]
     return [f"{late} inactive sites past their deletion date"] if late else []

@@ -29,6 +29,7 @@ from django_tasks import task
 
 from mosaic.posts.models import Post
 from mosaic.posts.services import delete_post
+from mosaic.websites import publishing
 from mosaic.websites.models import InactivityWarning, Site
 
 logger = logging.getLogger(__name__)
@@ -61,9 +62,12 @@ def with_deadline(queryset: QuerySet[Site]) -> QuerySet[Site]:
 
 
 def sites_to_act_on(now: dt.datetime) -> QuerySet[Site]:
-    """Sites whose first warning is due, or later. Quarantined accounts are left to P08."""
+    """Sites whose first warning is due, or later. Sites and accounts already deleted (in their
+    quarantine) are left to P08."""
     first_lead = dt.timedelta(days=max(settings.WEBSITES_INACTIVE_WARNING_DAYS))
-    sites = with_deadline(Site.objects.filter(owner__scheduled_deletion_at__isnull=True))
+    sites = with_deadline(
+        Site.objects.filter(owner__scheduled_deletion_at__isnull=True, deleted_at__isnull=True)
+    )
     return sites.filter(deletion_deadline__lte=now + first_lead)  # type: ignore[misc]
 
 
@@ -91,13 +95,14 @@ def act_on_inactive_site(*, site: Site, now: dt.datetime) -> str:
 
 
 def delete_inactive_site(*, site: Site) -> None:
-    """P06, P05: delete the site and, when the owner has no other site, the content imported
-    for it (posts, photos, videos); the account itself stays."""
+    """P06, P05: delete the site, its published files and, when the owner has no other site, the
+    content imported for it (posts, photos, videos); the account itself stays."""
     with transaction.atomic():
-        if not Site.objects.filter(owner_id=site.owner_id).exclude(pk=site.pk).exists():
+        if not Site.objects.live().filter(owner_id=site.owner_id).exclude(pk=site.pk).exists():
             for post in Post.objects.filter(owner_id=site.owner_id):
                 delete_post(post=post)
         Site.objects.filter(pk=site.pk).delete()
+        transaction.on_commit(partial(publishing.unpublish_files, slug=site.slug))
     logger.info("deleted inactive site %s (P06)", site.pk)
 
 

@@ -1,10 +1,26 @@
-"""Websites: an owner's personal mobile sites, each at ``/<slug>/``."""
+"""Websites: an owner's personal mobile sites, each at ``/<slug>/``.
+
+The editable fields of a site (title, bio, avatar, theme, accent, links and the choice of posts)
+are its **draft**. Publishing copies them into ``published`` (a snapshot), and the static
+files are rendered from that snapshot, so editing never changes what visitors see until the
+owner presses "Publish". The address, visibility and the search switch are not drafts: they
+decide who may see the site (P21, P31), so they take effect at once.
+"""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from mosaic.photos.models import Photo
+from mosaic.posts.models import Post
+
+
+class SiteQuerySet(models.QuerySet["Site"]):
+    def live(self) -> SiteQuerySet:
+        """Sites not deleted (a deleted site stays in quarantine, P08)."""
+        return self.filter(deleted_at__isnull=True)
 
 
 class Site(models.Model):
@@ -24,22 +40,57 @@ class Site(models.Model):
     slug = models.SlugField(max_length=40, unique=True)
     title = models.CharField(max_length=100)
     bio = models.TextField(max_length=500, blank=True)
+    avatar = models.ForeignKey(
+        Photo, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     theme = models.CharField(max_length=16, choices=Theme.choices, default=Theme.GRID)
     accent = models.CharField(max_length=7, default="#1d5fd1")
     visibility = models.CharField(
         max_length=16, choices=Visibility.choices, default=Visibility.PUBLIC
     )
     hide_from_search = models.BooleanField(default=False)
+    published = models.JSONField(
+        null=True, blank=True, help_text="The snapshot of the draft that visitors see."
+    )
+    published_at = models.DateTimeField(null=True, blank=True)
+    published_build = models.CharField(
+        max_length=64, blank=True, help_text="Folder of the build being served."
+    )
+    # Set when a publish is requested and cleared when the task starts, so a burst of changes
+    # (an import of 600 posts) queues one publish, not 600.
+    publish_pending = models.BooleanField(default=False)
+    deleted_at = models.DateTimeField(
+        null=True, blank=True, db_index=True, help_text="P08: offline, erased after quarantine."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     # P06: the owner's last edit (not a republish after a sync), one half of "activity".
     edited_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SiteQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "id"]
 
     def __str__(self) -> str:
         return self.slug
+
+    @property
+    def is_private(self) -> bool:
+        return self.visibility == self.Visibility.PRIVATE
+
+    @property
+    def indexable(self) -> bool:
+        """P21: only a public site its owner has not hidden from search engines."""
+        return self.visibility == self.Visibility.PUBLIC and not self.hide_from_search
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+    def is_offline(self) -> bool:
+        """Deleted, or its account is in quarantine (P08): the address answers 410."""
+        return self.is_deleted or self.owner.in_quarantine
 
 
 class SiteLink(models.Model):
@@ -78,3 +129,24 @@ class InactivityWarning(models.Model):
 
     def __str__(self) -> str:
         return f"{self.site_id}: {self.days_before} days before {self.deadline:%Y-%m-%d}"
+
+
+class SitePost(models.Model):
+    """The owner's choice for one post on one site. A post without a row is shown, unpinned, in
+    date order, so new posts appear on their own."""
+
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="choices")
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="+")
+    hidden = models.BooleanField(default=False)
+    pinned = models.BooleanField(default=False)
+    # Order: higher first. Unset means the post's date (as a Unix timestamp), so a moved post
+    # keeps its place among newer and older ones.
+    sort_key = models.BigIntegerField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["site", "post"], name="websites_sitepost_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"post {self.post_id} on site {self.site_id}"

@@ -1,4 +1,4 @@
-"""Personal-data category for websites (P05, P06, P07, P21, P31)."""
+"""Personal-data category for websites (P05, P07, P08, P21, P31)."""
 
 from __future__ import annotations
 
@@ -6,11 +6,13 @@ import datetime as dt
 from functools import partial
 from typing import Any
 
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from mosaic.accounts.models import User
 from mosaic.privacy.registry import Category, Holding, Text, exempt, register
 from mosaic.privacy.sweeps import apply_to_due, sweep
+from mosaic.websites import publishing
 from mosaic.websites.inactivity import act_on_inactive_site, sites_to_act_on
 from mosaic.websites.models import Site
 
@@ -20,17 +22,22 @@ class SiteData(Category):
     key = "websites"
     order = 30  # before posts and photos: a site shows them
     title = _("Websites")
-    description = _("Your sites: address, title, bio, theme, colour, link buttons and settings.")
+    description = _(
+        "Your sites: address, title, bio, avatar, theme, colour, link buttons, which photos "
+        "show, and the published pages made from them."
+    )
     purpose = _("To publish your site.")
     legal_basis = _("Contract: you asked us to publish your site.")
     holdings = (
-        Holding("websites.Site", ("owner", "slug", "title", "bio")),
+        Holding("websites.Site", ("owner", "slug", "title", "bio", "avatar", "published")),
         Holding("websites.SiteLink", ("label", "url")),
         Holding("websites.InactivityWarning", ()),
     )
 
     def retention(self) -> Text:
-        return _("Until you delete the site or your account (after its quarantine).")
+        return _("Until you delete the site or your account, then %(days)d days of quarantine.") % {
+            "days": settings.PRIVACY_QUARANTINE_DAYS
+        }
 
     def export(self, user: User) -> list[dict[str, Any]]:
         return [
@@ -43,13 +50,49 @@ class SiteData(Category):
                 "visibility": site.visibility,
                 "hide_from_search": site.hide_from_search,
                 "links": [{"label": link.label, "url": link.url} for link in site.links.all()],
+                "deleted_at": site.deleted_at.isoformat() if site.deleted_at else None,
             }
             for site in Site.objects.filter(owner=user).prefetch_related("links")
         ]
 
     def erase(self, user: User) -> int:
+        sites = list(Site.objects.filter(owner=user))
+        for site in sites:
+            publishing.unpublish_files(slug=site.slug)
         count, _ = Site.objects.filter(owner=user).delete()
         return count
+
+    def quarantine(self, user: User) -> None:
+        """P08: the account's sites go offline at once (410) and their files are deleted."""
+        for slug in Site.objects.filter(owner=user).values_list("slug", flat=True):
+            publishing.unpublish_files(slug=slug)
+        Site.objects.filter(owner=user).update(published_build="", publish_pending=False)
+
+    def restore(self, user: User) -> None:
+        """P08: restored accounts get their sites back, rebuilt from the published snapshot."""
+        from mosaic.websites.services import republish_owner_sites
+
+        republish_owner_sites(owner_id=user.pk)
+
+
+@sweep(
+    name="websites.deleted_sites",
+    promise="P08",
+    help=(
+        "Erases sites deleted by their owner more than PRIVACY_QUARANTINE_DAYS ago (their "
+        "published files were deleted at deletion), with their links and choices."
+    ),
+)
+def erase_deleted_sites(now: dt.datetime, dry_run: bool) -> int:
+    due = Site.objects.filter(
+        deleted_at__lt=now - dt.timedelta(days=settings.PRIVACY_QUARANTINE_DAYS)
+    )
+
+    def erase(site: Site) -> None:
+        publishing.unpublish_files(slug=site.slug)
+        site.delete()
+
+    return apply_to_due(due, erase, dry_run=dry_run)
 
 
 exempt("websites.Site", ("accent",), reason="A colour like #1d5fd1 chosen from a picker.")
@@ -72,3 +115,6 @@ def warn_about_and_delete_inactive_sites(now: dt.datetime, dry_run: bool) -> int
 
 def _act(site: Site, *, now: dt.datetime) -> str:
     return act_on_inactive_site(site=site, now=now)
+
+
+exempt("websites.Site", ("published_build",), reason="A build folder name: a time and random hex.")

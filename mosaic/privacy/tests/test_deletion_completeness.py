@@ -28,6 +28,8 @@ from mosaic.posts.models import Post
 from mosaic.posts.services import NewComment, NewItem, add_video, save_post
 from mosaic.privacy.models import DataExport
 from mosaic.websites.models import Site
+from mosaic.websites.publishing import published_root
+from mosaic.websites.services import publish
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -92,7 +94,11 @@ def cache_entries_with_markers() -> list[str]:
 
 
 def files_with_markers() -> list[str]:
-    roots = [Path(settings.MEDIA_ROOT), Path(settings.MEDIA_ROOT).parent / "private"]
+    roots = [
+        Path(settings.MEDIA_ROOT),
+        Path(settings.MEDIA_ROOT).parent / "private",
+        published_root(),
+    ]
     return [
         str(path)
         for root in roots
@@ -151,6 +157,8 @@ def test_p08_no_trace_of_a_deleted_account_remains_after_quarantine_and_sweeps(
             owner=user, slug="zqxmarksite", title=marker("sitetitle"), bio=marker("sitebio")
         )
         site.links.create(label=marker("linklabel"), url=f"https://example.com/{marker('url')}")
+        publish(site=site)  # the published pages carry the markers too
+        assert any(MARK in p.read_text() for p in published_root().rglob("*.html"))
         InstagramConnection.objects.create(
             user=user,
             instagram_user_id=marker("igid"),

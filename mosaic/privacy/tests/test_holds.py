@@ -112,6 +112,11 @@ def inactive_sites(user: User) -> Remaining:
     return Site.objects.filter(owner=user).count
 
 
+def deleted_sites(user: User) -> Remaining:
+    Site.objects.create(owner=user, slug="helens-old-site", title="Old", deleted_at=START)
+    return Site.objects.filter(owner=user).count
+
+
 def withdrawn_consents(user: User) -> Remaining:
     Consent.objects.create(
         user=user, purpose="promotional_email", given_at=START, withdrawn_at=START
@@ -149,6 +154,7 @@ PLANTERS: dict[str, Callable[[User], Remaining]] = {
     "ended-blocks": ended_blocks,
     "legal-records": legal_records,
     "inactive-sites": inactive_sites,
+    "websites.deleted_sites": deleted_sites,
     "withdrawn-consents": withdrawn_consents,
     "instagram-import-records": instagram_import_records,
 }

@@ -1,0 +1,262 @@
+"""Mobile sites: publish time, first-view weight, Lighthouse, and app-vs-nginx throughput.
+
+Everything runs in a throwaway database and folder, on loopback, bounded in time:
+- ``site.publish_s_600``: seconds to render and switch a 600-post site (photos inserted cheaply:
+  12 real photos processed once, their variant files hard-linked for 600 originals);
+- ``site.first_view_kb[_<theme>]``: gzip bytes of the home page + its stylesheet;
+- ``site.lighthouse_<category>_<theme>``: Lighthouse (mobile) against nginx serving the build;
+- ``site.page_rps_vs_nginx``: gunicorn in production mode serving ``/<slug>/`` divided by nginx
+  serving the same file, 32 connections (target >= 0.5).
+Run: ``python -m bench site``. ``BENCH_SITE_SKIP=lighthouse,rps`` skips the slow parts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import io
+import os
+import secrets
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from django.db import connection
+from django.test.utils import override_settings
+from PIL import Image
+
+from bench import tools
+
+Metric = tuple[str, float, str]
+THEMES = ("grid", "feed", "magazine")
+POSTS = 600
+
+
+def _make_content(media: Path) -> int:
+    """A user with 600 one-photo posts; returns the site id. Bypasses save_post on purpose:
+    the bench measures publishing, not 600 republish requests."""
+    from mosaic.accounts.models import User
+    from mosaic.photos.models import Original, Photo, Variant
+    from mosaic.photos.services import add_photo, process_pending
+    from mosaic.posts.models import Post, PostItem
+    from mosaic.websites import services
+
+    user = User.objects.create_user(username=f"bench{secrets.token_hex(3)}", password=None)
+    seeds = []
+    for n in range(12):
+        buffer = io.BytesIO()
+        Image.new("RGB", (1200, 900), ((n * 40) % 256, (n * 90) % 256, 120)).save(buffer, "JPEG")
+        buffer.seek(0)
+        seeds.append(add_photo(owner=user, source=buffer, filename=f"seed{n}.jpg"))
+    process_pending()
+    seed_variants = {
+        s.original_id: list(Variant.objects.filter(original_id=s.original_id)) for s in seeds
+    }
+    originals, variants = [], []
+    for index in range(POSTS):
+        seed = seeds[index % len(seeds)].original
+        token = secrets.token_hex(16)
+        originals.append(
+            Original(
+                sha256=secrets.token_hex(32), token=token, name=f"bench/{token}",
+                format=seed.format, size=seed.size, width=seed.width, height=seed.height,
+                placeholder="", status=Original.Status.READY,
+            )
+        )  # fmt: skip
+    Original.objects.bulk_create(originals, batch_size=200)
+    originals = list(Original.objects.filter(name__startswith="bench/").order_by("pk"))
+    for index, original in enumerate(originals):
+        for variant in seed_variants[seeds[index % len(seeds)].original_id]:
+            name = f"photos/{original.token}/{variant.width}.{variant.format}"
+            target = media / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.link(media / variant.name, target)
+            variants.append(
+                Variant(original=original, width=variant.width, height=variant.height,
+                        format=variant.format, name=name, size=variant.size)
+            )  # fmt: skip
+    Variant.objects.bulk_create(variants, batch_size=500)
+    photos = Photo.objects.bulk_create(
+        [Photo(owner=user, original=o) for o in originals], batch_size=500
+    )
+    start = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
+    posts = Post.objects.bulk_create(
+        [
+            Post(owner=user, source=Post.Source.UPLOAD, external_id=str(i),
+                 caption=f"Day {i} on the coast #sea #day{i % 20}",
+                 hashtags=["sea", f"day{i % 20}"], hashtag_keys=f" sea day{i % 20} ",
+                 taken_at=start + dt.timedelta(days=i),
+                 permalink=f"https://www.instagram.com/p/bench{i}/")
+            for i in range(POSTS)
+        ],
+        batch_size=500,
+    )  # fmt: skip
+    PostItem.objects.bulk_create(
+        [
+            PostItem(post=post, position=0, kind=PostItem.Kind.IMAGE, photo=photo)
+            for post, photo in zip(posts, photos, strict=True)
+        ],
+        batch_size=500,
+    )
+    site = services.create_site(owner=user, slug="bench-site", title="A coast, every day")
+    site.bio = "Six hundred days by the sea."
+    site.save(update_fields=["bio"])
+    services.add_link(site=site, label="Shop", url="https://shop.example/")
+    services.publish(site=site)
+    return site.pk
+
+
+def _set_theme(site_id: int, theme: str) -> None:
+    from mosaic.websites import services
+    from mosaic.websites.models import Site
+
+    site = Site.objects.get(pk=site_id)
+    site.theme = theme
+    site.save(update_fields=["theme"])
+    services.publish(site=site)
+
+
+def _publish(site_id: int) -> Path:
+    from mosaic.websites import publishing
+    from mosaic.websites.models import Site
+
+    publishing.publish_site(site_id=site_id)
+    folder = publishing.build_folder(Site.objects.get(pk=site_id))
+    assert folder is not None
+    return folder
+
+
+def _first_view_kb(folder: Path) -> float:
+    index = (folder / "index.html").read_bytes()
+    css = next((folder / "assets").iterdir()).read_bytes()
+    return (len(gzip.compress(index, 9)) + len(gzip.compress(css, 9))) / 1024
+
+
+def _nginx_config(sites: Path, media: Path) -> str:
+    """The published files as docs/operations.md serves them (``current`` of the site)."""
+    return (
+        "server { listen 127.0.0.1:{port}; etag on;\n"
+        f"  location /media/ {{ alias {media}/; }}\n"
+        f"  location /bench-site/ {{ alias {sites}/bench-site/current/; index index.html; }}\n"
+        "}"
+    )
+
+
+def _production_config(sites: Path, media: Path, app_port: int) -> str:
+    """docs/operations.md "Published sites": files of public sites from ``current``, the rest
+    from the app."""
+    return (
+        "map $site_rest $site_cache { ~^assets/ 'public, max-age=31536000, immutable';"
+        " default 'public, no-cache'; }\n"
+        "server { listen 127.0.0.1:{port};\n"
+        f"  location /media/ {{ alias {media}/; }}\n"
+        '  location ~ "^/(?<site_slug>[a-z0-9][a-z0-9-]{1,38}[a-z0-9])/(?<site_rest>.*)$" {\n'
+        f"    root {sites};\n"
+        "    try_files /$site_slug/current/$site_rest /$site_slug/current/${site_rest}index.html"
+        " @app;\n"
+        "    etag on; add_header Cache-Control $site_cache always;\n"
+        "    add_header Content-Security-Policy \"default-src 'self'; img-src 'self' data:;"
+        " style-src 'self'; script-src 'none'; object-src 'none'; base-uri 'none';"
+        " frame-ancestors 'none'; form-action 'self'\" always;\n"
+        "    add_header X-Content-Type-Options nosniff always;\n"
+        "    add_header Referrer-Policy strict-origin-when-cross-origin always;\n"
+        "    add_header X-Frame-Options DENY always;\n"
+        "  }\n"
+        f"  location @app {{ proxy_pass http://127.0.0.1:{app_port}; }}\n"
+        f"  location / {{ proxy_pass http://127.0.0.1:{app_port}; }}\n"
+        "}"
+    )
+
+
+def _gunicorn(port: int, db: Path, media: Path, sites: Path) -> subprocess.Popen[bytes]:
+    from tests.processes import production_env
+
+    env = production_env(
+        DATABASE_URL=f"sqlite:///{db}",
+        MEDIA_ROOT=str(media),
+        WEBSITES_PUBLISHED_ROOT=str(sites),
+        SECURE_SSL_REDIRECT="false",
+        ALLOWED_HOSTS="127.0.0.1",
+        SITE_URL=f"http://127.0.0.1:{port}",
+        LOG_LEVEL="WARNING",
+    )
+    return subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "mosaic.wsgi:application", "--bind",
+         f"127.0.0.1:{port}", "--workers", str(os.cpu_count() or 2), "--log-level", "warning"],
+        env=env, cwd=tools.ROOT,
+    )  # fmt: skip
+
+
+def run() -> Iterator[Metric]:
+    skip = set(os.environ.get("BENCH_SITE_SKIP", "").split(","))
+    with tempfile.TemporaryDirectory() as folder:
+        base = Path(folder)
+        base.chmod(0o755)  # nginx workers run as another user when started by root
+        media, sites, db = base / "media", base / "sites", base / "bench.sqlite3"
+        with override_settings(
+            MEDIA_ROOT=media,
+            WEBSITES_PUBLISHED_ROOT=str(sites),
+            TASKS={"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}},
+        ):
+            original = connection.settings_dict["NAME"]
+            connection.settings_dict["TEST"]["NAME"] = str(db)  # a throwaway database
+            connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+            try:
+                yield from _measure(base, media, sites, db, skip)
+            finally:
+                connection.creation.destroy_test_db(original, verbosity=0)
+
+
+def _measure(base: Path, media: Path, sites: Path, db: Path, skip: set[str]) -> Iterator[Metric]:
+    site_id = _make_content(media)
+    started = time.perf_counter()
+    _publish(site_id)
+    yield "site.publish_s_600", time.perf_counter() - started, "s"
+
+    sizes = {}
+    for theme in THEMES:
+        _set_theme(site_id, theme)
+        sizes[theme] = _first_view_kb(_publish(site_id))
+        yield f"site.first_view_kb_{theme}", sizes[theme], "KiB"
+    yield "site.first_view_kb", max(sizes.values()), "KiB"
+
+    if "lighthouse" not in skip:
+        with tools.nginx(_nginx_config(sites, media)) as port:
+            for theme in THEMES:
+                with override_settings(SITE_URL=f"http://127.0.0.1:{port}"):
+                    _set_theme(site_id, theme)
+                    _publish(site_id)
+                scores = tools.lighthouse(f"http://127.0.0.1:{port}/bench-site/")
+                for category, score in scores.items():
+                    yield f"site.lighthouse_{category}_{theme}", score, "/100"
+
+    if "rps" not in skip:
+        _publish(site_id)
+        app_port = tools.free_port()
+        app = _gunicorn(app_port, db, media, sites)
+        try:
+            tools._wait_for_port(app_port, app)
+            app_url = f"http://127.0.0.1:{app_port}/bench-site/"
+            with (
+                tools.nginx(_production_config(sites, media, app_port)) as production,
+                tools.nginx(_nginx_config(sites, media)) as plain,
+            ):
+                ours_url = f"http://127.0.0.1:{production}/bench-site/"
+                nginx_url = f"http://127.0.0.1:{plain}/bench-site/"
+                for url in (ours_url, nginx_url, app_url):  # warm up
+                    tools.wrk_rps(url, seconds=2)
+                ours = tools.wrk_rps(ours_url, seconds=10)
+                theirs = tools.wrk_rps(nginx_url, seconds=10)
+                app_only = tools.wrk_rps(app_url, seconds=10)
+            # The production setup: nginx serves public sites' files, the app the rest.
+            yield "site.page_rps_production", ours, "req/s"
+            yield "site.page_rps_nginx", theirs, "req/s"
+            yield "site.page_rps_vs_nginx", ours / theirs, "ratio"
+            # For reference: the app alone (make run; private and unlisted sites).
+            yield "site.page_rps_app_only", app_only, "req/s"
+        finally:
+            app.terminate()
+            app.wait(timeout=30)

@@ -1,0 +1,120 @@
+"""Forms of the site editor: every value checked, with a message a person can act on."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from mosaic.websites import rules
+from mosaic.websites.models import Site
+
+
+class SlugField(forms.CharField):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(
+            label=gettext_lazy("Address"),
+            max_length=rules.SLUG_MAX,
+            help_text=gettext_lazy("Lowercase letters, digits and hyphens; 3 to 40 characters."),
+            **kwargs,
+        )
+
+    def clean(self, value: Any) -> str:
+        return rules.check_slug(str(super().clean(value)))
+
+
+def _unique_slug(slug: str, *, exclude: int | None = None) -> str:
+    taken = Site.objects.filter(slug=slug)
+    if exclude is not None:
+        taken = taken.exclude(pk=exclude)
+    if taken.exists():
+        raise ValidationError(_("This address is taken. Please choose another."))
+    return slug
+
+
+class NewSiteForm(forms.Form):
+    slug = SlugField()
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=100)
+
+    def clean_slug(self) -> str:
+        return _unique_slug(self.cleaned_data["slug"])
+
+
+class SettingsForm(forms.Form):
+    slug = SlugField()
+    visibility = forms.ChoiceField(
+        label=gettext_lazy("Who can see the site"),
+        choices=Site.Visibility.choices,
+        widget=forms.RadioSelect,
+    )
+    hide_from_search = forms.BooleanField(
+        label=gettext_lazy("Ask search engines not to index this site"), required=False
+    )
+
+    def __init__(self, *args: Any, site: Site, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.site = site
+
+    def clean_slug(self) -> str:
+        return _unique_slug(self.cleaned_data["slug"], exclude=self.site.pk)
+
+
+class DesignForm(forms.ModelForm[Site]):
+    class Meta:
+        model = Site
+        fields = ["title", "bio", "theme", "accent"]
+        labels = {
+            "title": gettext_lazy("Title"),
+            "bio": gettext_lazy("About"),
+            "theme": gettext_lazy("Theme"),
+            "accent": gettext_lazy("Accent colour"),
+        }
+        widgets = {
+            "theme": forms.RadioSelect,
+            "accent": forms.TextInput(attrs={"type": "color"}),
+            "bio": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        accent, theme = data.get("accent"), data.get("theme")
+        if accent and theme:
+            try:
+                data["accent"] = rules.check_accent(accent, theme=theme)
+            except ValidationError as error:
+                self.add_error("accent", error)
+        return data
+
+
+class LinkForm(forms.Form):
+    label = forms.CharField(label=gettext_lazy("Label"), max_length=60)
+    url = forms.CharField(
+        label=gettext_lazy("Address"),
+        max_length=500,
+        strip=False,
+        help_text=gettext_lazy("https://…, mailto:… or tel:…"),
+    )
+
+    def clean_url(self) -> str:
+        return rules.check_link_url(self.cleaned_data["url"])
+
+
+class AvatarForm(forms.Form):
+    photo = forms.FileField(label=gettext_lazy("Upload a photo"))
+
+
+class DeleteSiteForm(forms.Form):
+    slug = forms.CharField(label=gettext_lazy("Type the site's address to confirm"), max_length=40)
+
+    def __init__(self, *args: Any, site: Site, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.site = site
+
+    def clean_slug(self) -> str:
+        value: str = self.cleaned_data["slug"].strip()
+        if value != self.site.slug:
+            raise ValidationError(_("That is not this site's address."))
+        return value

@@ -1,0 +1,27 @@
+"""The site editor, mounted at ``/panel/sites/``."""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from mosaic.websites import panel_views as views
+
+app_name = "websites"
+urlpatterns = [
+    path("", views.site_list, name="list"),
+    path("<int:site_id>/", views.edit, name="edit"),
+    path("<int:site_id>/design/", views.save_design, name="design"),
+    path("<int:site_id>/settings/", views.save_settings, name="settings"),
+    path("<int:site_id>/links/", views.add_link, name="add_link"),
+    path("<int:site_id>/links/<int:link_id>/<slug:action>/", views.link_action, name="link_action"),
+    path("<int:site_id>/avatar/", views.avatar, name="avatar"),
+    path("<int:site_id>/publish/", views.publish, name="publish"),
+    path("<int:site_id>/posts/", views.posts, name="posts"),
+    path("<int:site_id>/posts/<int:post_id>/<slug:action>/", views.post_action, name="post_action"),
+    path("<int:site_id>/items/<int:item_id>/remove/", views.remove_item, name="remove_item"),
+    path("<int:site_id>/preview/", views.preview, name="preview"),
+    path("<int:site_id>/preview/<path:path>", views.preview, name="preview_file"),
+    path("<int:site_id>/export/", views.export, name="export"),
+    path("<int:site_id>/delete/", views.delete, name="delete"),
+    path("<int:site_id>/restore/", views.restore, name="restore"),
+]

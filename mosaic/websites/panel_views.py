@@ -1,0 +1,307 @@
+"""The site editor in the owner's panel (``/panel/sites/``). Thin: forms check, services act.
+
+Edits to the design, links, avatar and the choice of posts are a draft, shown in the preview
+until "Publish"; address, visibility and the search switch apply at once (P21, P31).
+"""
+
+from __future__ import annotations
+
+from csp.decorators import csp_replace
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.views.decorators.http import require_POST, require_safe
+
+from mosaic.accounts.decorators import sensitive_action, signed_in_user
+from mosaic.photos.models import Photo
+from mosaic.photos.services import PhotoRejected
+from mosaic.posts.models import Post, PostItem
+from mosaic.websites import services
+from mosaic.websites.content import draft_snapshot, has_unpublished_changes
+from mosaic.websites.forms import (
+    AvatarForm,
+    DeleteSiteForm,
+    DesignForm,
+    LinkForm,
+    NewSiteForm,
+    SettingsForm,
+)
+from mosaic.websites.models import Site, SiteLink
+from mosaic.websites.render import SiteRenderer, Target
+from mosaic.websites.serving import TYPES, clean_path, media_response
+
+
+def owned_site(request: HttpRequest, site_id: int, *, deleted: bool = False) -> Site:
+    sites = Site.objects.filter(owner=signed_in_user(request))
+    if not deleted:
+        sites = sites.live()
+    return get_object_or_404(sites, pk=site_id)
+
+
+@login_required
+def site_list(request: HttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
+    form = NewSiteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            site = services.create_site(
+                owner=user, slug=form.cleaned_data["slug"], title=form.cleaned_data["title"]
+            )
+        except services.SlugTaken:
+            form.add_error("slug", _("This address is taken. Please choose another."))
+        else:
+            messages.success(request, _("Your site is ready. Make it yours, then publish."))
+            return redirect("websites:edit", site_id=site.pk)
+    sites = Site.objects.filter(owner=user).order_by("created_at")
+    return render(
+        request,
+        "websites/panel/list.html",
+        {"sites": sites, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+def _editor(
+    request: HttpRequest, site: Site, *, status: int = 200, **forms: object
+) -> HttpResponse:
+    context = {
+        "site": site,
+        "design": forms.get("design") or DesignForm(instance=site),
+        "settings_form": forms.get("settings_form")
+        or SettingsForm(
+            initial={
+                "slug": site.slug,
+                "visibility": site.visibility,
+                "hide_from_search": site.hide_from_search,
+            },
+            site=site,
+        ),
+        "link_form": forms.get("link_form") or LinkForm(),
+        "avatar_form": forms.get("avatar_form") or AvatarForm(),
+        "links": site.links.order_by("position", "id"),
+        "unpublished": has_unpublished_changes(site),
+    }
+    return render(request, "websites/panel/edit.html", context, status=status)
+
+
+@login_required
+def edit(request: HttpRequest, site_id: int) -> HttpResponse:
+    return _editor(request, owned_site(request, site_id))
+
+
+@login_required
+@require_POST
+def save_design(request: HttpRequest, site_id: int) -> HttpResponse:
+    site = owned_site(request, site_id)
+    form = DesignForm(request.POST, instance=site)
+    if not form.is_valid():
+        site.refresh_from_db()
+        return _editor(request, site, status=400, design=form)
+    form.save()
+    messages.success(request, _("Saved as a draft. Check the preview, then publish."))
+    return redirect("websites:edit", site_id=site.pk)
+
+
+@login_required
+@require_POST
+def save_settings(request: HttpRequest, site_id: int) -> HttpResponse:
+    site = owned_site(request, site_id)
+    form = SettingsForm(request.POST, site=site)
+    if form.is_valid():
+        try:
+            services.update_settings(site=site, **form.cleaned_data)
+        except services.SlugTaken:
+            form.add_error("slug", _("This address is taken. Please choose another."))
+        else:
+            messages.success(request, _("Settings saved; they apply at once."))
+            return redirect("websites:edit", site_id=site.pk)
+    return _editor(request, site, status=400, settings_form=form)
+
+
+@login_required
+@require_POST
+def add_link(request: HttpRequest, site_id: int) -> HttpResponse:
+    site = owned_site(request, site_id)
+    form = LinkForm(request.POST)
+    if not form.is_valid():
+        return _editor(request, site, status=400, link_form=form)
+    if site.links.count() >= 20:
+        form.add_error(None, _("A site can have at most 20 links."))
+        return _editor(request, site, status=400, link_form=form)
+    services.add_link(site=site, **form.cleaned_data)
+    return redirect("websites:edit", site_id=site.pk)
+
+
+@login_required
+@require_POST
+def link_action(request: HttpRequest, site_id: int, link_id: int, action: str) -> HttpResponse:
+    site = owned_site(request, site_id)
+    link = get_object_or_404(SiteLink, pk=link_id, site=site)
+    if action == "delete":
+        link.delete()
+    elif action in ("up", "down"):
+        services.move_link(link=link, up=action == "up")
+    else:
+        raise Http404
+    return redirect("websites:edit", site_id=site.pk)
+
+
+@login_required
+@require_POST
+def avatar(request: HttpRequest, site_id: int) -> HttpResponse:
+    site = owned_site(request, site_id)
+    if "remove" in request.POST:
+        services.choose_avatar(site=site, photo=None)
+        return redirect("websites:edit", site_id=site.pk)
+    if "photo_id" in request.POST:
+        photo_id = request.POST["photo_id"]
+        photo = Photo.objects.filter(
+            pk=int(photo_id) if photo_id.isdigit() else 0,
+            owner=site.owner,
+            post_items__isnull=False,
+        ).first()
+        if photo is None:
+            messages.error(request, _("That photo is not one of yours."))
+        else:
+            services.choose_avatar(site=site, photo=photo)
+            messages.success(request, _("Avatar chosen (draft)."))
+        return redirect("websites:posts", site_id=site.pk)
+    form = AvatarForm(request.POST, request.FILES)
+    if form.is_valid():
+        upload = form.cleaned_data["photo"]
+        try:
+            services.upload_avatar(site=site, source=upload, filename=upload.name or "")
+        except PhotoRejected as rejected:
+            form.add_error("photo", str(rejected))
+        else:
+            messages.success(request, _("Avatar uploaded (draft)."))
+            return redirect("websites:edit", site_id=site.pk)
+    return _editor(request, site, status=400, avatar_form=form)
+
+
+@login_required
+@require_POST
+def publish(request: HttpRequest, site_id: int) -> HttpResponse:
+    site = owned_site(request, site_id)
+    services.publish(site=site)
+    messages.success(request, _("Published. Your site is updating now."))
+    return redirect("websites:edit", site_id=site.pk)
+
+
+@login_required
+@require_safe
+def posts(request: HttpRequest, site_id: int) -> HttpResponse:
+    site = owned_site(request, site_id)
+    snapshot = draft_snapshot(site)
+    ordered = services.posts_for_editor(site)
+    return render(
+        request,
+        "websites/panel/posts.html",
+        {
+            "site": site,
+            "posts": ordered,
+            "hidden": set(snapshot["hidden"]),
+            "pinned": set(snapshot["pinned"]),
+        },
+    )
+
+
+@login_required
+@require_POST
+def post_action(request: HttpRequest, site_id: int, post_id: int, action: str) -> HttpResponse:
+    site = owned_site(request, site_id)
+    post = get_object_or_404(Post, pk=post_id, owner=site.owner)
+    if action in ("hide", "show"):
+        services.set_choice(site=site, post=post, hidden=action == "hide")
+    elif action in ("pin", "unpin"):
+        services.set_choice(site=site, post=post, pinned=action == "pin")
+    elif action in ("up", "down"):
+        services.move_post(site=site, post=post, up=action == "up")
+    elif action == "remove":
+        services.remove_post(post=post)
+        messages.success(request, _("The post and its files are deleted; your sites are updating."))
+    else:
+        raise Http404
+    return redirect(reverse("websites:posts", args=[site.pk]) + f"#post-{post_id}")
+
+
+@login_required
+@require_POST
+def remove_item(request: HttpRequest, site_id: int, item_id: int) -> HttpResponse:
+    """P07: delete one photo of a post from the panel, at any time."""
+    site = owned_site(request, site_id)
+    item = get_object_or_404(PostItem, pk=item_id, post__owner=site.owner)
+    services.remove_item(item=item)
+    messages.success(request, _("The photo is deleted; your sites are updating."))
+    return redirect("websites:posts", site_id=site.pk)
+
+
+@login_required
+@require_safe
+@xframe_options_sameorigin
+@csp_replace({"frame-ancestors": ["'self'"]})  # type: ignore[arg-type]
+def preview(request: HttpRequest, site_id: int, path: str = "") -> HttpResponseBase:
+    """The draft, rendered on request, for the editor's phone-sized frame (owner only)."""
+    site = owned_site(request, site_id)
+    if path.startswith("_media/"):
+        return media_response(site, path.removeprefix("_media/"))
+    name = clean_path(path)
+    if name is None:
+        raise Http404
+    renderer = SiteRenderer(site=site, snapshot=draft_snapshot(site), target=Target("guarded"))
+    if name.startswith("assets/"):
+        name = f"assets/{renderer.css_name}"  # the draft's colours, whatever the hash asked
+    content = renderer.render(name)
+    if content is None:
+        raise Http404
+    response = HttpResponse(content, content_type=TYPES.get("." + name.rsplit(".", 1)[-1]))
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@login_required
+@require_safe
+def export(request: HttpRequest, site_id: int) -> FileResponse:
+    site = owned_site(request, site_id)
+    return FileResponse(
+        services.export_zip(site=site),
+        as_attachment=True,
+        filename=f"{site.slug}.zip",
+        content_type="application/zip",
+    )
+
+
+@sensitive_action
+def delete(request: HttpRequest, site_id: int) -> HttpResponse:
+    """P07, P32: delete the whole site after re-authentication."""
+    site = owned_site(request, site_id)
+    form = DeleteSiteForm(request.POST or None, site=site)
+    if request.method == "POST" and form.is_valid():
+        services.delete_site(site=site)
+        messages.success(
+            request,
+            _("The site %(slug)s is offline and its files are deleted.") % {"slug": site.slug},
+        )
+        return redirect("websites:list")
+    return render(
+        request,
+        "websites/panel/delete.html",
+        {"site": site, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def restore(request: HttpRequest, site_id: int) -> HttpResponse:
+    """P08: bring a deleted site back during its quarantine."""
+    site = owned_site(request, site_id, deleted=True)
+    if services.restore_site(site=site):
+        messages.success(request, _("The site is back online."))
+    return redirect("websites:list")

@@ -1,0 +1,127 @@
+"""Publishing: render a site's published snapshot to static files and switch to them atomically.
+
+Layout under ``WEBSITES_PUBLISHED_ROOT`` (default: ``sites`` beside ``MEDIA_ROOT``)::
+
+    <slug>/<build>/index.html, p/<id>/index.html, t/<tag>/index.html, assets/site.<hash>.css,
+                   robots.txt, sitemap.xml (public sites not hidden from search only)
+    <slug>/current -> <build>   only for public, indexable sites: nginx serves these directly;
+                                every other site goes through the app (owner check, noindex)
+
+1. Render every file into a fresh build folder (``.tmp-<build>`` while it is written).
+2. Rename it to ``<build>``, then point ``Site.published_build`` at it (the app serves what the
+   database names) and swap the ``current`` link with an atomic rename.
+3. Delete older builds. If anything before step 2 fails, the previous build stays online.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+import shutil
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from mosaic.websites.models import Site
+from mosaic.websites.render import SiteRenderer, Target
+
+log = logging.getLogger(__name__)
+
+
+def published_root() -> Path:
+    configured = getattr(settings, "WEBSITES_PUBLISHED_ROOT", "")
+    return Path(configured or Path(settings.MEDIA_ROOT).parent / "sites")
+
+
+def site_folder(slug: str) -> Path:
+    return published_root() / slug
+
+
+def build_folder(site: Site) -> Path | None:
+    if not site.published_build:
+        return None
+    return site_folder(site.slug) / site.published_build
+
+
+def served_target(site: Site) -> Target:
+    """P31: a private site's pages refer to images through the owner-checked route only."""
+    return Target(images="guarded" if site.is_private else "public")
+
+
+def publish_site(*, site_id: int) -> str | None:
+    """Render and switch to a new build of the site's published snapshot. Returns the build
+    name, or None when there is nothing to publish (never published, deleted, quarantined)."""
+    site = Site.objects.select_related("owner").filter(pk=site_id).first()
+    if site is None or site.published is None or site.is_offline():
+        return None
+    renderer = SiteRenderer(site=site, snapshot=site.published, target=served_target(site))
+    build = f"{timezone.now():%Y%m%d%H%M%S}-{secrets.token_hex(4)}"
+    folder = site_folder(site.slug)
+    temporary = folder / f".tmp-{build}"
+    try:
+        for path in renderer.paths():
+            content = renderer.render(path)
+            if content is None:
+                continue
+            target = temporary / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(content)
+        os.replace(temporary, folder / build)
+    except BaseException:
+        shutil.rmtree(temporary, ignore_errors=True)
+        raise
+    with transaction.atomic():
+        # Serialise switches of one site; a site renamed or deleted meanwhile drops this build.
+        current = Site.objects.select_for_update().filter(pk=site.pk).first()
+        if current is None or current.slug != site.slug or current.is_offline():
+            shutil.rmtree(folder / build, ignore_errors=True)
+            return None
+        Site.objects.filter(pk=site.pk).update(published_build=build)
+        current.published_build = build
+        _link_current(current)
+        _remove_old_builds(folder, keep=build)
+    return build
+
+
+def _link_current(site: Site) -> None:
+    folder = site_folder(site.slug)
+    link = folder / "current"
+    if site.indexable and site.published_build:
+        staged = folder / f".current-{secrets.token_hex(4)}"
+        staged.symlink_to(site.published_build)
+        os.replace(staged, link)
+    else:
+        link.unlink(missing_ok=True)
+
+
+def refresh_current_link(*, site: Site) -> None:
+    """After a visibility change: only public, indexable sites are served by nginx directly."""
+    if site_folder(site.slug).exists():
+        _link_current(site)
+
+
+def _remove_old_builds(folder: Path, *, keep: str) -> None:
+    for child in folder.iterdir():
+        if child.name in (keep, "current") or child.is_symlink():
+            continue
+        if child.name.startswith(".tmp-"):
+            continue  # another publish is writing it; it cleans up after itself
+        shutil.rmtree(child, ignore_errors=True)
+
+
+def unpublish_files(*, slug: str) -> None:
+    """P07, P08: remove every published file of the site at this address."""
+    shutil.rmtree(site_folder(slug), ignore_errors=True)
+
+
+def move_files(*, old_slug: str, new_slug: str) -> None:
+    """The address changed: the builds move with it (rename keeps ``current`` valid)."""
+    old, new = site_folder(old_slug), site_folder(new_slug)
+    if old.exists():
+        if new.exists():
+            shutil.rmtree(new, ignore_errors=True)
+        new.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(old, new)

@@ -1,0 +1,365 @@
+"""Rendering a site to static files (pages, tag pages, sitemap, robots rules, hashed CSS).
+
+One renderer serves three purposes, told apart by a ``Target``:
+- the published build (image addresses from the public photo storage; a private site's go
+  through the owner-checked ``_media/`` route instead, P31);
+- the owner's preview of the draft (rendered on request, same addresses);
+- the ZIP export (every address relative, every link ending in ``index.html``, the image files
+  copied into the archive), which works opened from disk.
+Links between pages are always relative, so the same HTML works at ``/<slug>/``, in the preview
+and from a folder. Canonical and OpenGraph addresses are absolute, from ``SITE_URL``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils.html import strip_tags
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator
+
+from mosaic.photos.models import Photo, Variant
+from mosaic.photos.storage import public_storage
+from mosaic.posts.hashtags import tag_key
+from mosaic.posts.models import Post, PostItem
+from mosaic.websites import rules
+from mosaic.websites.content import arrange
+from mosaic.websites.models import Site
+
+PAGE_SIZE = 24
+EAGER = {"grid": 6, "feed": 1, "magazine": 2}  # images in the first view on a phone
+SIZES = {
+    "grid": "(min-width: 720px) 230px, 33vw",
+    "feed": "(min-width: 720px) 680px, 100vw",
+    "magazine": "(min-width: 720px) 340px, 50vw",
+}
+THUMB_MAX = {"grid": 640, "feed": 1440, "magazine": 1080}
+
+
+@dataclass(frozen=True)
+class Target:
+    """``images``: "public" (storage URLs), "guarded" (the owner-checked route) or "files"
+    (relative, copied into an export). ``export``: links end in ``index.html``."""
+
+    images: str = "public"
+    export: bool = False
+
+
+@dataclass
+class Image:
+    src: str
+    webp: str
+    jpeg: str
+    width: int
+    height: int
+    alt: str
+    eager: bool = False
+
+
+def json_ld(data: dict[str, Any]) -> SafeString:
+    """JSON for a ``<script type="application/ld+json">``: ``<``, ``>`` and ``&`` escaped, so
+    no caption can close the script element (P31-safe, XSS-safe)."""
+    text = json.dumps(data, ensure_ascii=False)
+    for char, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("'", "\\u0027")):
+        text = text.replace(char, escaped)
+    return mark_safe(text)  # noqa: S308 (escaped above)
+
+
+@dataclass
+class SiteRenderer:
+    site: Site
+    snapshot: dict[str, Any]
+    target: Target = field(default_factory=Target)
+    #: storage names of the files the pages refer to (for the export to copy)
+    used_files: set[str] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        posts = Post.objects.filter(owner_id=self.site.owner_id).with_items()
+        self.posts = [post for post in arrange(posts, self.snapshot) if self._ready_items(post)]
+        self.by_id = {post.pk: post for post in self.posts}
+        self.theme = self.snapshot.get("theme", Site.Theme.GRID)
+        avatar_id = self.snapshot.get("avatar")
+        self.avatar = (
+            Photo.objects.with_variants()
+            .ready()
+            .filter(pk=avatar_id, owner_id=self.site.owner_id)
+            .first()
+            if avatar_id
+            else None
+        )
+        self.tags: dict[str, tuple[str, list[Post]]] = {}
+        for post in self.posts:
+            for tag in post.hashtags:
+                self.tags.setdefault(tag_key(tag), (tag, []))[1].append(post)
+        self.css_name, self.css = self._render_css()
+        self.base_url = f"{settings.SITE_URL}/{self.site.slug}/"
+
+    @staticmethod
+    def _ready_items(post: Post) -> list[PostItem]:
+        return [i for i in post.items.all() if i.photo is not None and i.photo.is_ready]
+
+    # --- addresses ------------------------------------------------------------------------
+    def _file_url(self, name: str, root: str) -> str:
+        if self.target.images == "files":
+            self.used_files.add(name)
+            return root + name
+        if self.target.images == "guarded":
+            return f"{root}_media/{name}"
+        return public_storage().url(name)
+
+    def href(self, root: str, rel: str) -> str:
+        """A link to the page at ``rel`` ("" for the home page, "p/12/" for a post)."""
+        target = root + rel
+        return target + "index.html" if self.target.export else target
+
+    def image(self, photo: Photo, *, root: str, alt: str, eager: bool, max_width: int) -> Image:
+        variants = [v for v in photo.variants if v.width <= max_width] or photo.variants[:1]
+        by_format: dict[str, list[Variant]] = {}
+        for variant in variants:
+            by_format.setdefault(variant.format, []).append(variant)
+        jpegs = by_format.get("jpeg", variants)
+
+        def srcset(items: list[Variant]) -> str:
+            return ", ".join(f"{self._file_url(v.name, root)} {v.width}w" for v in items)
+
+        return Image(
+            src=self._file_url(jpegs[-1].name, root),
+            webp=srcset(by_format.get("webp", [])),
+            jpeg=srcset(jpegs),
+            width=photo.width,
+            height=photo.height,
+            alt=alt,
+            eager=eager,
+        )
+
+    # --- pages ----------------------------------------------------------------------------
+    def paths(self) -> list[str]:
+        pages = max(1, -(-len(self.posts) // PAGE_SIZE))
+        paths = ["index.html"]
+        paths += [f"page/{n}/index.html" for n in range(2, pages + 1)]
+        paths += [f"p/{post.pk}/index.html" for post in self.posts]
+        paths += [f"t/{key}/index.html" for key in self.tags]
+        paths += ["robots.txt", f"assets/{self.css_name}"]
+        if self.site.indexable:
+            paths.append("sitemap.xml")
+        return paths
+
+    def render(self, path: str) -> bytes | None:
+        """The file at ``path`` (as listed by ``paths()``), or None if there is none."""
+        parts = path.split("/")
+        if path == "index.html":
+            return self._index(1)
+        if (
+            len(parts) == 3
+            and parts[0] == "page"
+            and parts[1].isdigit()
+            and parts[2] == "index.html"
+        ):
+            number = int(parts[1])
+            return self._index(number) if number >= 2 else None
+        if len(parts) == 3 and parts[0] == "p" and parts[1].isdigit() and parts[2] == "index.html":
+            post = self.by_id.get(int(parts[1]))
+            return self._post(post) if post else None
+        if (
+            len(parts) == 3
+            and parts[0] == "t"
+            and parts[2] == "index.html"
+            and parts[1] in self.tags
+        ):
+            return self._tag(parts[1])
+        if path == "robots.txt":
+            return self._robots()
+        if path == "sitemap.xml":
+            return self._sitemap() if self.site.indexable else None
+        if path == f"assets/{self.css_name}":
+            return self.css
+        return None
+
+    def _render_css(self) -> tuple[str, bytes]:
+        accent = str(self.snapshot.get("accent", ""))
+        if not rules.HEX_RE.match(accent):  # the stylesheet is not escaped: only a colour
+            accent = "#1d5fd1"
+        css = render_to_string(
+            "websites/site/site.css",
+            {"theme": self.theme, "accent": accent, "dark_accent": rules.dark_accent(accent)},
+        ).encode()
+        return f"site.{hashlib.sha256(css).hexdigest()[:12]}.css", css
+
+    def _alt(self, post: Post, number: int = 0, of: int = 1) -> str:
+        text = Truncator(" ".join(post.caption.split())).chars(120) if post.caption else ""
+        if not text:
+            text = f"Photo from {post.taken_at:%-d %B %Y}"
+        return f"{text} ({number + 1}/{of})" if of > 1 else text
+
+    def _card(self, post: Post, *, root: str, eager: bool) -> dict[str, Any]:
+        items = self._ready_items(post)
+        cover = items[0]
+        assert cover.photo is not None
+        return {
+            "post": post,
+            "href": self.href(root, f"p/{post.pk}/"),
+            "image": self.image(
+                cover.photo,
+                root=root,
+                alt=self._alt(post),
+                eager=eager,
+                max_width=THUMB_MAX[self.theme],
+            ),
+            "count": len(items),
+            "has_video": any(i.is_video for i in items),
+            "pinned": post.pk in set(self.snapshot.get("pinned", ())),
+        }
+
+    def _common(self, *, root: str, rel: str, title: str, description: str) -> dict[str, Any]:
+        links = self.snapshot.get("links", [])
+        avatar = (
+            self.image(self.avatar, root=root, alt="", eager=True, max_width=320)
+            if self.avatar
+            else None
+        )
+        return {
+            "site": self.site,
+            "s": self.snapshot,
+            "theme": self.theme,
+            "root": root,
+            "home": self.href(root, ""),
+            "css": root + "assets/" + self.css_name,
+            "canonical": self.base_url + rel,
+            "page_title": title,
+            "description": Truncator(" ".join(description.split())).chars(200),
+            "noindex": not self.site.indexable,
+            "links": links,
+            "avatar": avatar,
+            "guarded": self.target.images == "guarded",
+            "sizes": SIZES[self.theme],
+        }
+
+    def _absolute(self, url: str) -> str:
+        return settings.SITE_URL + url if url.startswith("/") else url
+
+    def _index(self, number: int) -> bytes | None:
+        start = (number - 1) * PAGE_SIZE
+        chunk = self.posts[start : start + PAGE_SIZE]
+        if number > 1 and not chunk:
+            return None
+        root = "./" if number == 1 else "../../"
+        rel = "" if number == 1 else f"page/{number}/"
+        eager = EAGER[self.theme] if number == 1 else 0
+        cards = [self._card(p, root=root, eager=i < eager) for i, p in enumerate(chunk)]
+        title = self.snapshot.get("title", self.site.slug)
+        context = self._common(
+            root=root, rel=rel, title=title, description=self.snapshot.get("bio", "")
+        )
+        pages = -(-len(self.posts) // PAGE_SIZE)
+        og_image = cards[0]["image"].src if cards and not context["guarded"] else ""
+        context |= {
+            "cards": cards,
+            "is_home": True,
+            "page_number": number,
+            "newer": (
+                self.href(root, "" if number == 2 else f"page/{number - 1}/") if number > 1 else ""
+            ),
+            "older": self.href(root, f"page/{number + 1}/") if number < pages else "",
+            "og_image": self._absolute(og_image) if og_image else "",
+            "jsonld": json_ld(
+                {
+                    "@context": "https://schema.org",
+                    "@type": "ProfilePage",
+                    "name": title,
+                    "description": self.snapshot.get("bio", ""),
+                    "url": self.base_url + rel,
+                }
+            ),
+        }
+        return render_to_string("websites/site/index.html", context).encode()
+
+    def _post(self, post: Post) -> bytes:
+        root = "../../"
+        items = self._ready_items(post)
+        title = Truncator(" ".join(post.caption.split())).chars(70) or self._alt(post)
+        context = self._common(
+            root=root, rel=f"p/{post.pk}/", title=title, description=post.caption
+        )
+        shown: list[dict[str, Any]] = []
+        images: list[Image] = []
+        for number, item in enumerate(items):
+            assert item.photo is not None
+            image = self.image(
+                item.photo,
+                root=root,
+                alt=self._alt(post, number, len(items)),
+                eager=number == 0,
+                max_width=1440,
+            )
+            video = self._file_url(item.video.name, root) if item.video is not None else ""
+            images.append(image)
+            shown.append({"image": image, "video": video, "id": f"item-{number + 1}"})
+        index = self.posts.index(post)
+        newer = self.posts[index - 1] if index > 0 else None
+        older = self.posts[index + 1] if index + 1 < len(self.posts) else None
+        context |= {
+            "post": post,
+            "permalink": post.permalink if post.permalink.startswith("https://") else "",
+            "items": shown,
+            "tags": [(tag, self.href(root, f"t/{quote(tag_key(tag))}/")) for tag in post.hashtags],
+            "newer": self.href(root, f"p/{newer.pk}/") if newer else "",
+            "older": self.href(root, f"p/{older.pk}/") if older else "",
+            "og_image": self._absolute(images[0].src) if not context["guarded"] else "",
+            "jsonld": json_ld(
+                {
+                    "@context": "https://schema.org",
+                    "@type": "ImageObject",
+                    "name": title,
+                    "caption": strip_tags(post.caption),
+                    "dateCreated": post.taken_at.isoformat(),
+                    "url": self.base_url + f"p/{post.pk}/",
+                    **(
+                        {"contentUrl": self._absolute(images[0].src)}
+                        if not context["guarded"]
+                        else {}
+                    ),
+                }
+            ),
+        }
+        return render_to_string("websites/site/post.html", context).encode()
+
+    def _tag(self, key: str) -> bytes:
+        root = "../../"
+        tag, posts = self.tags[key]
+        context = self._common(
+            root=root, rel=f"t/{quote(key)}/", title=f"#{tag}", description=f"#{tag}"
+        )
+        eager = EAGER[self.theme]
+        context |= {
+            "tag": tag,
+            "cards": [self._card(p, root=root, eager=i < eager) for i, p in enumerate(posts)],
+            "og_image": "",
+            "jsonld": json_ld(
+                {
+                    "@context": "https://schema.org",
+                    "@type": "CollectionPage",
+                    "name": f"#{tag}",
+                    "url": self.base_url + f"t/{quote(key)}/",
+                }
+            ),
+        }
+        return render_to_string("websites/site/tag.html", context).encode()
+
+    def _robots(self) -> bytes:
+        if not self.site.indexable:
+            return b"User-agent: *\nDisallow: /\n"
+        return f"User-agent: *\nAllow: /\nSitemap: {self.base_url}sitemap.xml\n".encode()
+
+    def _sitemap(self) -> bytes:
+        """P21, P31: only for a public site not hidden from search; only pages it shows."""
+        pages = max(1, -(-len(self.posts) // PAGE_SIZE))
+        urls = [self.base_url] + [f"{self.base_url}page/{n}/" for n in range(2, pages + 1)]
+        urls += [f"{self.base_url}p/{post.pk}/" for post in self.posts]
+        urls += [f"{self.base_url}t/{quote(key)}/" for key in self.tags]
+        return render_to_string("websites/site/sitemap.xml", {"urls": urls}).encode()

@@ -1,0 +1,232 @@
+"""Sites: creating, editing, publishing, removing content, deleting and exporting.
+
+Public API for other apps: ``republish_owner_sites(owner_id=)`` (called by ``mosaic.posts``
+after an owner's posts change, C4: the site follows every sync and edit).
+"""
+
+from __future__ import annotations
+
+import tempfile
+import zipfile
+from functools import partial
+from typing import IO, TYPE_CHECKING
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from mosaic.photos.models import Photo
+from mosaic.photos.services import add_photo
+from mosaic.photos.storage import public_storage
+from mosaic.posts import services as posts
+from mosaic.posts.models import Post, PostItem
+from mosaic.websites import publishing
+from mosaic.websites.content import arrange, draft_snapshot, sort_key
+from mosaic.websites.models import Site, SiteLink, SitePost
+from mosaic.websites.render import SiteRenderer, Target
+
+if TYPE_CHECKING:
+    from mosaic.accounts.models import User
+
+
+class SlugTaken(Exception):
+    pass
+
+
+def create_site(*, owner: User, slug: str, title: str) -> Site:
+    """A new site showing all the owner's posts; its first version is published at once."""
+    try:
+        with transaction.atomic():
+            site = Site.objects.create(owner=owner, slug=slug, title=title)
+    except IntegrityError as error:
+        raise SlugTaken(slug) from error
+    publish(site=site)
+    return site
+
+
+def publish(*, site: Site) -> None:
+    """Make the draft live: snapshot it now, render in the background."""
+    site.published = draft_snapshot(site)
+    site.published_at = site.edited_at = timezone.now()  # P06: an edit is activity
+    site.save(update_fields=["published", "published_at", "edited_at", "updated_at"])
+    request_publish(site_ids=[site.pk])
+
+
+def request_publish(*, site_ids: list[int]) -> None:
+    """Queue one publish per site, however many changes arrive before it starts."""
+    claimed = list(
+        Site.objects.filter(pk__in=site_ids, publish_pending=False).values_list("pk", flat=True)
+    )
+    if not claimed:
+        return
+    Site.objects.filter(pk__in=claimed, publish_pending=False).update(publish_pending=True)
+    from mosaic.websites.tasks import publish_site  # tasks import this module
+
+    for site_id in claimed:
+        transaction.on_commit(partial(publish_site.enqueue, site_id))
+
+
+def run_publish(*, site_id: int) -> str | None:
+    Site.objects.filter(pk=site_id).update(publish_pending=False)
+    return publishing.publish_site(site_id=site_id)
+
+
+def republish_owner_sites(*, owner_id: int) -> None:
+    """The owner's posts changed (import, sync, removal): rebuild every published site."""
+    ids = list(
+        Site.objects.live()
+        .filter(owner_id=owner_id, published__isnull=False)
+        .values_list("pk", flat=True)
+    )
+    if ids:
+        request_publish(site_ids=ids)
+
+
+def update_settings(*, site: Site, slug: str, visibility: str, hide_from_search: bool) -> None:
+    """Address, visibility and the search switch apply at once (P21, P31): who may see the site
+    must not wait for a publish."""
+    old_slug = site.slug
+    site.slug, site.visibility, site.hide_from_search = slug, visibility, hide_from_search
+    site.edited_at = timezone.now()  # P06: an edit is activity
+    try:
+        with transaction.atomic():
+            Site.objects.select_for_update().filter(pk=site.pk).first()
+            site.save(
+                update_fields=["slug", "visibility", "hide_from_search", "edited_at", "updated_at"]
+            )
+            if old_slug != slug:
+                publishing.move_files(old_slug=old_slug, new_slug=slug)
+    except IntegrityError as error:
+        site.slug = old_slug
+        raise SlugTaken(slug) from error
+    publishing.refresh_current_link(site=site)
+    if site.published is not None:
+        request_publish(site_ids=[site.pk])
+
+
+# --- Links --------------------------------------------------------------------------------
+def add_link(*, site: Site, label: str, url: str) -> SiteLink:
+    last = site.links.order_by("-position").values_list("position", flat=True).first()
+    return SiteLink.objects.create(
+        site=site, label=label, url=url, position=0 if last is None else last + 1
+    )
+
+
+def move_link(*, link: SiteLink, up: bool) -> None:
+    links = list(link.site.links.order_by("position", "id"))
+    index = links.index(link)
+    other = index - 1 if up else index + 1
+    if 0 <= other < len(links):
+        links[index], links[other] = links[other], links[index]
+    with transaction.atomic():
+        for position, item in enumerate(links):
+            if item.position != position:
+                SiteLink.objects.filter(pk=item.pk).update(position=position)
+
+
+# --- Avatar -------------------------------------------------------------------------------
+def upload_avatar(*, site: Site, source: IO[bytes], filename: str) -> Photo:
+    """Raises ``PhotoRejected`` with the reason when the file is not a usable photo."""
+    with transaction.atomic():
+        photo = add_photo(owner=site.owner, source=source, filename=filename)
+        site.avatar = photo
+        site.save(update_fields=["avatar", "updated_at"])
+    return photo
+
+
+def choose_avatar(*, site: Site, photo: Photo | None) -> None:
+    site.avatar = photo
+    site.save(update_fields=["avatar", "updated_at"])
+
+
+# --- Which posts show, and in what order (draft) -----------------------------------------
+def posts_for_editor(site: Site) -> list[Post]:
+    """Every post of the owner in the draft's order, hidden ones included."""
+    return arrange(
+        Post.objects.filter(owner_id=site.owner_id).with_items(),
+        draft_snapshot(site),
+        include_hidden=True,
+    )
+
+
+def set_choice(
+    *, site: Site, post: Post, hidden: bool | None = None, pinned: bool | None = None
+) -> None:
+    choice, _ = SitePost.objects.get_or_create(site=site, post=post)
+    fields: list[str] = []
+    if hidden is not None:
+        choice.hidden, fields = hidden, [*fields, "hidden"]
+    if pinned is not None:
+        choice.pinned, fields = pinned, [*fields, "pinned"]
+    choice.save(update_fields=fields)
+
+
+def move_post(*, site: Site, post: Post, up: bool) -> None:
+    """Swap the post with its neighbour within its group (pinned or not)."""
+    snapshot = draft_snapshot(site)
+    ordered = arrange(Post.objects.filter(owner_id=site.owner_id), snapshot, include_hidden=True)
+    pinned = set(snapshot["pinned"])
+    group = [p for p in ordered if (p.pk in pinned) == (post.pk in pinned)]
+    index = next(i for i, p in enumerate(group) if p.pk == post.pk)
+    other_index = index - 1 if up else index + 1
+    if not 0 <= other_index < len(group):
+        return
+    other = group[other_index]
+    keys = snapshot["keys"]
+    mine, theirs = sort_key(post, keys), sort_key(other, keys)
+    if mine == theirs:  # equal keys order by id: separate them
+        mine, theirs = (theirs + 1, theirs) if up else (theirs - 1, theirs)
+    else:
+        mine, theirs = theirs, mine
+    with transaction.atomic():
+        for target, key in ((post, mine), (other, theirs)):
+            SitePost.objects.update_or_create(site=site, post=target, defaults={"sort_key": key})
+
+
+# --- Removing content (P07) ----------------------------------------------------------------
+def remove_post(*, post: Post) -> None:
+    """P07: remove the post and its files; sites republish when it commits (posts' hook)."""
+    posts.delete_post(post=post)
+
+
+def remove_item(*, item: PostItem) -> None:
+    """P07: remove one photo or video of a post; sites republish when it commits."""
+    posts.delete_item(item=item)
+
+
+# --- Deleting and restoring a site (P07, P08) -------------------------------------------------
+def delete_site(*, site: Site) -> None:
+    """P07, P08: the site goes offline at once (its address answers 410), its published files
+    are deleted, and its row is erased after the quarantine unless the owner restores it."""
+    with transaction.atomic():
+        Site.objects.filter(pk=site.pk).update(
+            deleted_at=timezone.now(), published_build="", publish_pending=False
+        )
+        transaction.on_commit(partial(publishing.unpublish_files, slug=site.slug))
+
+
+def restore_site(*, site: Site) -> bool:
+    restored = Site.objects.filter(pk=site.pk, deleted_at__isnull=False).update(deleted_at=None)
+    if restored:
+        request_publish(site_ids=[site.pk])
+    return bool(restored)
+
+
+# --- Export ---------------------------------------------------------------------------------
+def export_zip(*, site: Site) -> IO[bytes]:
+    """The published site as a ZIP of static files that works opened from disk: relative
+    links ending in ``index.html`` and the photo files copied in (C4)."""
+    renderer = SiteRenderer(
+        site=site, snapshot=site.published or draft_snapshot(site), target=Target("files", True)
+    )
+    spool = tempfile.TemporaryFile()  # noqa: SIM115 (handed to the response, which closes it)
+    storage = public_storage()
+    with zipfile.ZipFile(spool, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in renderer.paths():
+            content = renderer.render(path)
+            if content is not None:
+                archive.writestr(f"{site.slug}/{path}", content)
+        for name in sorted(renderer.used_files):
+            with storage.open(name) as source:
+                archive.writestr(f"{site.slug}/{name}", source.read(), zipfile.ZIP_STORED)
+    spool.seek(0)
+    return spool

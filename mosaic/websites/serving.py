@@ -1,0 +1,135 @@
+"""Serving published sites at ``/<slug>/`` (the default ``make run``; nginx can serve the files of
+public sites directly, see docs/operations.md).
+
+- Hashed assets are cached for a year; pages carry an ETag and are revalidated (304).
+- P31: a private site (pages and images) answers only its owner; everyone else gets 404.
+- P21: unlisted, private and hidden-from-search sites send ``X-Robots-Tag: noindex``.
+- P07, P08: a deleted site, or one whose account is in quarantine, answers 410.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import mimetypes
+from pathlib import PurePosixPath
+
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotModified,
+    HttpResponsePermanentRedirect,
+)
+from django.http.response import HttpResponseBase
+from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_safe
+
+from mosaic.photos.models import Variant
+from mosaic.photos.storage import public_storage
+from mosaic.posts.models import Video
+from mosaic.websites.models import Site
+from mosaic.websites.publishing import build_folder
+
+YEAR = 31536000
+TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".xml": "application/xml; charset=utf-8",
+    ".txt": "text/plain; charset=utf-8",
+}
+
+
+def clean_path(path: str) -> str | None:
+    """The file a request path names inside a build, or None for anything that tries to leave
+    it (``..``, hidden names, backslashes)."""
+    if "\\" in path or "\x00" in path:
+        return None
+    if path == "" or path.endswith("/"):
+        path += "index.html"
+    parts = PurePosixPath(path).parts
+    if not parts or any(part.startswith(".") for part in parts) or parts[0] == "/":
+        return None
+    return "/".join(parts)
+
+
+def can_view(request: HttpRequest, site: Site) -> bool:
+    if not site.is_private:
+        return True
+    return request.user.is_authenticated and request.user.pk == site.owner_id
+
+
+def owner_file(site: Site, name: str) -> bool:
+    """Whether ``name`` is a photo variant or video of the site's owner."""
+    return (
+        Variant.objects.filter(name=name, original__photos__owner_id=site.owner_id).exists()
+        or Video.objects.filter(name=name, owner_id=site.owner_id).exists()
+    )
+
+
+def media_response(site: Site, name: str) -> FileResponse:
+    """P31: a private site's images through the owner check, never their storage address."""
+    if not owner_file(site, name):
+        raise Http404
+    storage = public_storage()
+    try:
+        handle = storage.open(name)
+    except FileNotFoundError as missing:
+        raise Http404 from missing
+    response = FileResponse(handle, content_type=mimetypes.guess_type(name)[0])
+    response["Cache-Control"] = f"private, max-age={YEAR}, immutable"
+    return response
+
+
+def gone(request: HttpRequest) -> HttpResponse:
+    return render(request, "websites/gone.html", status=410)
+
+
+@require_safe
+def serve(request: HttpRequest, slug: str, path: str = "") -> HttpResponseBase:
+    site = Site.objects.select_related("owner").filter(slug=slug).first()
+    if site is None:
+        raise Http404
+    if site.is_offline():
+        return gone(request)
+    if not can_view(request, site):
+        raise Http404
+    if path.startswith("_media/"):
+        response: HttpResponseBase = media_response(site, path.removeprefix("_media/"))
+        patch_vary_headers(response, ["Cookie"])
+        return response
+    folder = build_folder(site)
+    name = clean_path(path)
+    if folder is None or name is None:
+        raise Http404
+    file = folder / name
+    if not file.is_file():
+        if (folder / path).is_dir() and not path.endswith("/"):
+            return HttpResponsePermanentRedirect(f"{request.path}/")
+        raise Http404
+    privately = "private" if site.is_private else "public"
+    if name.startswith("assets/"):
+        cache = f"{privately}, max-age={YEAR}, immutable"
+        etag = None
+    else:
+        cache = f"{privately}, no-cache"
+        # A build never changes: its name and the path identify the bytes.
+        etag = (
+            '"' + hashlib.sha256(f"{site.published_build}/{name}".encode()).hexdigest()[:20] + '"'
+        )
+    if etag and etag in {
+        tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")
+    }:
+        response = HttpResponseNotModified()
+    else:
+        content_type = TYPES.get(PurePosixPath(name).suffix, "application/octet-stream")
+        response = FileResponse(file.open("rb"), content_type=content_type)
+    response["Cache-Control"] = cache
+    if etag:
+        response["ETag"] = etag
+    if not site.indexable:
+        response["X-Robots-Tag"] = "noindex"
+    if site.is_private:
+        patch_vary_headers(response, ["Cookie"])
+    return response

@@ -438,3 +438,22 @@ else:
 
 # --- Posts ------------------------------------------------------------------------------------
 POSTS_MAX_VIDEO_BYTES = env_int("POSTS_MAX_VIDEO_BYTES", 300 * 1024 * 1024, minimum=1)
+
+# --- Statistics (mosaic/stats, docs/operations.md) ----------------------------------------------
+# Views and clicks are counted first-party, without cookies or stored addresses (P12, P30).
+# The counting endpoints (/_m/) are answered ahead of every other middleware: no cookie, no
+# session, no session-tracking on that path.
+INSTALLED_APPS += ["mosaic.stats"]
+MIDDLEWARE.insert(0, "mosaic.stats.middleware.CountingPathMiddleware")
+# Where accepted events wait for the flush: "spool" files (one machine) or a Redis list
+# (several web machines; the default when REDIS_URL is set).
+STATS_BUFFER = env_choice("STATS_BUFFER", ("spool", "redis"), "redis" if REDIS_URL else "spool")
+STATS_SPOOL_DIR = Path(env_str("STATS_SPOOL_DIR", str(VAR_DIR / "stats-spool")))
+STATS_SPOOL_FSYNC = env_bool("STATS_SPOOL_FSYNC", default=True)  # sync each append to disk
+STATS_REDIS_URL = env_str("STATS_REDIS_URL", REDIS_URL)
+STATS_REDIS_PREFIX = env_str("STATS_REDIS_PREFIX", "mosaic:stats:")
+if STATS_BUFFER == "redis" and not STATS_REDIS_URL:
+    raise ImproperlyConfigured("STATS_BUFFER=redis needs STATS_REDIS_URL or REDIS_URL")
+STATS_EVENT_DAYS = env_int("STATS_EVENT_DAYS", 7, minimum=1)  # raw events; daily counts stay
+# Behind nginx, 1: the visitor's address is the last X-Forwarded-For entry (hashed, never kept).
+STATS_TRUSTED_PROXY_COUNT = env_int("STATS_TRUSTED_PROXY_COUNT", 0, minimum=0)

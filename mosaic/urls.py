@@ -10,6 +10,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("panel/", include("mosaic.panel.urls")),
     path("panel/instagram/", include("mosaic.integrations.instagram.urls")),
     path("instagram/", include("mosaic.integrations.instagram.meta_urls")),
+    path("_m/", include("mosaic.stats.urls")),
+    path("panel/stats/", include("mosaic.stats.panel_urls")),
 ]
 
 # Development serves the public photo variants itself (originals live outside MEDIA_ROOT, P05);

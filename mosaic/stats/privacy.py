@@ -82,6 +82,7 @@ class StatisticsData(Category):
         return erased
 
 
+exempt("stats.DailyCount", ("kind",), reason="One of page, photo, click or visitor.")
 exempt("stats.DailySalt", ("salt",), reason="A random key; it describes nobody.")
 exempt("stats.BufferProgress", ("segment",), reason="The name of a buffer file or Redis key.")
 

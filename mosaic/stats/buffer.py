@@ -199,7 +199,8 @@ class RedisSegment:
     claimed_set: str
 
     def read(self, position: int, limit: int) -> tuple[list[bytes], int]:
-        lines = list(self.client.lrange(self.key, position, position + limit - 1))
+        found = self.client.lrange(self.key, position, position + limit - 1)
+        lines = [line.encode() if isinstance(line, str) else line for line in found]
         return lines, position + len(lines)
 
     def discard(self) -> None:
@@ -224,9 +225,14 @@ class RedisBuffer:
         self.client.eval(_CLAIM, 3, self.key, claimed, self.claimed_set)
 
     def segments(self) -> list[Segment]:
-        keys = sorted(key.decode() for key in self.client.smembers(self.claimed_set))
+        keys = sorted(
+            key if isinstance(key, str) else key.decode()
+            for key in self.client.smembers(self.claimed_set)
+        )
         return [
-            RedisSegment(name=f"redis:{key}", key=key, client=self.client, claimed_set=self.claimed_set)
+            RedisSegment(
+                name=f"redis:{key}", key=key, client=self.client, claimed_set=self.claimed_set
+            )
             for key in keys
         ]
 

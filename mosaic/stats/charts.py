@@ -21,8 +21,7 @@ def bar_chart(
     usable = HEIGHT - TOP_GAP - BOTTOM
     bars = format_html_join(
         "",
-        '<rect class="chart-bar" x="{}" y="{}" width="{}" height="{}">'
-        "<title>{}: {}</title></rect>",
+        '<rect class="chart-bar" x="{}" y="{}" width="{}" height="{}"><title>{}: {}</title></rect>',
         (
             (
                 f"{index * slot + (slot - bar) / 2:.1f}",

@@ -41,6 +41,9 @@ class Event(models.Model):
     class Meta:
         indexes = [models.Index(fields=["at"]), models.Index(fields=["site", "at"])]
 
+    def __str__(self) -> str:
+        return f"{self.kind} on site {self.site_id}"
+
 
 class DailyCount(models.Model):
     """How many events of a kind a site had on a day, in total or per page, link, referring
@@ -70,6 +73,9 @@ class DailyCount(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.day} {self.kind} {self.dimension}={self.key}: {self.count}"
+
 
 class DailyVisitor(models.Model):
     """The visitor hashes seen on a site on a day, so each counts once (P12). Deleted with the
@@ -85,6 +91,9 @@ class DailyVisitor(models.Model):
         ]
         indexes = [models.Index(fields=["day"])]
 
+    def __str__(self) -> str:
+        return f"a visitor of site {self.site_id} on {self.day}"
+
 
 class DailySalt(models.Model):
     """The random key of one day's visitor hashes (P12, P30): destroyed 48 hours after the day
@@ -94,6 +103,9 @@ class DailySalt(models.Model):
     salt = models.BinaryField(max_length=32)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    def __str__(self) -> str:
+        return f"salt of {self.day}"
+
 
 class BufferProgress(models.Model):
     """How far the flush got in one claimed buffer segment: moved forward in the same transaction
@@ -102,3 +114,6 @@ class BufferProgress(models.Model):
     segment = models.CharField(max_length=200, unique=True)
     position = models.BigIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.segment} at {self.position}"

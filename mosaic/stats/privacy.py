@@ -76,7 +76,7 @@ class StatisticsData(Category):
         bounded batches, so the site's own deletion stays a short transaction."""
         erased = 0
         for model in (Event, DailyVisitor, DailyCount):
-            queryset = model.objects.filter(site__owner=user)  # type: ignore[attr-defined]
+            queryset = model.objects.filter(site__owner=user)
             while count := delete_in_batches(queryset):
                 erased += count
         return erased

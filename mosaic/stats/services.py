@@ -46,7 +46,9 @@ def count_view(*, request: HttpRequest, site_id: int, owner_id: int, kind: str, 
 
 def count_click(*, request: HttpRequest, site_id: int, owner_id: int, link_id: int) -> bool:
     """Buffer a link-button click unless it must not be counted; True when counted (P12)."""
-    return _count(request=request, site_id=site_id, owner_id=owner_id, kind=Kind.CLICK, link=link_id)
+    return _count(
+        request=request, site_id=site_id, owner_id=owner_id, kind=Kind.CLICK, link=link_id
+    )
 
 
 def _count(
@@ -217,7 +219,11 @@ def _new_visitors(events: list[_Parsed]) -> Counter[tuple[int, dt.date]]:
     """
     oldest = visitors.today() - dt.timedelta(days=1)
     rows = sorted(
-        {(event.site, event.at.date(), event.visitor) for event in events if event.at.date() >= oldest}
+        {
+            (event.site, event.at.date(), event.visitor)
+            for event in events
+            if event.at.date() >= oldest
+        }
     )
     new: Counter[tuple[int, dt.date]] = Counter()
     table = connection.ops.quote_name("stats_dailyvisitor")
@@ -231,7 +237,9 @@ def _new_visitors(events: list[_Parsed]) -> Counter[tuple[int, dt.date]]:
                 [value for row in chunk for value in row],
             )
             for site, day in cursor.fetchall():
-                new[(int(site), day if isinstance(day, dt.date) else dt.date.fromisoformat(day))] += 1
+                new[
+                    (int(site), day if isinstance(day, dt.date) else dt.date.fromisoformat(day))
+                ] += 1
     return new
 
 
@@ -248,5 +256,9 @@ def _add_counts(counts: Counter[tuple[int, dt.date, str, str, str]]) -> None:
                 f"INSERT INTO {table} (site_id, day, kind, dimension, {key}, count) "  # noqa: S608
                 f"VALUES {values} ON CONFLICT (site_id, day, kind, dimension, {key}) "
                 f"DO UPDATE SET count = {table}.count + excluded.count",
-                [value for (site, day, kind, dim, name), n in chunk for value in (site, day, kind, dim, name, n)],
+                [
+                    value
+                    for (site, day, kind, dim, name), n in chunk
+                    for value in (site, day, kind, dim, name, n)
+                ],
             )

@@ -39,7 +39,9 @@ from mosaic.stats.models import DailySalt, Device
 #: skip this browser. Functional: needed for the owner's own explicit request.
 NO_COUNT_COOKIE = "mosaic_nocount"
 
-_HOST = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$")
+_HOST = re.compile(
+    r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$"
+)
 _PREFETCH_HEADERS = ("HTTP_SEC_PURPOSE", "HTTP_PURPOSE", "HTTP_X_MOZ", "HTTP_X_PURPOSE")
 _crawlers = CrawlerDetect()
 
@@ -161,7 +163,7 @@ salts = _SaltCache()
 
 
 def visitor_hash(*, site_id: int, address: str, user_agent: str, day: dt.date) -> str:
-    """P12, P30: the day's keyed hash of (site, address, user agent); the address goes no further."""
+    """P12, P30: the day's keyed hash of (site, address, user agent); the address stops here."""
     message = f"{site_id}\n{address}\n{user_agent[:512]}".encode()
     return hmac.new(salts.salt(day), message, hashlib.sha256).hexdigest()
 

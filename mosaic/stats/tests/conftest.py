@@ -48,7 +48,7 @@ def site(owner) -> Site:
     return Site.objects.create(owner=owner.user, slug="olivia", title="Olivia's photos")
 
 
-def browser_client(user_agent: str = PHONE, address: str = "192.0.2.10", **headers: str) -> Client:
+def browser_client(user_agent: str = PHONE, address: str = "192.0.2.10", **headers) -> Client:
     return Client(HTTP_USER_AGENT=user_agent, REMOTE_ADDR=address, **headers)
 
 

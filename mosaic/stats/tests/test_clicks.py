@@ -27,7 +27,9 @@ def test_mail_and_phone_links_redirect_too(site, url):
     assert browser_client().get(f"/_m/c/{site.pk}/{link.pk}/")["Location"] == url
 
 
-def test_the_redirect_refuses_a_link_of_another_site_or_an_unknown_one(site, site_link, other_owner):
+def test_the_redirect_refuses_a_link_of_another_site_or_an_unknown_one(
+    site, site_link, other_owner
+):
     other = Site.objects.create(owner=other_owner.user, slug="oscar", title="Oscar")
     foreign = other.links.create(label="Elsewhere", url="https://evil.example.net/")
 
@@ -63,7 +65,8 @@ def test_a_click_still_reaches_its_link_when_counting_fails(site, site_link, set
 
     assert response.status_code == 302
     assert response["Location"] == site_link.url
-    assert pixel.status_code == 200 and pixel["Content-Type"] == "image/gif"
+    assert pixel.status_code == 200
+    assert pixel["Content-Type"] == "image/gif"
 
 
 def test_a_click_still_reaches_its_link_when_redis_is_down(site, site_link, settings):

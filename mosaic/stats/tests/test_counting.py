@@ -48,9 +48,7 @@ def test_p12_device_classes_come_from_the_user_agent(site):
     for agent in (PHONE, TABLET, DESKTOP):
         view(browser_client(agent), site)
     flush()
-    devices = dict(
-        DailyCount.objects.filter(dimension="device").values_list("key", "count")
-    )
+    devices = dict(DailyCount.objects.filter(dimension="device").values_list("key", "count"))
     assert devices == {"phone": 1, "tablet": 1, "desktop": 1}
 
 
@@ -58,7 +56,9 @@ def test_p12_no_cookie_is_set_on_the_counting_path_even_for_a_signed_in_visitor(
     someone = make_user("sam")
     client = browser_client()
     client.force_login(someone)
-    client.cookies[settings.SESSION_COOKIE_NAME] = client.cookies[settings.SESSION_COOKIE_NAME].value
+    client.cookies[settings.SESSION_COOKIE_NAME] = client.cookies[
+        settings.SESSION_COOKIE_NAME
+    ].value
     stale = browser_client()
     stale.cookies[settings.SESSION_COOKIE_NAME] = "no-such-session"  # would be deleted elsewhere
     stale.cookies[settings.CSRF_COOKIE_NAME] = "x" * 32
@@ -80,9 +80,7 @@ def test_p12_no_cookie_is_set_on_the_counting_path_even_for_a_signed_in_visitor(
 def test_p12_p30_the_address_is_never_stored_or_logged(site, site_link, caplog, tmp_path):
     address = "198.51.100.237"
     caplog.set_level(logging.DEBUG)
-    client = Client(
-        HTTP_USER_AGENT=PHONE, REMOTE_ADDR=address, HTTP_X_FORWARDED_FOR=address
-    )
+    client = Client(HTTP_USER_AGENT=PHONE, REMOTE_ADDR=address, HTTP_X_FORWARDED_FOR=address)
     view(client, site, r="https://news.example.org/story?id=9")
     client.get(f"/_m/c/{site.pk}/{site_link.pk}/")
     client.get(f"/_m/v/{site.pk}.gif", {"p": "bad"})  # the refused path logs nothing either
@@ -109,7 +107,12 @@ def test_p12_p30_the_address_is_never_stored_or_logged(site, site_link, caplog, 
         ({"HTTP_SEC_PURPOSE": "prefetch"}, "a prefetch (Chromium)"),
         ({"HTTP_PURPOSE": "prefetch"}, "a prefetch (older)"),
         ({"HTTP_X_MOZ": "prefetch"}, "a prefetch (Firefox)"),
-        ({"HTTP_USER_AGENT": "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"}, "a crawler"),
+        (
+            {
+                "HTTP_USER_AGENT": "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"
+            },
+            "a crawler",
+        ),
         ({"HTTP_USER_AGENT": "curl/8.5.0"}, "a script"),
         ({"HTTP_USER_AGENT": ""}, "no user agent"),
         ({"HTTP_COOKIE": "mosaic_nocount=1"}, "the owner's switch"),
@@ -120,8 +123,10 @@ def test_p12_these_visits_are_not_counted_but_answered_alike(site, site_link, he
     response = view(client, site)
     click = client.get(f"/_m/c/{site.pk}/{site_link.pk}/")
 
-    assert response.status_code == 200 and response["Content-Type"] == "image/gif"
-    assert click.status_code == 302 and click["Location"] == site_link.url
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/gif"
+    assert click.status_code == 302
+    assert click["Location"] == site_link.url
     assert flush() == 0, reason
 
 
@@ -140,7 +145,9 @@ def test_p12_the_owners_switch_sets_a_cookie_only_on_their_click_and_can_be_undo
     response = owner.client.post("/panel/stats/my-visits/", {"count": "off", "site": site.pk})
     assert response.status_code == 302
     cookie = response.cookies["mosaic_nocount"]
-    assert cookie.value == "1" and cookie["httponly"] and cookie["samesite"] == "Lax"
+    assert cookie.value == "1"
+    assert cookie["httponly"]
+    assert cookie["samesite"] == "Lax"
     signed_out = browser_client(HTTP_COOKIE="mosaic_nocount=1")
     view(signed_out, site)
     assert flush() == 0
@@ -163,9 +170,7 @@ def test_p12_unique_visitors_are_told_apart_within_a_day_only(site):
         flush()
 
     assert total(site, "page") == 6
-    counts = dict(
-        DailyCount.objects.filter(kind="visitor").values_list("day", "count")
-    )
+    counts = dict(DailyCount.objects.filter(kind="visitor").values_list("day", "count"))
     assert counts == {DAY.date(): 3, DAY.date() + dt.timedelta(days=1): 1}
     next_day = Event.objects.exclude(visitor__in=first).values_list("visitor", flat=True)
     assert len(next_day) == 1, "the same person hashes differently the next day"
@@ -221,7 +226,13 @@ def test_p12_only_a_referring_host_is_kept(site, referrer, kept):
 
 @pytest.mark.parametrize(
     "query",
-    [{"p": "/x/", "k": "video"}, {"k": "page"}, {"p": "no-slash"}, {"p": "/x\n/"}, {"p": "/" + "a" * 400}],
+    [
+        {"p": "/x/", "k": "video"},
+        {"k": "page"},
+        {"p": "no-slash"},
+        {"p": "/x\n/"},
+        {"p": "/" + "a" * 400},
+    ],
 )
 def test_a_bad_beacon_is_refused_with_a_clear_message(site, query):
     response = browser_client().get(f"/_m/v/{site.pk}.gif", query)

@@ -454,6 +454,7 @@ STATS_REDIS_URL = env_str("STATS_REDIS_URL", REDIS_URL)
 STATS_REDIS_PREFIX = env_str("STATS_REDIS_PREFIX", "mosaic:stats:")
 if STATS_BUFFER == "redis" and not STATS_REDIS_URL:
     raise ImproperlyConfigured("STATS_BUFFER=redis needs STATS_REDIS_URL or REDIS_URL")
+STATS_SITE_CACHE_SECONDS = env_int("STATS_SITE_CACHE_SECONDS", 30, minimum=0)
 STATS_EVENT_DAYS = env_int("STATS_EVENT_DAYS", 7, minimum=1)  # raw events; daily counts stay
 # Behind nginx, 1: the visitor's address is the last X-Forwarded-For entry (hashed, never kept).
 STATS_TRUSTED_PROXY_COUNT = env_int("STATS_TRUSTED_PROXY_COUNT", 0, minimum=0)

@@ -1,11 +1,19 @@
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
-from django.urls import Resolver404, resolve
+
+from mosaic.stats import views
 
 PREFIX = "/_m/"
+# The same routes as urls.py (which ``reverse`` uses), matched directly: walking the project's
+# URL resolver was a quarter of the cost of a beacon request.
+ROUTES: tuple[tuple[re.Pattern[str], Callable[..., HttpResponse]], ...] = (
+    (re.compile(r"^/_m/v/(?P<site_id>[0-9]+)\.gif$"), views.view_beacon),
+    (re.compile(r"^/_m/c/(?P<site_id>[0-9]+)/(?P<link_id>[0-9]+)/$"), views.link_click),
+)
 
 
 class CountingPathMiddleware:
@@ -21,13 +29,16 @@ class CountingPathMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if not request.path_info.startswith(PREFIX):
+        path = request.path_info
+        if not path.startswith(PREFIX):
             return self.get_response(request)
-        try:
-            match = resolve(request.path_info)
-        except Resolver404:
-            return HttpResponse("Not found.", status=404, content_type="text/plain")
-        if request.method not in ("GET", "HEAD"):
-            return HttpResponse("Method not allowed.", status=405, content_type="text/plain")
-        response: HttpResponse = match.func(request, *match.args, **match.kwargs)
-        return response
+        for pattern, view in ROUTES:
+            if match := pattern.match(path):
+                if request.method not in ("GET", "HEAD"):
+                    return HttpResponse(
+                        "Method not allowed.", status=405, content_type="text/plain"
+                    )
+                return view(
+                    request, **{key: int(value) for key, value in match.groupdict().items()}
+                )
+        return HttpResponse("Not found.", status=404, content_type="text/plain")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import time
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -34,9 +35,29 @@ FLUSH_BATCHES = 250  # a periodic run writes at most 500,000 events; the next ru
 TOTAL, PATH, LINK, REFERRER, DEVICE = (choice.value for choice in DailyCount.Dimension)
 
 
+_owners: dict[int, tuple[int | None, float]] = {}
+
+
 def owner_of(site_id: int) -> int | None:
-    """The owner's id of an existing site, or None."""
-    return Site.objects.filter(pk=site_id).values_list("owner_id", flat=True).first()
+    """The owner's id of an existing site, or None.
+
+    Remembered for ``STATS_SITE_CACHE_SECONDS`` in this process: a beacon comes with every
+    page view, and a database connection and query each time would cost most of the request.
+    A site deleted meanwhile is dropped by the flush; a site never changes owner.
+    """
+    now = time.monotonic()
+    known = _owners.get(site_id)
+    if known is not None and known[1] > now:
+        return known[0]
+    found = list(Site.objects.filter(pk=site_id).values_list("owner_id", flat=True)[:1])
+    if len(_owners) > 50_000:  # bounded: junk ids cannot grow it without end
+        _owners.clear()
+    _owners[site_id] = (found[0] if found else None, now + settings.STATS_SITE_CACHE_SECONDS)
+    return found[0] if found else None
+
+
+def forget_sites() -> None:
+    _owners.clear()
 
 
 def count_view(*, request: HttpRequest, site_id: int, owner_id: int, kind: str, path: str) -> bool:

@@ -41,6 +41,9 @@ def _private(response: HttpResponse) -> HttpResponse:
     response["Cache-Control"] = "no-store"
     response["X-Content-Type-Options"] = "nosniff"
     response["X-Robots-Tag"] = "noindex"
+    # Set here because the middleware that usually does it is skipped; it lets the connection
+    # stay open for the next request.
+    response["Content-Length"] = str(len(response.content))
     return response
 
 

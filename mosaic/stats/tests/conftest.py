@@ -12,6 +12,7 @@ from django.test import Client
 
 from mosaic.stats import buffer, visitors
 from mosaic.stats.models import DailyCount
+from mosaic.stats.services import forget_sites
 from mosaic.websites.models import Site
 
 PHONE = (
@@ -34,8 +35,10 @@ def _own_buffer(settings, tmp_path) -> Iterator[None]:
     settings.STATS_SPOOL_DIR = tmp_path / "spool"
     settings.STATS_REDIS_PREFIX = f"test:stats:{uuid.uuid4().hex}:"
     visitors.salts.forget()
+    forget_sites()  # ids are reused after a rolled-back test
     yield
     visitors.salts.forget()
+    forget_sites()
     if settings.STATS_BUFFER == "redis":
         client = buffer.get_buffer().client  # type: ignore[attr-defined]
         with contextlib.suppress(redis.RedisError):  # a test may point it nowhere on purpose

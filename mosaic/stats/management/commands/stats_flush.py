@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
@@ -19,5 +20,6 @@ class Command(BaseCommand):
         parser.add_argument("--batches", type=int, default=FLUSH_BATCHES)
 
     def handle(self, *args: Any, **options: Any) -> None:
+        started = time.perf_counter()
         written = flush(batch_size=max(1, options["batch_size"]), max_batches=options["batches"])
-        self.stdout.write(f"{written} events written")
+        self.stdout.write(f"{written} events written in {time.perf_counter() - started:.3f} s")

@@ -136,3 +136,12 @@ def test_numbers_on_the_dashboard_equal_the_events_sent(page, live_server, owner
     assert page.locator("[data-metric=views]").inner_text() == str(views)
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, "no sideways scrolling on a phone"
+
+
+@pytest.mark.django_db
+def test_the_dashboard_speaks_russian(site, owner):
+    owner.client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "ru"
+    html = owner.client.get(f"/panel/stats/{site.pk}/?days=30").content.decode()
+    assert "Уникальные посетители" in html
+    assert "30 дней" in html
+    assert "Не учитывать мои посещения" in html

@@ -3,7 +3,8 @@
 - ``stats.ingest_events_per_s``: views and clicks per second accepted by the default server
   (``manage.py runserver``, as ``make run`` starts it) for ``BENCH_STATS_SECONDS`` (30), on a
   fresh SQLite database, with the load generated on loopback by a small asyncio client below
-  (keep-alive connections; each waits for its answer, so every request sent was answered).
+  (``BENCH_STATS_CONNECTIONS`` (64) keep-alive connections; each waits for its answer, so
+  every request sent was answered).
   Then the buffer is flushed and ``stats.events_counted`` must equal ``stats.events_sent``.
 - The same through gunicorn (gthread workers, the production server): ``stats.gunicorn.*``.
 - With ``BENCH_DATABASE_URL`` (a PostgreSQL server; a database is created and dropped) and
@@ -53,6 +54,11 @@ print(sum(DailyCount.objects.filter(dimension="total").exclude(kind="visitor")
 """
 
 
+# Many visitors each with their own connection. runserver (wsgiref) writes the status line,
+# headers and body of an answer in separate small sends; with Nagle's algorithm on its side and
+# delayed ACKs on the client's, each keep-alive request then waits ~40 ms, so one connection
+# makes at most ~25 requests a second there, and throughput needs many connections.
+CONNECTIONS = int(os.environ.get("BENCH_STATS_CONNECTIONS", "64"))
 CLEAR = """
 from mosaic.stats.models import DailyCount, DailyVisitor, Event
 for model in (Event, DailyCount, DailyVisitor):
@@ -177,7 +183,7 @@ def _ingest(
     try:
         _wait_ready(port, process, log)
         started = time.monotonic()
-        answers = _load(port, site, link, seconds, connections=16)
+        answers = _load(port, site, link, seconds, connections=CONNECTIONS)
         elapsed = time.monotonic() - started
     finally:
         process.terminate()

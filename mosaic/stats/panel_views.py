@@ -55,12 +55,15 @@ def site_stats(request: HttpRequest, site_id: int) -> HttpResponse:
     data = _report(request, site_id, days)
     labels = [point.day.isoformat() for point in data.series]
     charts = [
-        bar_chart(
-            name=name,
-            title=title,
-            description=_("%(title)s per day from %(first)s to %(last)s: %(total)s in all.")
-            % {"title": title, "first": data.first, "last": data.last, "total": total},
-            points=list(zip(labels, values, strict=True)),
+        (
+            title,
+            bar_chart(
+                name=name,
+                title=title,
+                description=_("%(title)s per day from %(first)s to %(last)s: %(total)s in all.")
+                % {"title": title, "first": data.first, "last": data.last, "total": total},
+                points=list(zip(labels, values, strict=True)),
+            ),
         )
         for name, title, total, values in (
             ("views", _("Views"), data.views, [p.views for p in data.series]),

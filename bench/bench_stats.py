@@ -10,6 +10,8 @@
 - With ``BENCH_DATABASE_URL`` (a PostgreSQL server; a database is created and dropped) and
   ``BENCH_REDIS_URL`` (its keys are removed after), the same on PostgreSQL + Redis:
   ``stats.pg_redis.*``.
+- ``*server_cpu_us_per_event``: CPU the server's processes spent per event (from /proc), a
+  figure the machine's other load does not change: 1e6 / it is the rate one free core gives.
 - ``stats.dashboard_ms_1m``: the dashboard's render time (median of 7) for a site with
   1,000,000 events over 90 days (their daily roll-ups inserted directly).
 
@@ -146,6 +148,22 @@ def _load(port: int, site: int, link: int, seconds: float, connections: int) -> 
 # --- phases ---------------------------------------------------------------------------------
 
 
+def _session_cpu_seconds(session: int) -> float:
+    """CPU time used so far by every process of a session (the server and its workers)."""
+    ticks = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2 :].split()
+        if int(fields[3]) == session:  # utime and stime are fields 14 and 15 of stat
+            ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 def _wait_ready(port: int, process: subprocess.Popen[bytes], log: Path) -> None:
     import httpx
 
@@ -182,9 +200,11 @@ def _ingest(
         )  # fmt: skip
     try:
         _wait_ready(port, process, log)
+        cpu_before = _session_cpu_seconds(process.pid)
         started = time.monotonic()
         answers = _load(port, site, link, seconds, connections=CONNECTIONS)
         elapsed = time.monotonic() - started
+        cpu = _session_cpu_seconds(process.pid) - cpu_before
     finally:
         process.terminate()
         try:
@@ -201,6 +221,9 @@ def _ingest(
             break
     counted = int(_manage("shell", "-c", COUNT, env=env).split()[-1])
     yield f"{prefix}ingest_events_per_s", sent / elapsed, "events/s"
+    # What the server itself spent per event: on a shared machine the rate above is what it
+    # got; 1e6 / this is what one free core would sustain.
+    yield f"{prefix}server_cpu_us_per_event", cpu / max(sent, 1) * 1e6, "µs"
     yield f"{prefix}events_sent", sent, "events"
     yield f"{prefix}events_counted", counted, "events"
     yield f"{prefix}refused_answers", sum(answers.values()) - sent, "answers"

@@ -69,6 +69,8 @@ def view_beacon(request: HttpRequest, site_id: int) -> HttpResponse:
     owner_id = services.owner_of(site_id)
     if owner_id is None:
         return _plain(404, "No such site.")
+    if request.method == "HEAD":  # link checkers and prefetchers, not a page being shown
+        return _private(HttpResponse(PIXEL, content_type="image/gif"))
     try:
         services.count_view(
             request=request, site_id=site_id, owner_id=owner_id, kind=kind, path=path
@@ -91,6 +93,8 @@ def link_click(request: HttpRequest, site_id: int, link_id: int) -> HttpResponse
         target = LinkRedirect(url)
     except Exception:  # a scheme a link button may not have (the form refuses them too)
         return _plain(404, "No such link on this site.")
+    if request.method == "HEAD":
+        return _private(target)
     try:
         services.count_click(request=request, site_id=site_id, owner_id=owner_id, link_id=link_id)
     except Exception as exc:  # the visitor still reaches the link

@@ -21,6 +21,7 @@ import re
 import secrets
 import threading
 from functools import lru_cache
+from importlib import import_module
 from urllib.parse import urlsplit
 
 from crawlerdetect import CrawlerDetect
@@ -97,8 +98,6 @@ def is_owner(request: HttpRequest, owner_id: int) -> bool:
     key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
     if not key:
         return False
-    from importlib import import_module
-
     store = import_module(settings.SESSION_ENGINE).SessionStore(session_key=key)
     try:
         return str(store.get(SESSION_KEY, "")) == str(owner_id)

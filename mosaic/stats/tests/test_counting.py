@@ -241,6 +241,12 @@ def test_a_bad_beacon_is_refused_with_a_clear_message(site, query):
     assert flush() == 0
 
 
+def test_a_head_request_is_answered_but_not_counted(site, site_link):
+    assert browser_client().head(f"/_m/v/{site.pk}.gif", {"p": "/x/"}).status_code == 200
+    assert browser_client().head(f"/_m/c/{site.pk}/{site_link.pk}/").status_code == 302
+    assert flush() == 0
+
+
 def test_an_unknown_site_or_method_is_refused(site):
     assert browser_client().get("/_m/v/999999.gif", {"p": "/x/"}).status_code == 404
     assert browser_client().post(f"/_m/v/{site.pk}.gif?p=/x/").status_code == 405

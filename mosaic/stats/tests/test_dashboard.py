@@ -144,4 +144,4 @@ def test_the_dashboard_speaks_russian(site, owner):
     html = owner.client.get(f"/panel/stats/{site.pk}/?days=30").content.decode()
     assert "Уникальные посетители" in html
     assert "30 дней" in html
-    assert "Не учитывать мои посещения" in html
+    assert "учитывать мои посещения из этого браузера" in html

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from django.utils import translation
 
 from mosaic.privacy.registry import category
 from mosaic.privacy.sweeps import sweeps
@@ -61,6 +62,7 @@ def test_p12_the_sweeps_say_what_they_delete_and_when():
 
 def test_the_retention_shown_on_the_policy_follows_the_setting(settings):
     settings.STATS_EVENT_DAYS = 11
-    text = str(category("statistics").retention())
+    with translation.override("en"):
+        text = str(category("statistics").retention())
     assert "11 days" in text
     assert "48 hours" in text

@@ -513,3 +513,23 @@ INSTAGRAM_ARCHIVE_MAX_RATIO = env_int("INSTAGRAM_ARCHIVE_MAX_RATIO", 200, minimu
 # Published sites are rendered to static files here, one folder per address; empty means
 # "sites" beside MEDIA_ROOT. nginx can serve <root>/<slug>/current/ directly (public sites).
 WEBSITES_PUBLISHED_ROOT = env_str("WEBSITES_PUBLISHED_ROOT")
+
+# --- Statistics (mosaic/stats, docs/operations.md) ----------------------------------------------
+# Views and clicks are counted first-party, without cookies or stored addresses (P12, P30).
+# The counting endpoints (/_m/) are answered ahead of every other middleware: no cookie, no
+# session, no session-tracking on that path.
+INSTALLED_APPS += ["mosaic.stats"]
+MIDDLEWARE.insert(0, "mosaic.stats.middleware.CountingPathMiddleware")
+# Where accepted events wait for the flush: "spool" files (one machine) or a Redis list
+# (several web machines; the default when REDIS_URL is set).
+STATS_BUFFER = env_choice("STATS_BUFFER", ("spool", "redis"), "redis" if REDIS_URL else "spool")
+STATS_SPOOL_DIR = Path(env_str("STATS_SPOOL_DIR", str(VAR_DIR / "stats-spool")))
+STATS_SPOOL_FSYNC = env_bool("STATS_SPOOL_FSYNC", default=True)  # sync each append to disk
+STATS_REDIS_URL = env_str("STATS_REDIS_URL", REDIS_URL)
+STATS_REDIS_PREFIX = env_str("STATS_REDIS_PREFIX", "mosaic:stats:")
+if STATS_BUFFER == "redis" and not STATS_REDIS_URL:
+    raise ImproperlyConfigured("STATS_BUFFER=redis needs STATS_REDIS_URL or REDIS_URL")
+STATS_SITE_CACHE_SECONDS = env_int("STATS_SITE_CACHE_SECONDS", 30, minimum=0)
+STATS_EVENT_DAYS = env_int("STATS_EVENT_DAYS", 7, minimum=1)  # raw events; daily counts stay
+# Behind nginx, 1: the visitor's address is the last X-Forwarded-For entry (hashed, never kept).
+STATS_TRUSTED_PROXY_COUNT = env_int("STATS_TRUSTED_PROXY_COUNT", 0, minimum=0)

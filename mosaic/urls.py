@@ -16,6 +16,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("instagram/", include("mosaic.integrations.instagram.meta_urls")),
     path("operators/", include("mosaic.operators.urls")),
     path("panel/sites/", include("mosaic.websites.panel_urls")),
+    path("_m/", include("mosaic.stats.urls")),
+    path("panel/stats/", include("mosaic.stats.panel_urls")),
 ]
 
 # Development serves the public photo variants itself (originals live outside MEDIA_ROOT, P05);

@@ -238,6 +238,11 @@ class SiteRenderer:
             "avatar": avatar,
             "guarded": self.target.images == "guarded",
             "sizes": SIZES[self.theme],
+            # Views and clicks are counted on the served site only, never in the owner's own
+            # copy (an export): the pixel and the click redirect (mosaic.stats, P12).
+            "counted": not self.target.export,
+            "count_path": f"/{self.site.slug}/{rel}",
+            "count_kind": "photo" if rel.startswith("p/") else "page",
         }
 
     def _absolute(self, url: str) -> str:

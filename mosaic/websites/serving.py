@@ -29,6 +29,8 @@ from django.views.decorators.http import require_safe
 from mosaic.photos.models import Variant
 from mosaic.photos.storage import public_storage
 from mosaic.posts.models import Video
+from mosaic.stats import referrers
+from mosaic.stats.visitors import host_of
 from mosaic.websites.models import Site
 from mosaic.websites.publishing import build_folder
 
@@ -114,17 +116,23 @@ def serve(request: HttpRequest, slug: str, path: str = "") -> HttpResponseBase:
         etag = None
     else:
         cache = f"{privately}, no-cache"
-        # A build never changes: its name and the path identify the bytes.
-        etag = (
-            '"' + hashlib.sha256(f"{site.published_build}/{name}".encode()).hexdigest()[:20] + '"'
-        )
+        # A build never changes: its name, the path and the referring host written into the
+        # counting pixel (as nginx's sub_filter does, mosaic.stats.referrers) identify the bytes.
+        referrer = host_of(request.headers.get("Referer", ""))
+        identity = f"{site.published_build}/{name}/{referrer}"
+        etag = '"' + hashlib.sha256(identity.encode()).hexdigest()[:20] + '"'
+
     if etag and etag in {
         tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")
     }:
         response = HttpResponseNotModified()
     else:
         content_type = TYPES.get(PurePosixPath(name).suffix, "application/octet-stream")
-        response = FileResponse(file.open("rb"), content_type=content_type)
+        if name.endswith(".html"):
+            page = referrers.fill(file.read_bytes(), request.headers.get("Referer", ""))
+            response = HttpResponse(page, content_type=content_type)
+        else:
+            response = FileResponse(file.open("rb"), content_type=content_type)
     response["Cache-Control"] = cache
     if etag:
         response["ETag"] = etag

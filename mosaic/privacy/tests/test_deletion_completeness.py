@@ -27,6 +27,7 @@ from mosaic.photos.services import add_photo, process_pending
 from mosaic.posts.models import Post
 from mosaic.posts.services import NewComment, NewItem, add_video, save_post
 from mosaic.privacy.models import DataExport
+from mosaic.stats.services import flush as flush_statistics
 from mosaic.websites.models import Site
 from mosaic.websites.publishing import published_root
 from mosaic.websites.services import publish
@@ -109,8 +110,9 @@ def files_with_markers() -> list[str]:
 
 
 def test_p08_no_trace_of_a_deleted_account_remains_after_quarantine_and_sweeps(
-    django_capture_on_commit_callbacks,
+    django_capture_on_commit_callbacks, settings, tmp_path
 ):
+    settings.STATS_SPOOL_DIR = tmp_path / "stats-spool"
     client = Client(HTTP_USER_AGENT=f"Mozilla/5.0 {marker('useragent')}", REMOTE_ADDR="203.0.113.9")
     with time_machine.travel(START, tick=False):
         client.post(
@@ -156,9 +158,20 @@ def test_p08_no_trace_of_a_deleted_account_remains_after_quarantine_and_sweeps(
         site = Site.objects.create(
             owner=user, slug="zqxmarksite", title=marker("sitetitle"), bio=marker("sitebio")
         )
-        site.links.create(label=marker("linklabel"), url=f"https://example.com/{marker('url')}")
+        link = site.links.create(
+            label=marker("linklabel"), url=f"https://example.com/{marker('url')}"
+        )
         publish(site=site)  # the published pages carry the markers too
         assert any(MARK in p.read_text() for p in published_root().rglob("*.html"))
+
+        # Statistics: a view from a referring host with a marker, and a click (P12).
+        visit = Client(HTTP_USER_AGENT="Mozilla/5.0 (iPhone) Mobile Safari/604.1")
+        visit.get(
+            f"/_m/v/{site.pk}.gif",
+            {"p": f"/zqxmarksite/{marker('path')}/", "r": f"{marker('referrer')}.example.org"},
+        )
+        visit.get(f"/_m/c/{site.pk}/{link.pk}/")
+        flush_statistics()
         InstagramConnection.objects.create(
             user=user,
             instagram_user_id=marker("igid"),
@@ -186,7 +199,9 @@ def test_p08_no_trace_of_a_deleted_account_remains_after_quarantine_and_sweeps(
         client.post("/accounts/reauthenticate/", {"password": PASSWORD})
         client.post("/panel/data/export/")
         assert DataExport.objects.get(user=user).status == DataExport.Status.READY
-        assert rows_with_markers(), "the markers must be findable before deletion"
+        found = rows_with_markers()
+        assert found, "the markers must be findable before deletion"
+        assert {"stats_event.referrer_host", "stats_dailycount.key"} <= set(found)
         assert files_with_markers(), "the original keeps its metadata privately (P05)"
 
         client.post("/accounts/reauthenticate/", {"password": PASSWORD})

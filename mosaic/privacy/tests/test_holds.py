@@ -28,6 +28,7 @@ from mosaic.privacy.holds import NothingToHold, lift_hold, place_hold
 from mosaic.privacy.models import DataExport, LegalHold, SealedArchive
 from mosaic.privacy.services import erase_account
 from mosaic.privacy.sweeps import delete_due, sweeps
+from mosaic.stats.models import DailySalt, DailyVisitor, Event
 from mosaic.websites.inactivity import with_deadline
 from mosaic.websites.models import Site
 
@@ -136,10 +137,26 @@ def instagram_import_records(user: User) -> Remaining:
     return ImportRun.objects.filter(user=user).count
 
 
+def raw_events(user: User) -> Remaining:
+    site = Site.objects.create(owner=user, slug="helens-stats", title="Helen")
+    Event.objects.create(site=site, kind="page", at=START, device="phone", visitor="v" * 64)
+    return Event.objects.filter(site=site).count
+
+
+def daily_salts(user: User) -> Remaining:
+    """A visitor hash of a day at the held owner's site: visitors' data, not the owner's."""
+    site = Site.objects.create(owner=user, slug="helens-salts", title="Helen")
+    DailySalt.objects.create(day=START.date(), salt=b"k" * 32)
+    DailyVisitor.objects.create(site=site, day=START.date(), visitor="v" * 64)
+    return lambda: DailySalt.objects.count() + DailyVisitor.objects.count()
+
+
 #: Sweeps of rows that belong to no account, so no hold can be about them: an unconfirmed
-#: newsletter address is nobody's until confirmed. They go even while the account is held.
+#: newsletter address is nobody's until confirmed; visitor hashes and their salts are about
+#: visitors, never the owner (P12). They go even while the account is held.
 ACCOUNTLESS: dict[str, Callable[[User], Remaining]] = {
     "unconfirmed-newsletter": unconfirmed_newsletter,
+    "stats.daily_salts": daily_salts,
 }
 
 
@@ -157,6 +174,7 @@ PLANTERS: dict[str, Callable[[User], Remaining]] = {
     "websites.deleted_sites": deleted_sites,
     "withdrawn-consents": withdrawn_consents,
     "instagram-import-records": instagram_import_records,
+    "stats.raw_events": raw_events,
 }
 
 

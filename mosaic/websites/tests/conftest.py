@@ -57,3 +57,10 @@ def make_post(
 def commit(django_capture_on_commit_callbacks):
     """Run what waits for the commit (publishing tasks) now: ``with commit(): ...``."""
     return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+def body(response) -> str:
+    """A page's text, whether it was streamed (a file) or not (a page with its referrer)."""
+    if getattr(response, "streaming", False):
+        return b"".join(response.streaming_content).decode()
+    return response.content.decode()

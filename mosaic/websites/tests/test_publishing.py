@@ -6,7 +6,7 @@ import pytest
 
 from mosaic.websites import publishing, services
 from mosaic.websites.models import Site
-from mosaic.websites.tests.conftest import make_post
+from mosaic.websites.tests.conftest import body, make_post
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +24,7 @@ def test_a_new_site_is_published_and_served(site, visitor):
     assert site.published_build
     home = visitor.get("/olivia/")
     assert home.status_code == 200
-    html = b"".join(home.streaming_content).decode()
+    html = body(home)
     assert "Olivia&#x27;s photos" in html or "Olivia's photos" in html
     assert 'rel="canonical" href="http://' in html
     assert home["Cache-Control"] == "public, no-cache"

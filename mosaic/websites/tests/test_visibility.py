@@ -8,15 +8,9 @@ from mosaic.photos.models import Variant
 from mosaic.privacy.services import request_account_deletion, restore_account
 from mosaic.websites import publishing, services
 from mosaic.websites.models import Site
-from mosaic.websites.tests.conftest import make_post
+from mosaic.websites.tests.conftest import body, make_post
 
 pytestmark = pytest.mark.django_db
-
-
-def body(response) -> str:
-    if getattr(response, "streaming", False):
-        return b"".join(response.streaming_content).decode()
-    return response.content.decode()
 
 
 @pytest.fixture

@@ -1,0 +1,359 @@
+"""Statistics ingest and dashboard figures (``python -m bench stats``).
+
+- ``stats.ingest_events_per_s``: views and clicks per second accepted by the default server
+  (``manage.py runserver``, as ``make run`` starts it) for ``BENCH_STATS_SECONDS`` (30), on a
+  fresh SQLite database, with the load generated on loopback by a small asyncio client below
+  (``BENCH_STATS_CONNECTIONS`` (64) keep-alive connections; each waits for its answer, so
+  every request sent was answered).
+  Then the buffer is flushed and ``stats.events_counted`` must equal ``stats.events_sent``.
+- The same through gunicorn (gthread workers, the production server): ``stats.gunicorn.*``.
+- With ``BENCH_DATABASE_URL`` (a PostgreSQL server; a database is created and dropped) and
+  ``BENCH_REDIS_URL`` (its keys are removed after), the same on PostgreSQL + Redis:
+  ``stats.pg_redis.*``.
+- ``*server_cpu_us_per_event``: CPU the server's processes spent per event (from /proc), a
+  figure the machine's other load does not change: 1e6 / it is the rate one free core gives.
+- ``stats.dashboard_ms_1m``: the dashboard's render time (median of 7) for a site with
+  1,000,000 events over 90 days (their daily roll-ups inserted directly).
+
+Every phase is bounded in time; only 127.0.0.1 is ever contacted.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+BASE = Path(__file__).resolve().parents[1]
+MANAGE = [sys.executable, str(BASE / "manage.py")]
+SWITCHES = ("DATABASE_URL", "REDIS_URL", "MOSAIC_ENV", "MOSAIC_VAR_DIR", "DEBUG")
+AGENTS = (
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 "
+    "(KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1",
+    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/126.0 Safari/537.36",
+)
+SETUP = """
+from mosaic.accounts.models import User
+from mosaic.websites.models import Site
+owner = User.objects.create_user(username="bench", email="bench@example.com", password=None)
+site = Site.objects.create(owner=owner, slug="bench", title="Bench")
+link = site.links.create(label="Shop", url="https://shop.example.com/")
+print(site.pk, link.pk)
+"""
+COUNT = """
+from mosaic.stats.models import DailyCount
+print(sum(DailyCount.objects.filter(dimension="total").exclude(kind="visitor")
+          .values_list("count", flat=True)))
+"""
+
+
+# Many visitors each with their own connection. runserver (wsgiref) writes the status line,
+# headers and body of an answer in separate small sends; with Nagle's algorithm on its side and
+# delayed ACKs on the client's, each keep-alive request then waits ~40 ms, so one connection
+# makes at most ~25 requests a second there, and throughput needs many connections.
+CONNECTIONS = int(os.environ.get("BENCH_STATS_CONNECTIONS", "64"))
+CLEAR = """
+from mosaic.stats.models import DailyCount, DailyVisitor, Event
+for model in (Event, DailyCount, DailyVisitor):
+    model.objects.all().delete()
+"""
+
+
+def _env(**extra: str) -> dict[str, str]:
+    env = {key: value for key, value in os.environ.items() if key not in SWITCHES}
+    env.update(extra)
+    return env
+
+
+def _manage(*args: str, env: dict[str, str], timeout: float = 600) -> str:
+    done = subprocess.run(
+        [*MANAGE, *args], env=env, cwd=BASE, capture_output=True, text=True, timeout=timeout
+    )
+    if done.returncode:
+        raise RuntimeError(f"manage.py {args[0]} failed:\n{done.stdout}{done.stderr}")
+    return done.stdout
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+# --- the load generator ---------------------------------------------------------------------
+
+
+async def _client(port: int, requests: list[bytes], deadline: float, answers: Counter[int]) -> None:
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    index = 0
+    try:
+        while time.monotonic() < deadline:
+            writer.write(requests[index % len(requests)])
+            index += 1
+            head = await reader.readuntil(b"\r\n\r\n")
+            lines = head.decode("latin-1").split("\r\n")
+            status = int(lines[0].split()[1])
+            headers = {
+                name.strip().lower(): value.strip()
+                for name, _sep, value in (line.partition(":") for line in lines[1:] if line)
+            }
+            await reader.readexactly(int(headers.get("content-length", "0")))
+            answers[status] += 1
+            if headers.get("connection", "").lower() == "close":
+                writer.close()
+                reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    finally:
+        writer.close()
+
+
+def _load(port: int, site: int, link: int, seconds: float, connections: int) -> Counter[int]:
+    """Nine views (over 50 pages, two devices) for each click, until the time is up."""
+    requests = []
+    for index in range(100):
+        agent = AGENTS[index % 2]
+        path = (
+            f"/_m/c/{site}/{link}/"
+            if index % 10 == 9
+            else f"/_m/v/{site}.gif?p=/bench/{index % 50}/&k={'photo' if index % 3 else 'page'}"
+        )
+        requests.append(
+            f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: {agent}\r\n\r\n".encode()
+        )
+    answers: Counter[int] = Counter()
+
+    async def main() -> None:
+        deadline = time.monotonic() + seconds
+        await asyncio.gather(
+            *(
+                _client(port, requests[n:] + requests[:n], deadline, answers)
+                for n in range(connections)
+            )
+        )
+
+    asyncio.run(main())
+    return answers
+
+
+# --- phases ---------------------------------------------------------------------------------
+
+
+def _session_cpu_seconds(session: int) -> float:
+    """CPU time used so far by every process of a session (the server and its workers)."""
+    ticks = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2 :].split()
+        if int(fields[3]) == session:  # utime and stime are fields 14 and 15 of stat
+            ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def _wait_ready(port: int, process: subprocess.Popen[bytes], log: Path) -> None:
+    import httpx
+
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the server stopped:\n{log.read_text()[-3000:]}")
+        try:
+            httpx.get(f"http://127.0.0.1:{port}/_m/nothing", timeout=2)
+            return
+        except httpx.HTTPError:
+            time.sleep(0.3)
+    raise RuntimeError(f"the server did not start:\n{log.read_text()[-3000:]}")
+
+
+def _ingest(
+    prefix: str, server: str, env: dict[str, str], site: int, link: int, work: Path
+) -> Iterator[tuple[str, float, str]]:
+    seconds = float(os.environ.get("BENCH_STATS_SECONDS", "30"))
+    port = _free_port()
+    if server == "runserver":
+        command = [*MANAGE, "runserver", "--noreload", f"127.0.0.1:{port}"]
+    else:
+        command = [
+            sys.executable, "-m", "gunicorn", "mosaic.wsgi:application",
+            "--bind", f"127.0.0.1:{port}", "--workers", "2",
+            "--worker-class", "gthread", "--threads", "8", "--keep-alive", "30",
+        ]  # fmt: skip
+    log = work / f"{server}.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            command, env=env, cwd=BASE, stdout=out, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )  # fmt: skip
+    try:
+        _wait_ready(port, process, log)
+        cpu_before = _session_cpu_seconds(process.pid)
+        started = time.monotonic()
+        answers = _load(port, site, link, seconds, connections=CONNECTIONS)
+        elapsed = time.monotonic() - started
+        cpu = _session_cpu_seconds(process.pid) - cpu_before
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+    sent = answers[200] + answers[302]
+    flush_elapsed = 0.0
+    while True:  # "N events written in S s", until nothing is left
+        words = _manage("stats_flush", env=env).split()
+        written = words[0]
+        flush_elapsed += float(words[-2])
+        if written == "0":
+            break
+    counted = int(_manage("shell", "-c", COUNT, env=env).split()[-1])
+    yield f"{prefix}ingest_events_per_s", sent / elapsed, "events/s"
+    # What the server itself spent per event: on a shared machine the rate above is what it
+    # got; 1e6 / this is what one free core would sustain.
+    yield f"{prefix}server_cpu_us_per_event", cpu / max(sent, 1) * 1e6, "µs"
+    yield f"{prefix}events_sent", sent, "events"
+    yield f"{prefix}events_counted", counted, "events"
+    yield f"{prefix}refused_answers", sum(answers.values()) - sent, "answers"
+    yield f"{prefix}flush_events_per_s", sent / flush_elapsed, "events/s"
+    _manage("shell", "-c", CLEAR, env=env)
+
+
+def _setup(env: dict[str, str]) -> tuple[int, int]:
+    _manage("migrate", "--noinput", "-v0", env=env)
+    _manage("createcachetable", "-v0", env=env)
+    site, link = _manage("shell", "-c", SETUP, env=env).split()[-2:]
+    return int(site), int(link)
+
+
+def run() -> Iterator[tuple[str, float, str]]:
+    with tempfile.TemporaryDirectory() as directory:
+        work = Path(directory)
+        env = _env(MOSAIC_VAR_DIR=str(work), STATS_BUFFER="spool", PYTHONUNBUFFERED="1")
+        site, link = _setup(env)
+        yield from _ingest("stats.", "runserver", env, site, link, work)
+        yield from _ingest("stats.gunicorn.", "gunicorn", env, site, link, work)
+        yield from _dashboard(env)
+
+    database, redis_url = os.environ.get("BENCH_DATABASE_URL"), os.environ.get("BENCH_REDIS_URL")
+    if database and redis_url:
+        yield from _pg_redis(database.rstrip("/"), redis_url)
+
+
+def _dashboard(env: dict[str, str]) -> Iterator[tuple[str, float, str]]:
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.bench_stats", "dashboard"],
+        env={**env, "DJANGO_SETTINGS_MODULE": "mosaic.settings"},
+        cwd=BASE, capture_output=True, text=True, timeout=900,
+    )  # fmt: skip
+    if done.returncode:
+        raise RuntimeError(f"dashboard bench failed:\n{done.stdout}{done.stderr}")
+    for line in done.stdout.splitlines():
+        name, value, unit = line.split()
+        yield name, float(value), unit
+
+
+def _pg_redis(server: str, redis_url: str) -> Iterator[tuple[str, float, str]]:
+    import psycopg
+    import redis
+
+    name = f"mosaic_bench_{os.getpid()}"
+    admin = (
+        server.rsplit("/", 1)[0] + "/postgres" if server.count("/") > 2 else server + "/postgres"
+    )
+    base = admin.rsplit("/", 1)[0]
+    prefix = f"bench:stats:{uuid.uuid4().hex}:"
+    with psycopg.connect(admin, autocommit=True, connect_timeout=10) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    try:
+        with tempfile.TemporaryDirectory() as directory:
+            env = _env(
+                MOSAIC_VAR_DIR=directory, DATABASE_URL=f"{base}/{name}", REDIS_URL=redis_url,
+                STATS_BUFFER="redis", STATS_REDIS_PREFIX=prefix, PYTHONUNBUFFERED="1",
+            )  # fmt: skip
+            site, link = _setup(env)
+            yield from _ingest("stats.pg_redis.", "runserver", env, site, link, Path(directory))
+            yield from _ingest(
+                "stats.pg_redis.gunicorn.", "gunicorn", env, site, link, Path(directory)
+            )
+    finally:
+        with psycopg.connect(admin, autocommit=True, connect_timeout=10) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        client = redis.Redis.from_url(redis_url)
+        for key in client.scan_iter(f"{prefix}*"):
+            client.delete(key)
+
+
+# --- the dashboard phase, in its own process on the bench's database --------------------------
+
+
+def dashboard_figure() -> None:
+    """Roll-ups for 1,000,000 events over 90 days, then time the dashboard page."""
+    import random
+
+    import django
+
+    django.setup()
+    import datetime as dt
+
+    from django.test import Client
+    from django.utils import timezone
+
+    from mosaic.accounts.models import User
+    from mosaic.stats.models import DailyCount
+    from mosaic.websites.models import Site
+
+    owner = User.objects.create_user(username="dash", email="dash@example.com", password=None)
+    site = Site.objects.create(owner=owner, slug="dash", title="Dashboard bench")
+    links = [site.links.create(label=f"Link {n}", url=f"https://example.com/{n}") for n in range(8)]
+    rng = random.Random(6)
+    today = timezone.now().date()
+    counts: Counter[tuple[dt.date, str, str, str]] = Counter()
+    events = 1_000_000
+    for number in range(events):
+        day = today - dt.timedelta(days=number % 90)
+        kind = ("page", "photo", "photo", "photo", "click")[rng.randrange(5)]
+        counts[(day, kind, "total", "")] += 1
+        if kind == "click":
+            counts[(day, kind, "link", str(links[rng.randrange(8)].pk))] += 1
+            continue
+        path = "/dash/" if kind == "page" else f"/dash/p/{rng.randrange(300)}/"
+        counts[(day, kind, "path", path)] += 1
+        counts[(day, kind, "referrer", f"site{rng.randrange(60)}.example")] += 1
+        counts[(day, kind, "device", ("phone", "tablet", "desktop")[rng.randrange(3)])] += 1
+        if rng.random() < 0.4:
+            counts[(day, "visitor", "total", "")] += 1
+    DailyCount.objects.bulk_create(
+        (
+            DailyCount(site=site, day=day, kind=kind, dimension=dim, key=key, count=count)
+            for (day, kind, dim, key), count in counts.items()
+        ),
+        batch_size=2000,
+    )
+    client = Client(SERVER_NAME="127.0.0.1")
+    client.force_login(owner)
+    timings = []
+    for _ in range(7):
+        started = time.perf_counter()
+        response = client.get(f"/panel/stats/{site.pk}/?days=90")
+        timings.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200
+    print(f"stats.dashboard_events {events} events")
+    print(f"stats.dashboard_rollup_rows {len(counts)} rows")
+    print(f"stats.dashboard_ms_1m {statistics.median(timings):.1f} ms")
+
+
+if __name__ == "__main__" and sys.argv[1:] == ["dashboard"]:
+    dashboard_figure()

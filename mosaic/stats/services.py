@@ -1,0 +1,285 @@
+"""Counting views and clicks, and flushing the buffer into events and daily roll-ups.
+
+The web side (``count_view``, ``count_click``) decides whether a request may be counted
+(``visitors.refusal``), turns it into one small JSON line (no address, only the day's visitor
+hash) and appends it to the buffer. ``flush`` moves buffered lines into the database in
+batches; each batch writes its raw events, adds to the daily roll-ups, and moves the segment's
+stored position forward, all in one transaction (see ``buffer``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import time
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from mosaic.stats import visitors
+from mosaic.stats.buffer import Segment, get_buffer
+from mosaic.stats.models import BufferProgress, DailyCount, Event, Kind
+from mosaic.websites.models import Site
+
+logger = logging.getLogger(__name__)
+
+MAX_PATH = 300
+FLUSH_BATCH = 2000
+FLUSH_BATCHES = 250  # a periodic run writes at most 500,000 events; the next run takes the rest
+TOTAL, PATH, LINK, REFERRER, DEVICE = (choice.value for choice in DailyCount.Dimension)
+
+
+_owners: dict[int, tuple[int | None, float]] = {}
+
+
+def owner_of(site_id: int) -> int | None:
+    """The owner's id of an existing site, or None.
+
+    Remembered for ``STATS_SITE_CACHE_SECONDS`` in this process: a beacon comes with every
+    page view, and a database connection and query each time would cost most of the request.
+    A site deleted meanwhile is dropped by the flush; a site never changes owner.
+    """
+    now = time.monotonic()
+    known = _owners.get(site_id)
+    if known is not None and known[1] > now:
+        return known[0]
+    found = list(Site.objects.filter(pk=site_id).values_list("owner_id", flat=True)[:1])
+    if len(_owners) > 50_000:  # bounded: junk ids cannot grow it without end
+        _owners.clear()
+    _owners[site_id] = (found[0] if found else None, now + settings.STATS_SITE_CACHE_SECONDS)
+    return found[0] if found else None
+
+
+def forget_sites() -> None:
+    _owners.clear()
+
+
+def count_view(*, request: HttpRequest, site_id: int, owner_id: int, kind: str, path: str) -> bool:
+    """Buffer a page or photo view unless it must not be counted; True when counted (P12)."""
+    return _count(request=request, site_id=site_id, owner_id=owner_id, kind=kind, path=path)
+
+
+def count_click(*, request: HttpRequest, site_id: int, owner_id: int, link_id: int) -> bool:
+    """Buffer a link-button click unless it must not be counted; True when counted (P12)."""
+    return _count(
+        request=request, site_id=site_id, owner_id=owner_id, kind=Kind.CLICK, link=link_id
+    )
+
+
+def _count(
+    *,
+    request: HttpRequest,
+    site_id: int,
+    owner_id: int,
+    kind: str,
+    path: str = "",
+    link: int | None = None,
+) -> bool:
+    if visitors.refusal(request) or visitors.is_owner(request, owner_id):
+        return False
+    now = timezone.now()
+    user_agent = request.META.get("HTTP_USER_AGENT", "")
+    event = {
+        "s": site_id,
+        "k": kind,
+        "t": round(now.timestamp(), 3),
+        "p": path[:MAX_PATH],
+        "l": link,
+        "r": _referrer(request),
+        "d": visitors.device_class(user_agent),
+        "v": visitors.visitor_hash(
+            site_id=site_id,
+            address=visitors.client_address(request),
+            user_agent=user_agent,
+            day=now.date(),
+        ),
+    }
+    get_buffer().append(json.dumps(event, separators=(",", ":")).encode())
+    return True
+
+
+def _referrer(request: HttpRequest) -> str:
+    """The referring site's host only (never a URL), or "" for none or our own host.
+
+    Only the ``r`` parameter is read: a pixel's own Referer is the page that shows it, so the
+    server that delivered the page fills in that page's referrer (``referrers``).
+    """
+    host = visitors.host_of(request.GET.get("r", ""))
+    own = {
+        visitors.host_of(
+            (request.META.get("HTTP_HOST") or request.META.get("SERVER_NAME", "")).rsplit(":", 1)[0]
+        ),
+        visitors.host_of(settings.SITE_URL),
+    }
+    return "" if host in own else host
+
+
+# --- flush ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Parsed:
+    site: int
+    kind: str
+    at: dt.datetime
+    path: str
+    link: int | None
+    referrer: str
+    device: str
+    visitor: str
+
+
+def _parse(line: bytes) -> _Parsed | None:
+    try:
+        data = json.loads(line)
+        kind = str(data["k"])
+        if kind not in Kind.values:
+            return None
+        return _Parsed(
+            site=int(data["s"]),
+            kind=kind,
+            at=dt.datetime.fromtimestamp(float(data["t"]), tz=dt.UTC),
+            path=str(data.get("p") or "")[:MAX_PATH],
+            link=int(data["l"]) if data.get("l") is not None else None,
+            referrer=str(data.get("r") or "")[:253],
+            device=str(data.get("d") or "desktop")[:8],
+            visitor=str(data["v"])[:64],
+        )
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def flush(*, batch_size: int = FLUSH_BATCH, max_batches: int = FLUSH_BATCHES) -> int:
+    """Claim what the buffer holds and write it as events and roll-ups; returns events written.
+
+    Bounded: at most ``max_batches`` transactions of ``batch_size`` lines; the rest waits for
+    the next run. Safe to run in several processes at once, and to kill at any point.
+    """
+    buffer = get_buffer()
+    buffer.claim()
+    written = batches = 0
+    for segment in buffer.segments():
+        while True:
+            if batches >= max_batches:
+                return written
+            batches += 1
+            count, finished = _flush_batch(segment, batch_size)
+            written += count
+            if finished:
+                segment.discard()  # first the data, then its progress row: never re-read
+                BufferProgress.objects.filter(segment=segment.name).delete()
+                break
+    return written
+
+
+def _flush_batch(segment: Segment, batch_size: int) -> tuple[int, bool]:
+    BufferProgress.objects.get_or_create(segment=segment.name)
+    with transaction.atomic():
+        progress = BufferProgress.objects.select_for_update().filter(segment=segment.name).first()
+        if progress is None:  # another flush finished this segment
+            return 0, True
+        lines, end = segment.read(progress.position, batch_size)
+        if not lines:
+            return 0, True
+        written = _ingest(lines)
+        progress.position = end
+        progress.save(update_fields=["position", "updated_at"])
+    return written, False
+
+
+def _ingest(lines: Iterable[bytes]) -> int:
+    parsed = [event for line in lines if (event := _parse(line)) is not None]
+    sites = set(
+        Site.objects.filter(pk__in={event.site for event in parsed}).values_list("pk", flat=True)
+    )
+    events = [event for event in parsed if event.site in sites]  # a site deleted meanwhile
+    Event.objects.bulk_create(
+        [
+            Event(
+                site_id=event.site,
+                kind=event.kind,
+                at=event.at,
+                path=event.path,
+                link_id=event.link,
+                referrer_host=event.referrer,
+                device=event.device,
+                visitor=event.visitor,
+            )
+            for event in events
+        ],
+        batch_size=500,
+    )
+    counts: Counter[tuple[int, dt.date, str, str, str]] = Counter()
+    for event in events:
+        day = event.at.date()
+        counts[(event.site, day, event.kind, TOTAL, "")] += 1
+        if event.kind == Kind.CLICK:
+            counts[(event.site, day, event.kind, LINK, str(event.link))] += 1
+        else:
+            counts[(event.site, day, event.kind, PATH, event.path)] += 1
+        if event.referrer:
+            counts[(event.site, day, event.kind, REFERRER, event.referrer)] += 1
+        counts[(event.site, day, event.kind, DEVICE, event.device)] += 1
+    for (site, day), new in _new_visitors(events).items():
+        counts[(site, day, DailyCount.VISITOR, TOTAL, "")] += new
+    _add_counts(counts)
+    return len(events)
+
+
+def _new_visitors(events: list[_Parsed]) -> Counter[tuple[int, dt.date]]:
+    """Record each (site, day, visitor) once; count those not seen before, per site and day.
+
+    Hashes are kept only while their salt lives (48 hours); an event flushed later than that
+    still counts as a view, but no longer as a visitor (it could not be told apart).
+    """
+    oldest = visitors.today() - dt.timedelta(days=1)
+    rows = sorted(
+        {
+            (event.site, event.at.date(), event.visitor)
+            for event in events
+            if event.at.date() >= oldest
+        }
+    )
+    new: Counter[tuple[int, dt.date]] = Counter()
+    table = connection.ops.quote_name("stats_dailyvisitor")
+    for start in range(0, len(rows), 300):
+        chunk = rows[start : start + 300]
+        values = ", ".join(["(%s, %s, %s)"] * len(chunk))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (site_id, day, visitor) VALUES {values} "  # noqa: S608
+                "ON CONFLICT (site_id, day, visitor) DO NOTHING RETURNING site_id, day",
+                [value for row in chunk for value in row],
+            )
+            for site, day in cursor.fetchall():
+                new[
+                    (int(site), day if isinstance(day, dt.date) else dt.date.fromisoformat(day))
+                ] += 1
+    return new
+
+
+def _add_counts(counts: Counter[tuple[int, dt.date, str, str, str]]) -> None:
+    """Add to the roll-ups with one upsert per chunk (rows sorted: no deadlock between flushes)."""
+    rows = sorted(counts.items())
+    table = connection.ops.quote_name("stats_dailycount")
+    key = connection.ops.quote_name("key")
+    for start in range(0, len(rows), 300):
+        chunk = rows[start : start + 300]
+        values = ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(chunk))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (site_id, day, kind, dimension, {key}, count) "  # noqa: S608
+                f"VALUES {values} ON CONFLICT (site_id, day, kind, dimension, {key}) "
+                f"DO UPDATE SET count = {table}.count + excluded.count",
+                [
+                    value
+                    for (site, day, kind, dim, name), n in chunk
+                    for value in (site, day, kind, dim, name, n)
+                ],
+            )

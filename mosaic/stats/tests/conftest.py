@@ -1,0 +1,72 @@
+"""Shared set-up for the statistics tests: a private buffer per test, sites, and helpers."""
+
+from __future__ import annotations
+
+import contextlib
+import uuid
+from collections.abc import Iterator
+
+import pytest
+import redis
+from django.test import Client
+
+from mosaic.stats import buffer, visitors
+from mosaic.stats.models import DailyCount
+from mosaic.stats.services import forget_sites
+from mosaic.websites.models import Site
+
+PHONE = (
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 "
+    "(KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1"
+)
+DESKTOP = (
+    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/126.0 Safari/537.36"
+)
+TABLET = (
+    "Mozilla/5.0 (iPad; CPU OS 17_4 like Mac OS X) AppleWebKit/605.1.15 "
+    "(KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1"
+)
+
+
+@pytest.fixture(autouse=True)
+def _own_buffer(settings, tmp_path) -> Iterator[None]:
+    """Each test buffers into its own spool folder (or its own Redis keys) and salt cache."""
+    settings.STATS_SPOOL_DIR = tmp_path / "spool"
+    settings.STATS_REDIS_PREFIX = f"test:stats:{uuid.uuid4().hex}:"
+    visitors.salts.forget()
+    forget_sites()  # ids are reused after a rolled-back test
+    yield
+    visitors.salts.forget()
+    forget_sites()
+    if settings.STATS_BUFFER == "redis":
+        client = buffer.get_buffer().client  # type: ignore[attr-defined]
+        with contextlib.suppress(redis.RedisError):  # a test may point it nowhere on purpose
+            for key in client.scan_iter(f"{settings.STATS_REDIS_PREFIX}*"):
+                client.delete(key)
+
+
+@pytest.fixture
+def site(owner) -> Site:
+    return Site.objects.create(owner=owner.user, slug="olivia", title="Olivia's photos")
+
+
+def browser_client(user_agent: str = PHONE, address: str = "192.0.2.10", **headers) -> Client:
+    return Client(HTTP_USER_AGENT=user_agent, REMOTE_ADDR=address, **headers)
+
+
+def view(client: Client, site: Site, path: str = "/olivia/", kind: str = "page", **extra):
+    return client.get(f"/_m/v/{site.pk}.gif", {"p": path, "k": kind, **extra})
+
+
+def total(site: Site, kind: str) -> int:
+    return sum(
+        DailyCount.objects.filter(site=site, kind=kind, dimension="total").values_list(
+            "count", flat=True
+        )
+    )
+
+
+@pytest.fixture
+def site_link(site):
+    return site.links.create(label="My shop", url="https://shop.example.com/olivia")

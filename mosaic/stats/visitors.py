@@ -1,0 +1,171 @@
+"""Who is counted, and how a visitor is recognised within one day without cookies (P12, P30).
+
+A visitor is a keyed hash, HMAC-SHA256 over (site id, IP address, user agent) with that day's
+random salt as the key. The address is read from the request, hashed in memory and forgotten:
+it is never written to the database, the buffer or a log. The salt rotates at midnight UTC and
+is destroyed 48 hours after its day began (``privacy.py``), so yesterday's hashes cannot be
+matched to today's, and once the salt is gone nobody can recompute any hash.
+
+Not counted: Global Privacy Control (``Sec-GPC: 1``) and Do Not Track (``DNT: 1``), bots and
+crawlers (crawlerdetect's maintained list, ua-parser's spider family, or no user agent at all),
+prefetches, and the site owner (signed in on this host, or a browser where they switched
+counting off, which carries the ``mosaic_nocount`` cookie).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import re
+import secrets
+import threading
+from functools import lru_cache
+from importlib import import_module
+from urllib.parse import urlsplit
+
+from crawlerdetect import CrawlerDetect
+from django.conf import settings
+from django.contrib.auth import SESSION_KEY
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from ua_parser import parse
+
+from mosaic.stats.models import DailySalt, Device
+
+#: P13 cookie inventory: ``mosaic_nocount`` ("1"), first-party, HttpOnly, SameSite=Lax, one
+#: year. Set only when the owner clicks "Don't count my visits" in the statistics panel, and
+#: removed when they switch counting back on. It identifies nobody; it only tells the counter to
+#: skip this browser. Functional: needed for the owner's own explicit request.
+NO_COUNT_COOKIE = "mosaic_nocount"
+
+_HOST = re.compile(
+    r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$"
+)
+_PREFETCH_HEADERS = ("HTTP_SEC_PURPOSE", "HTTP_PURPOSE", "HTTP_X_MOZ", "HTTP_X_PURPOSE")
+_crawlers = CrawlerDetect()
+
+
+def refusal(request: HttpRequest) -> str | None:
+    """Why this request must not be counted, or None when it may be (P12)."""
+    meta = request.META
+    if meta.get("HTTP_SEC_GPC", "").strip() == "1":
+        return "gpc"
+    if meta.get("HTTP_DNT", "").strip() == "1":
+        return "dnt"
+    if any("prefetch" in meta.get(header, "").lower() for header in _PREFETCH_HEADERS):
+        return "prefetch"
+    if is_bot(meta.get("HTTP_USER_AGENT", "")):
+        return "bot"
+    if request.COOKIES.get(NO_COUNT_COOKIE):
+        return "owner"
+    return None
+
+
+@lru_cache(maxsize=4096)
+def is_bot(user_agent: str) -> bool:
+    user_agent = user_agent[:512]
+    if not user_agent.strip():
+        return True
+    if _crawlers.isCrawler(user_agent):
+        return True
+    device = parse(user_agent).device
+    return device is not None and device.family == "Spider"
+
+
+@lru_cache(maxsize=4096)
+def device_class(user_agent: str) -> str:
+    """Phone, tablet or desktop, from ua-parser (and the "Mobile" token Android phones send)."""
+    parsed = parse(user_agent[:512])
+    family = parsed.device.family if parsed.device else ""
+    brand = (parsed.device.brand or "") if parsed.device else ""
+    system = parsed.os.family if parsed.os else ""
+    if family == "iPad" or "Tablet" in brand or "Tablet" in family or "Kindle" in family:
+        return Device.TABLET
+    if system == "Android":
+        return Device.PHONE if "Mobile" in user_agent else Device.TABLET
+    if family in ("iPhone", "iPod") or system in ("iOS", "Windows Phone") or "Mobi" in user_agent:
+        return Device.PHONE
+    return Device.DESKTOP
+
+
+def is_owner(request: HttpRequest, owner_id: int) -> bool:
+    """True when the request carries the owner's own session (the pixel on the app's host).
+
+    The session is only read, never saved or touched, so this path sets no cookie.
+    """
+    key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+    if not key:
+        return False
+    store = import_module(settings.SESSION_ENGINE).SessionStore(session_key=key)
+    try:
+        return str(store.get(SESSION_KEY, "")) == str(owner_id)
+    except Exception:  # a broken session must never stop counting or the page
+        return False
+
+
+def host_of(value: str) -> str:
+    """A lower-case host name from a URL or a bare host, or "" when it is not one."""
+    value = value.strip()
+    if "//" in value:
+        try:
+            value = urlsplit(value).hostname or ""
+        except ValueError:
+            return ""
+    value = value.lower().rstrip(".")
+    return value if _HOST.match(value) else ""
+
+
+def client_address(request: HttpRequest) -> str:
+    """The visitor's address, from the last trusted proxy's X-Forwarded-For or the socket."""
+    hops = settings.STATS_TRUSTED_PROXY_COUNT
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if hops and forwarded:
+        addresses = [part.strip() for part in forwarded.split(",") if part.strip()]
+        if len(addresses) >= hops:
+            return addresses[-hops]
+    return request.META.get("REMOTE_ADDR", "")
+
+
+class _SaltCache:
+    """Today's salt, kept in memory for one day only (the row is the source of truth)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._day: dt.date | None = None
+        self._salt = b""
+
+    def salt(self, day: dt.date) -> bytes:
+        with self._lock:
+            if self._day != day:
+                self._salt, self._day = _salt_of(day), day
+            return self._salt
+
+    def forget(self) -> None:
+        with self._lock:
+            self._day, self._salt = None, b""
+
+
+def _salt_of(day: dt.date) -> bytes:
+    row = DailySalt.objects.filter(day=day).values_list("salt", flat=True).first()
+    if row is not None:
+        return bytes(row)
+    try:
+        with transaction.atomic():
+            return bytes(DailySalt.objects.create(day=day, salt=secrets.token_bytes(32)).salt)
+    except IntegrityError:  # another process made it first
+        return bytes(DailySalt.objects.get(day=day).salt)
+
+
+salts = _SaltCache()
+
+
+def visitor_hash(*, site_id: int, address: str, user_agent: str, day: dt.date) -> str:
+    """P12, P30: the day's keyed hash of (site, address, user agent); the address stops here."""
+    message = f"{site_id}\n{address}\n{user_agent[:512]}".encode()
+    return hmac.new(salts.salt(day), message, hashlib.sha256).hexdigest()
+
+
+def today() -> dt.date:
+    return timezone.now().date()

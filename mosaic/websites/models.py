@@ -22,6 +22,16 @@ class SiteQuerySet(models.QuerySet["Site"]):
         """Sites not deleted (a deleted site stays in quarantine, P08)."""
         return self.filter(deleted_at__isnull=True)
 
+    def indexable(self) -> SiteQuerySet:
+        """P21, P31: published public sites whose owner allows search engines (and whose
+        account is not in quarantine): the only ones any sitemap may name."""
+        return self.live().filter(
+            visibility="public",
+            hide_from_search=False,
+            owner__scheduled_deletion_at__isnull=True,
+            published_at__isnull=False,
+        )
+
 
 class Site(models.Model):
     class Theme(models.TextChoices):

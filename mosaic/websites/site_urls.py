@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from django.urls import path
 
-from mosaic.websites import serving
+from mosaic.websites import crawlers, serving
 
 urlpatterns = [
+    path("robots.txt", crawlers.robots_txt, name="robots_txt"),
+    path("sitemap.xml", crawlers.sitemap_index, name="sitemap_index"),
     path("<slug:slug>/", serving.serve, name="site"),
     path("<slug:slug>/<path:path>", serving.serve, name="site_file"),
 ]

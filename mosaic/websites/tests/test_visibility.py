@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from xml.etree import ElementTree
+
 import pytest
+from django.conf import settings
+from django.utils import timezone
 
 from mosaic.photos.models import Variant
 from mosaic.privacy.services import request_account_deletion, restore_account
@@ -122,3 +127,49 @@ def test_p08_a_quarantined_account_s_sites_answer_410_and_return_on_restore(
 
 def test_an_unknown_address_is_404(visitor, db):
     assert visitor.get("/nobody-here/").status_code == 404
+
+
+def test_p21_the_root_sitemap_names_only_public_indexable_sites(site, owner, visitor, commit):
+    with commit():
+        hidden = services.create_site(owner=owner.user, slug="olivia-hidden", title="Hidden")
+        unlisted = services.create_site(owner=owner.user, slug="olivia-unlisted", title="U")
+        private = services.create_site(owner=owner.user, slug="olivia-private", title="P")
+    set_visibility(hidden, commit, "public", hide=True)
+    set_visibility(unlisted, commit, "unlisted")
+    set_visibility(private, commit, "private")
+
+    index = visitor.get("/sitemap.xml")
+
+    assert index.status_code == 200
+    assert index["Content-Type"].startswith("application/xml")
+    locations = [
+        element.text
+        for element in ElementTree.fromstring(index.content).iter(  # noqa: S314 (our own output)
+            "{http://www.sitemaps.org/schemas/sitemap/0.9}loc"
+        )
+    ]
+    assert locations == [f"{settings.SITE_URL}/olivia/sitemap.xml"]
+
+
+def test_p31_root_robots_rules_keep_crawlers_out_of_the_app_and_never_name_a_site(
+    site, owner, visitor, commit
+):
+    with commit():
+        unlisted = services.create_site(owner=owner.user, slug="olivia-unlisted", title="U")
+    set_visibility(unlisted, commit, "unlisted")
+
+    robots = visitor.get("/robots.txt")
+
+    assert robots["Content-Type"].startswith("text/plain")
+    text = robots.content.decode()
+    assert "Disallow: /panel/" in text
+    assert "Disallow: /_m/" in text
+    assert f"Sitemap: {settings.SITE_URL}/sitemap.xml" in text
+    assert "olivia" not in text
+
+
+def test_p08_a_site_of_an_account_in_quarantine_leaves_the_root_sitemap(site, owner, visitor):
+    type(owner.user).objects.filter(pk=owner.user.pk).update(
+        scheduled_deletion_at=timezone.now() + dt.timedelta(days=180)
+    )
+    assert b"olivia" not in visitor.get("/sitemap.xml").content

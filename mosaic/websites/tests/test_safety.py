@@ -10,7 +10,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from mosaic.websites import publishing, rules, services
-from mosaic.websites.models import Site
+from mosaic.websites.models import Site, SiteLink
 from mosaic.websites.tests.conftest import make_post
 
 pytestmark = pytest.mark.django_db
@@ -23,16 +23,19 @@ XSS = [
     "]]><x>&amp;</x><!--",
 ]
 PAYLOAD = " ".join(XSS)
+# Short fields get as many payloads as their column holds (PostgreSQL enforces the lengths).
+TITLE = " ".join(XSS[:3])[: Site._meta.get_field("title").max_length]
+LABEL = " ".join(XSS[:2])[: SiteLink._meta.get_field("label").max_length]
 
 
 @pytest.fixture
 def hostile_site(owner, commit):
     make_post(owner.user, f"{PAYLOAD} #tag", permalink="javascript:alert(4)")
     with commit():
-        site = services.create_site(owner=owner.user, slug="hostile", title=PAYLOAD)
+        site = services.create_site(owner=owner.user, slug="hostile", title=TITLE)
         site.bio = PAYLOAD
         site.save(update_fields=["bio"])
-        services.add_link(site=site, label=PAYLOAD, url='https://example.com/?q=<b>&x="y"')
+        services.add_link(site=site, label=LABEL, url='https://example.com/?q=<b>&x="y"')
         services.publish(site=site)
     return Site.objects.get(pk=site.pk)
 

@@ -41,15 +41,13 @@ from django.db import connections
 from django.test.utils import override_settings
 from django.utils import timezone
 
+from bench.bench_images import corpus
 from mosaic.accounts.models import User
 from mosaic.integrations.instagram.archive import InstagramArchive
 from mosaic.lib.zipsafe import iter_chunks
 
 MEDIA_SIZE = 4 * 1024 * 1024
 POSTS = 600
-CORPUS = Path(
-    os.environ.get("MOSAIC_CORPUS", Path(__file__).resolve().parents[1] / "../shared/corpus/photos")
-).resolve()
 
 Metric = tuple[str, float, str]
 
@@ -99,9 +97,7 @@ def read_archive(directory: Path) -> Iterator[Metric]:
 
 
 def corpus_archive(path: Path) -> None:
-    photos = sorted(CORPUS.glob("*.jpg"))
-    if not photos:
-        raise SystemExit(f"no corpus photos in {CORPUS} (set MOSAIC_CORPUS)")
+    photos = corpus()
     posts = []
     with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as archive:
         for index in range(POSTS):

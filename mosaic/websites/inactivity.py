@@ -29,8 +29,8 @@ from django_tasks import task
 
 from mosaic.posts.models import Post
 from mosaic.posts.services import delete_post
-from mosaic.websites import publishing
 from mosaic.websites.models import InactivityWarning, Site
+from mosaic.websites.services import erase_site
 
 logger = logging.getLogger(__name__)
 
@@ -101,8 +101,7 @@ def delete_inactive_site(*, site: Site) -> None:
         if not Site.objects.live().filter(owner_id=site.owner_id).exclude(pk=site.pk).exists():
             for post in Post.objects.filter(owner_id=site.owner_id):
                 delete_post(post=post)
-        Site.objects.filter(pk=site.pk).delete()
-        transaction.on_commit(partial(publishing.unpublish_files, slug=site.slug))
+        erase_site(site=site)
     logger.info("deleted inactive site %s (P06)", site.pk)
 
 

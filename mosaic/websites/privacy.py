@@ -15,6 +15,7 @@ from mosaic.privacy.sweeps import apply_to_due, sweep
 from mosaic.websites import publishing
 from mosaic.websites.inactivity import act_on_inactive_site, sites_to_act_on
 from mosaic.websites.models import Site
+from mosaic.websites.services import erase_site, republish_owner_sites
 
 
 @register
@@ -58,9 +59,8 @@ class SiteData(Category):
     def erase(self, user: User) -> int:
         sites = list(Site.objects.filter(owner=user))
         for site in sites:
-            publishing.unpublish_files(slug=site.slug)
-        count, _ = Site.objects.filter(owner=user).delete()
-        return count
+            erase_site(site=site)
+        return len(sites)
 
     def quarantine(self, user: User) -> None:
         """P08: the account's sites go offline at once (410) and their files are deleted."""
@@ -70,8 +70,6 @@ class SiteData(Category):
 
     def restore(self, user: User) -> None:
         """P08: restored accounts get their sites back, rebuilt from the published snapshot."""
-        from mosaic.websites.services import republish_owner_sites
-
         republish_owner_sites(owner_id=user.pk)
 
 
@@ -87,12 +85,7 @@ def erase_deleted_sites(now: dt.datetime, dry_run: bool) -> int:
     due = Site.objects.filter(
         deleted_at__lt=now - dt.timedelta(days=settings.PRIVACY_QUARANTINE_DAYS)
     )
-
-    def erase(site: Site) -> None:
-        publishing.unpublish_files(slug=site.slug)
-        site.delete()
-
-    return apply_to_due(due, erase, dry_run=dry_run)
+    return apply_to_due(due, lambda site: erase_site(site=site), dry_run=dry_run)
 
 
 exempt("websites.Site", ("accent",), reason="A colour like #1d5fd1 chosen from a picker.")

@@ -204,6 +204,13 @@ def delete_site(*, site: Site) -> None:
         transaction.on_commit(partial(publishing.unpublish_files, slug=site.slug))
 
 
+def erase_site(*, site: Site) -> None:
+    """Erase a site for good: its row (links, choices and statistics go with it) and, once
+    that is committed, its published files. Used by every path that ends a site (P06, P08)."""
+    Site.objects.filter(pk=site.pk).delete()
+    transaction.on_commit(partial(publishing.unpublish_files, slug=site.slug))
+
+
 def restore_site(*, site: Site) -> bool:
     restored = Site.objects.filter(pk=site.pk, deleted_at__isnull=False).update(deleted_at=None)
     if restored:

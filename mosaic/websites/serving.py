@@ -121,7 +121,6 @@ def serve(request: HttpRequest, slug: str, path: str = "") -> HttpResponseBase:
         referrer = host_of(request.headers.get("Referer", ""))
         identity = f"{site.published_build}/{name}/{referrer}"
         etag = '"' + hashlib.sha256(identity.encode()).hexdigest()[:20] + '"'
-
     if etag and etag in {
         tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")
     }:
@@ -129,7 +128,7 @@ def serve(request: HttpRequest, slug: str, path: str = "") -> HttpResponseBase:
     else:
         content_type = TYPES.get(PurePosixPath(name).suffix, "application/octet-stream")
         if name.endswith(".html"):
-            page = referrers.fill(file.read_bytes(), request.headers.get("Referer", ""))
+            page = referrers.fill(file.read_bytes(), host=referrer)
             response = HttpResponse(page, content_type=content_type)
         else:
             response = FileResponse(file.open("rb"), content_type=content_type)

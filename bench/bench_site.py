@@ -4,7 +4,8 @@ Everything runs in a throwaway database and folder, on loopback, bounded in time
 - ``site.publish_s_600``: seconds to render and switch a 600-post site (photos inserted cheaply:
   12 real photos processed once, their variant files hard-linked for 600 originals);
 - ``site.first_view_kb[_<theme>]``: gzip bytes of the home page + its stylesheet;
-- ``site.lighthouse_<category>_<theme>``: Lighthouse (mobile) against nginx serving the build;
+- ``site.lighthouse_<category>_<theme>``: Lighthouse (mobile) against the production setup
+  (nginx serving the build, the app behind it for the counting pixel);
 - ``site.page_rps_vs_nginx``: gunicorn in production mode serving ``/<slug>/`` divided by nginx
   serving the same file, 32 connections (target >= 0.5).
 Run: ``python -m bench site``. ``BENCH_SITE_SKIP=lighthouse,rps`` skips the slow parts.
@@ -139,7 +140,7 @@ def _nginx_config(sites: Path, media: Path) -> str:
     """The published files as docs/operations.md serves them (``current`` of the site)."""
     return (
         "server { listen 127.0.0.1:{port}; etag on;\n"
-        f"  location /media/ {{ alias {media}/; }}\n"
+        f"  location ^~ /media/ {{ alias {media}/; }}\n"
         f"  location /bench-site/ {{ alias {sites}/bench-site/current/; index index.html; }}\n"
         "}"
     )
@@ -152,7 +153,7 @@ def _production_config(sites: Path, media: Path, app_port: int) -> str:
         "map $site_rest $site_cache { ~^assets/ 'public, max-age=31536000, immutable';"
         " default 'public, no-cache'; }\n"
         "server { listen 127.0.0.1:{port};\n"
-        f"  location /media/ {{ alias {media}/; }}\n"
+        f"  location ^~ /media/ {{ alias {media}/; }}\n"
         '  location ~ "^/(?<site_slug>[a-z0-9][a-z0-9-]{1,38}[a-z0-9])/(?<site_rest>.*)$" {\n'
         f"    root {sites};\n"
         "    try_files /$site_slug/current/$site_rest /$site_slug/current/${site_rest}index.html"
@@ -223,40 +224,50 @@ def _measure(base: Path, media: Path, sites: Path, db: Path, skip: set[str]) -> 
         yield f"site.first_view_kb_{theme}", sizes[theme], "KiB"
     yield "site.first_view_kb", max(sizes.values()), "KiB"
 
-    if "lighthouse" not in skip:
-        with tools.nginx(_nginx_config(sites, media)) as port:
-            for theme in THEMES:
-                with override_settings(SITE_URL=f"http://127.0.0.1:{port}"):
-                    _set_theme(site_id, theme)
-                    _publish(site_id)
-                scores = tools.lighthouse(f"http://127.0.0.1:{port}/bench-site/")
-                for category, score in scores.items():
-                    yield f"site.lighthouse_{category}_{theme}", score, "/100"
+    if {"lighthouse", "rps"} <= skip:
+        return
+    _publish(site_id)
+    app_port = tools.free_port()
+    app = _gunicorn(app_port, db, media, sites)
+    try:
+        tools._wait_for_port(app_port, app)
+        if "lighthouse" not in skip:
+            yield from _lighthouse(site_id, sites, media, app_port)
+        if "rps" not in skip:
+            yield from _throughput(sites, media, app_port)
+    finally:
+        app.terminate()
+        app.wait(timeout=30)
 
-    if "rps" not in skip:
-        _publish(site_id)
-        app_port = tools.free_port()
-        app = _gunicorn(app_port, db, media, sites)
-        try:
-            tools._wait_for_port(app_port, app)
-            app_url = f"http://127.0.0.1:{app_port}/bench-site/"
-            with (
-                tools.nginx(_production_config(sites, media, app_port)) as production,
-                tools.nginx(_nginx_config(sites, media)) as plain,
-            ):
-                ours_url = f"http://127.0.0.1:{production}/bench-site/"
-                nginx_url = f"http://127.0.0.1:{plain}/bench-site/"
-                for url in (ours_url, nginx_url, app_url):  # warm up
-                    tools.wrk_rps(url, seconds=2)
-                ours = tools.wrk_rps(ours_url, seconds=10)
-                theirs = tools.wrk_rps(nginx_url, seconds=10)
-                app_only = tools.wrk_rps(app_url, seconds=10)
-            # The production setup: nginx serves public sites' files, the app the rest.
-            yield "site.page_rps_production", ours, "req/s"
-            yield "site.page_rps_nginx", theirs, "req/s"
-            yield "site.page_rps_vs_nginx", ours / theirs, "ratio"
-            # For reference: the app alone (make run; private and unlisted sites).
-            yield "site.page_rps_app_only", app_only, "req/s"
-        finally:
-            app.terminate()
-            app.wait(timeout=30)
+
+def _lighthouse(site_id: int, sites: Path, media: Path, app_port: int) -> Iterator[Metric]:
+    """Each theme through the production setup, so the counting pixel reaches the app."""
+    with tools.nginx(_production_config(sites, media, app_port)) as port:
+        for theme in THEMES:
+            with override_settings(SITE_URL=f"http://127.0.0.1:{port}"):
+                _set_theme(site_id, theme)
+                _publish(site_id)
+            scores = tools.lighthouse(f"http://127.0.0.1:{port}/bench-site/")
+            for category, score in scores.items():
+                yield f"site.lighthouse_{category}_{theme}", score, "/100"
+
+
+def _throughput(sites: Path, media: Path, app_port: int) -> Iterator[Metric]:
+    app_url = f"http://127.0.0.1:{app_port}/bench-site/"
+    with (
+        tools.nginx(_production_config(sites, media, app_port)) as production,
+        tools.nginx(_nginx_config(sites, media)) as plain,
+    ):
+        ours_url = f"http://127.0.0.1:{production}/bench-site/"
+        nginx_url = f"http://127.0.0.1:{plain}/bench-site/"
+        for url in (ours_url, nginx_url, app_url):  # warm up
+            tools.wrk_rps(url, seconds=2)
+        ours = tools.wrk_rps(ours_url, seconds=10)
+        theirs = tools.wrk_rps(nginx_url, seconds=10)
+        app_only = tools.wrk_rps(app_url, seconds=10)
+    # The production setup: nginx serves public sites' files, the app the rest.
+    yield "site.page_rps_production", ours, "req/s"
+    yield "site.page_rps_nginx", theirs, "req/s"
+    yield "site.page_rps_vs_nginx", ours / theirs, "ratio"
+    # For reference: the app alone (make run; private and unlisted sites).
+    yield "site.page_rps_app_only", app_only, "req/s"

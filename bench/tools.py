@@ -13,6 +13,7 @@ import re
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -72,6 +73,15 @@ def lighthouse(url: str, *, timeout: int = 240) -> dict[str, int]:
     if result.returncode != 0:
         raise RuntimeError(f"lighthouse failed on {url}: {result.stderr[-2000:]}")
     report = json.loads(result.stdout)
+    for key in CATEGORIES:  # say what cost points, so a score below 100 can be acted on
+        refs = report["categories"].get(key, {}).get("auditRefs", [])
+        failed = [
+            ref["id"]
+            for ref in refs
+            if ref.get("weight") and (report["audits"][ref["id"]].get("score") or 0) < 1
+        ]
+        if failed:
+            print(f"lighthouse {key} lost points on: {', '.join(failed)}", file=sys.stderr)
     return {
         key: round((report["categories"][key]["score"] or 0) * 100)
         for key in CATEGORIES

@@ -524,7 +524,8 @@ MIDDLEWARE.insert(0, "mosaic.stats.middleware.CountingPathMiddleware")
 # (several web machines; the default when REDIS_URL is set).
 STATS_BUFFER = env_choice("STATS_BUFFER", ("spool", "redis"), "redis" if REDIS_URL else "spool")
 STATS_SPOOL_DIR = Path(env_str("STATS_SPOOL_DIR", str(VAR_DIR / "stats-spool")))
-STATS_SPOOL_FSYNC = env_bool("STATS_SPOOL_FSYNC", default=True)  # sync each append to disk
+# How often appends reach the disk (0: before every answer); see mosaic/stats/buffer.py
+STATS_SPOOL_SYNC_MS = env_int("STATS_SPOOL_SYNC_MS", 1000, minimum=0)
 STATS_REDIS_URL = env_str("STATS_REDIS_URL", REDIS_URL)
 STATS_REDIS_PREFIX = env_str("STATS_REDIS_PREFIX", "mosaic:stats:")
 if STATS_BUFFER == "redis" and not STATS_REDIS_URL:

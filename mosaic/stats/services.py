@@ -1,6 +1,6 @@
 """Counting views and clicks, and flushing the buffer into events and daily roll-ups.
 
-The web side (``count_view``, ``count_click``) decides whether a request may be counted
+The web side (``count``, called by ``endpoints``) decides whether a request may be counted
 (``visitors.refusal``), turns it into one small JSON line (no address, only the day's visitor
 hash) and appends it to the buffer. ``flush`` moves buffered lines into the database in
 batches; each batch writes its raw events, adds to the daily roll-ups, and moves the segment's
@@ -14,12 +14,13 @@ import json
 import logging
 import time
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.http import HttpRequest
+from django.http.cookie import parse_cookie
 from django.utils import timezone
 
 from mosaic.stats import visitors
@@ -35,67 +36,81 @@ FLUSH_BATCHES = 250  # a periodic run writes at most 500,000 events; the next ru
 TOTAL, PATH, LINK, REFERRER, DEVICE = (choice.value for choice in DailyCount.Dimension)
 
 
-_owners: dict[int, tuple[int | None, float]] = {}
+@dataclass(frozen=True, slots=True)
+class SiteFacts:
+    """What counting needs to know of a site: its owner, and its links as published."""
+
+    id: int
+    owner_id: int
+    links: dict[int, str]
 
 
-def owner_of(site_id: int) -> int | None:
-    """The owner's id of an existing site, or None.
+_sites: dict[int, tuple[SiteFacts | None, float]] = {}
+
+
+def site_facts(site_id: int) -> SiteFacts | None:
+    """The site's owner and published links, or None when there is no such site.
 
     Remembered for ``STATS_SITE_CACHE_SECONDS`` in this process: a beacon comes with every
-    page view, and a database connection and query each time would cost most of the request.
-    A site deleted meanwhile is dropped by the flush; a site never changes owner.
+    page view, and a database query each time would cost most of the request. A site deleted
+    meanwhile is dropped by the flush; a republished link is followed once this expires.
+    The links are those of the published snapshot, the page the visitor clicked on: a link
+    still only in the draft (or deleted from it but still published) is not (or still) there.
     """
     now = time.monotonic()
-    known = _owners.get(site_id)
+    known = _sites.get(site_id)
     if known is not None and known[1] > now:
         return known[0]
-    found = list(Site.objects.filter(pk=site_id).values_list("owner_id", flat=True)[:1])
-    if len(_owners) > 50_000:  # bounded: junk ids cannot grow it without end
-        _owners.clear()
-    _owners[site_id] = (found[0] if found else None, now + settings.STATS_SITE_CACHE_SECONDS)
-    return found[0] if found else None
+    row = Site.objects.filter(pk=site_id).values_list("owner_id", "published").first()
+    facts = None
+    if row is not None:
+        owner_id, published = row
+        links = (published or {}).get("links", [])
+        facts = SiteFacts(
+            id=site_id,
+            owner_id=owner_id,
+            links={int(link["id"]): str(link["url"]) for link in links if "id" in link},
+        )
+    if len(_sites) > 50_000:  # bounded: junk ids cannot grow it without end
+        _sites.clear()
+    _sites[site_id] = (facts, now + settings.STATS_SITE_CACHE_SECONDS)
+    return facts
 
 
 def forget_sites() -> None:
-    _owners.clear()
+    _sites.clear()
 
 
-def count_view(*, request: HttpRequest, site_id: int, owner_id: int, kind: str, path: str) -> bool:
-    """Buffer a page or photo view unless it must not be counted; True when counted (P12)."""
-    return _count(request=request, site_id=site_id, owner_id=owner_id, kind=kind, path=path)
-
-
-def count_click(*, request: HttpRequest, site_id: int, owner_id: int, link_id: int) -> bool:
-    """Buffer a link-button click unless it must not be counted; True when counted (P12)."""
-    return _count(
-        request=request, site_id=site_id, owner_id=owner_id, kind=Kind.CLICK, link=link_id
-    )
-
-
-def _count(
+def count(
+    environ: Mapping[str, Any],
     *,
-    request: HttpRequest,
-    site_id: int,
-    owner_id: int,
+    site: SiteFacts,
     kind: str,
     path: str = "",
     link: int | None = None,
+    referrer: str = "",
 ) -> bool:
-    if visitors.refusal(request) or visitors.is_owner(request, owner_id):
+    """Buffer a view or click unless it must not be counted; True when counted (P12, P30).
+
+    ``environ`` is the request's WSGI environ (``request.META``). The visitor's address is
+    read from it, hashed with the day's salt and forgotten; only the hash is buffered.
+    """
+    cookies = parse_cookie(environ["HTTP_COOKIE"]) if environ.get("HTTP_COOKIE") else {}
+    if visitors.refusal(environ, cookies) or visitors.is_owner(cookies, site.owner_id):
         return False
     now = timezone.now()
-    user_agent = request.META.get("HTTP_USER_AGENT", "")
+    user_agent = environ.get("HTTP_USER_AGENT", "")
     event = {
-        "s": site_id,
+        "s": site.id,
         "k": kind,
         "t": round(now.timestamp(), 3),
         "p": path[:MAX_PATH],
         "l": link,
-        "r": _referrer(request),
+        "r": _referrer(referrer, environ),
         "d": visitors.device_class(user_agent),
         "v": visitors.visitor_hash(
-            site_id=site_id,
-            address=visitors.client_address(request),
+            site_id=site.id,
+            address=visitors.client_address(environ),
             user_agent=user_agent,
             day=now.date(),
         ),
@@ -104,20 +119,17 @@ def _count(
     return True
 
 
-def _referrer(request: HttpRequest) -> str:
+def _referrer(given: str, environ: Mapping[str, Any]) -> str:
     """The referring site's host only (never a URL), or "" for none or our own host.
 
     Only the ``r`` parameter is read: a pixel's own Referer is the page that shows it, so the
     server that delivered the page fills in that page's referrer (``referrers``).
     """
-    host = visitors.host_of(request.GET.get("r", ""))
-    own = {
-        visitors.host_of(
-            (request.META.get("HTTP_HOST") or request.META.get("SERVER_NAME", "")).rsplit(":", 1)[0]
-        ),
-        visitors.host_of(settings.SITE_URL),
-    }
-    return "" if host in own else host
+    host = visitors.host_of(given) if given else ""
+    if not host:
+        return ""
+    own = (environ.get("HTTP_HOST") or environ.get("SERVER_NAME", "")).rsplit(":", 1)[0]
+    return "" if host in (visitors.host_of(own), visitors.host_of(settings.SITE_URL)) else host
 
 
 # --- flush ----------------------------------------------------------------------------------

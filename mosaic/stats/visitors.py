@@ -20,15 +20,16 @@ import hmac
 import re
 import secrets
 import threading
+from collections.abc import Mapping
 from functools import lru_cache
 from importlib import import_module
+from typing import Any
 from urllib.parse import urlsplit
 
 from crawlerdetect import CrawlerDetect
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest
 from django.utils import timezone
 from ua_parser import parse
 
@@ -47,9 +48,8 @@ _PREFETCH_HEADERS = ("HTTP_SEC_PURPOSE", "HTTP_PURPOSE", "HTTP_X_MOZ", "HTTP_X_P
 _crawlers = CrawlerDetect()
 
 
-def refusal(request: HttpRequest) -> str | None:
-    """Why this request must not be counted, or None when it may be (P12)."""
-    meta = request.META
+def refusal(meta: Mapping[str, Any], cookies: Mapping[str, str]) -> str | None:
+    """Why this request (its WSGI environ and cookies) must not be counted, or None (P12)."""
     if meta.get("HTTP_SEC_GPC", "").strip() == "1":
         return "gpc"
     if meta.get("HTTP_DNT", "").strip() == "1":
@@ -58,7 +58,7 @@ def refusal(request: HttpRequest) -> str | None:
         return "prefetch"
     if is_bot(meta.get("HTTP_USER_AGENT", "")):
         return "bot"
-    if request.COOKIES.get(NO_COUNT_COOKIE):
+    if cookies.get(NO_COUNT_COOKIE):
         return "owner"
     return None
 
@@ -90,12 +90,12 @@ def device_class(user_agent: str) -> str:
     return Device.DESKTOP
 
 
-def is_owner(request: HttpRequest, owner_id: int) -> bool:
-    """True when the request carries the owner's own session (the pixel on the app's host).
+def is_owner(cookies: Mapping[str, str], owner_id: int) -> bool:
+    """True when the cookies carry the owner's own session (the pixel on the app's host).
 
     The session is only read, never saved or touched, so this path sets no cookie.
     """
-    key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+    key = cookies.get(settings.SESSION_COOKIE_NAME)
     if not key:
         return False
     store = import_module(settings.SESSION_ENGINE).SessionStore(session_key=key)
@@ -117,15 +117,15 @@ def host_of(value: str) -> str:
     return value if _HOST.match(value) else ""
 
 
-def client_address(request: HttpRequest) -> str:
+def client_address(meta: Mapping[str, Any]) -> str:
     """The visitor's address, from the last trusted proxy's X-Forwarded-For or the socket."""
     hops = settings.STATS_TRUSTED_PROXY_COUNT
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    forwarded = meta.get("HTTP_X_FORWARDED_FOR", "")
     if hops and forwarded:
         addresses = [part.strip() for part in forwarded.split(",") if part.strip()]
         if len(addresses) >= hops:
             return addresses[-hops]
-    return request.META.get("REMOTE_ADDR", "")
+    return meta.get("REMOTE_ADDR", "")
 
 
 class _SaltCache:

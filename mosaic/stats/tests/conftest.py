@@ -13,7 +13,8 @@ from django.test import Client
 from mosaic.stats import buffer, visitors
 from mosaic.stats.models import DailyCount
 from mosaic.stats.services import forget_sites
-from mosaic.websites.models import Site
+from mosaic.websites.content import draft_snapshot
+from mosaic.websites.models import Site, SiteLink
 
 PHONE = (
     "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 "
@@ -67,6 +68,18 @@ def total(site: Site, kind: str) -> int:
     )
 
 
+def published_link(site: Site, label: str, url: str) -> SiteLink:
+    """A link added to the site and published (clicks follow the published snapshot)."""
+    link = site.links.create(label=label, url=url)
+    publish_snapshot(site)
+    return link
+
+
+def publish_snapshot(site: Site) -> None:
+    """What "Publish" makes live, without building the pages (counting reads only this)."""
+    Site.objects.filter(pk=site.pk).update(published=draft_snapshot(site))
+
+
 @pytest.fixture
-def site_link(site):
-    return site.links.create(label="My shop", url="https://shop.example.com/olivia")
+def site_link(site) -> SiteLink:
+    return published_link(site, "My shop", "https://shop.example.com/olivia")

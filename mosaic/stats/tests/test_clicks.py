@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from mosaic.stats.services import flush
-from mosaic.stats.tests.conftest import browser_client, total
+from mosaic.stats.tests.conftest import browser_client, publish_snapshot, published_link, total
 from mosaic.websites.models import Site
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +23,7 @@ def test_a_click_is_counted_and_redirected_to_the_links_own_url(site, site_link)
 
 @pytest.mark.parametrize("url", ["mailto:olivia@example.com", "tel:+15550100"])
 def test_mail_and_phone_links_redirect_too(site, url):
-    link = site.links.create(label="Contact", url=url)
+    link = published_link(site, "Contact", url)
     assert browser_client().get(f"/_m/c/{site.pk}/{link.pk}/")["Location"] == url
 
 
@@ -31,7 +31,7 @@ def test_the_redirect_refuses_a_link_of_another_site_or_an_unknown_one(
     site, site_link, other_owner
 ):
     other = Site.objects.create(owner=other_owner.user, slug="oscar", title="Oscar")
-    foreign = other.links.create(label="Elsewhere", url="https://evil.example.net/")
+    foreign = published_link(other, "Elsewhere", "https://evil.example.net/")
 
     for path in (
         f"/_m/c/{site.pk}/{foreign.pk}/",  # someone else's link through Olivia's site
@@ -48,7 +48,7 @@ def test_the_redirect_refuses_a_link_of_another_site_or_an_unknown_one(
 
 
 def test_a_link_with_a_forbidden_scheme_is_never_followed(site):
-    link = site.links.create(label="Sneaky", url="javascript:alert(document.cookie)")
+    link = published_link(site, "Sneaky", "javascript:alert(document.cookie)")
     response = browser_client().get(f"/_m/c/{site.pk}/{link.pk}/")
     assert response.status_code == 404
     assert "Location" not in response
@@ -78,3 +78,26 @@ def test_a_click_still_reaches_its_link_when_redis_is_down(site, site_link, sett
     response = browser_client().get(f"/_m/c/{site.pk}/{site_link.pk}/")
     assert response.status_code == 302
     assert response["Location"] == site_link.url
+
+
+def test_a_click_follows_the_published_link_not_the_unpublished_draft(site, site_link):
+    site_link.url = "https://new-shop.example.com/"
+    site_link.save()  # edited, not yet published
+    draft_only = site.links.create(label="Draft", url="https://draft.example.com/")
+
+    assert browser_client().get(f"/_m/c/{site.pk}/{site_link.pk}/")["Location"] == (
+        "https://shop.example.com/olivia"
+    )
+    assert browser_client().get(f"/_m/c/{site.pk}/{draft_only.pk}/").status_code == 404
+
+
+def test_a_link_deleted_from_the_draft_still_works_until_the_site_is_republished(
+    site, site_link, settings
+):
+    settings.STATS_SITE_CACHE_SECONDS = 0
+    click = f"/_m/c/{site.pk}/{site_link.pk}/"
+    site_link.delete()
+    assert browser_client().get(click).status_code == 302
+
+    publish_snapshot(site)
+    assert browser_client().get(click).status_code == 404

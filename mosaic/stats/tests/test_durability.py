@@ -3,8 +3,10 @@ event and counts none twice; counts stay exact under concurrency."""
 
 from __future__ import annotations
 
+import os
 import signal
 import threading
+import time
 from pathlib import Path
 
 import httpx
@@ -14,7 +16,7 @@ from django.db import connection
 
 from mosaic.stats.buffer import get_buffer
 from mosaic.stats.models import DailyCount, Event
-from mosaic.stats.services import count_view, flush
+from mosaic.stats.services import SiteFacts, count, flush
 from mosaic.stats.tests.conftest import DESKTOP, PHONE, browser_client, total, view
 from mosaic.websites.models import Site
 from tests.processes import MANAGE, child_env, database_url, free_port, start, stop, wait_for
@@ -123,17 +125,16 @@ def test_a_web_process_killed_mid_load_loses_no_accepted_view(site, tmp_path: Pa
 
 
 def test_a_flush_killed_mid_batch_resumes_without_losing_or_repeating(site, settings, tmp_path):
-    settings.STATS_SPOOL_FSYNC = False  # quicker to fill; the flush is what is tested here
+    settings.STATS_SPOOL_SYNC_MS = 60_000  # quicker to fill; the flush is what is tested here
     events = 12_000
-    request = browser_client().get("/").wsgi_request
-    request.META["HTTP_USER_AGENT"] = PHONE
+    facts = SiteFacts(id=site.pk, owner_id=-1, links={})
     for index in range(events):
-        request.META["REMOTE_ADDR"] = f"10.0.{index % 250}.{index % 7}"
-        count_view(request=request, site_id=site.pk, owner_id=-1, kind="page", path="/olivia/")
+        environ = {"HTTP_USER_AGENT": PHONE, "REMOTE_ADDR": f"10.0.{index % 250}.{index % 7}"}
+        count(environ, site=facts, kind="page", path="/olivia/")
 
     flusher = start(
         [*MANAGE, "stats_flush", "--batch-size", "40"],
-        env=stats_env(STATS_SPOOL_FSYNC="false"),
+        env=stats_env(),
         log=tmp_path / "flush.log",
     )
     try:
@@ -176,3 +177,32 @@ def test_a_site_deleted_before_the_flush_is_simply_not_counted(site, other_owner
     other.delete()
     assert flush() == 1
     assert Event.objects.get().site_id == site.pk
+
+
+@pytest.mark.parametrize(("sync_ms", "expected"), [(0, 20), (60_000, 0)])
+def test_spool_appends_are_synced_before_answering_or_at_most_once_per_interval(
+    settings, tmp_path, monkeypatch, sync_ms, expected
+):
+    settings.STATS_BUFFER = "spool"
+    settings.STATS_SPOOL_DIR = tmp_path / "spool"
+    settings.STATS_SPOOL_SYNC_MS = sync_ms
+    syncs: list[int] = []
+    real = os.fdatasync
+
+    def counted(fd: int) -> None:
+        syncs.append(fd)
+        real(fd)
+
+    monkeypatch.setattr(os, "fdatasync", counted)
+    spool = get_buffer()
+    for number in range(20):
+        spool.append(b'{"n":%d}' % number)
+    assert len(syncs) == expected
+
+    if sync_ms:  # once the interval has passed, the next append syncs everything before it
+        settings.STATS_SPOOL_SYNC_MS = 200
+        fresh = get_buffer()
+        time.sleep(0.25)
+        fresh.append(b'{"n":20}')
+        fresh.append(b'{"n":21}')
+        assert len(syncs) == 1

@@ -1,12 +1,11 @@
 """Statistics ingest and dashboard figures (``python -m bench stats``).
 
 - ``stats.ingest_events_per_s``: views and clicks per second accepted by the default server
-  (``manage.py runserver``, as ``make run`` starts it) for ``BENCH_STATS_SECONDS`` (30), on a
-  fresh SQLite database, with the load generated on loopback by a small asyncio client below
-  (``BENCH_STATS_CONNECTIONS`` (64) keep-alive connections; each waits for its answer, so
-  every request sent was answered).
+  (the ``web`` line of ``Procfile.dev``, exactly as ``make run`` starts it: Granian) for
+  ``BENCH_STATS_SECONDS`` (30), on a fresh SQLite database, with the load generated on
+  loopback by a small asyncio client below (``BENCH_STATS_CONNECTIONS`` (64) keep-alive
+  connections; each waits for its answer, so every request sent was answered).
   Then the buffer is flushed and ``stats.events_counted`` must equal ``stats.events_sent``.
-- The same through gunicorn (gthread workers, the production server): ``stats.gunicorn.*``.
 - With ``BENCH_DATABASE_URL`` (a PostgreSQL server; a database is created and dropped) and
   ``BENCH_REDIS_URL`` (its keys are removed after), the same on PostgreSQL + Redis:
   ``stats.pg_redis.*``.
@@ -20,8 +19,11 @@ Every phase is bounded in time; only 127.0.0.1 is ever contacted.
 
 from __future__ import annotations
 
-import asyncio
+import contextlib
 import os
+import selectors
+import signal
+import socket
 import statistics
 import subprocess
 import sys
@@ -43,10 +45,13 @@ AGENTS = (
 )
 SETUP = """
 from mosaic.accounts.models import User
+from mosaic.websites.content import draft_snapshot
 from mosaic.websites.models import Site
 owner = User.objects.create_user(username="bench", email="bench@example.com", password=None)
 site = Site.objects.create(owner=owner, slug="bench", title="Bench")
 link = site.links.create(label="Shop", url="https://shop.example.com/")
+site.published = draft_snapshot(site)  # clicks follow the published links
+site.save()
 print(site.pk, link.pk)
 """
 COUNT = """
@@ -56,10 +61,7 @@ print(sum(DailyCount.objects.filter(dimension="total").exclude(kind="visitor")
 """
 
 
-# Many visitors each with their own connection. runserver (wsgiref) writes the status line,
-# headers and body of an answer in separate small sends; with Nagle's algorithm on its side and
-# delayed ACKs on the client's, each keep-alive request then waits ~40 ms, so one connection
-# makes at most ~25 requests a second there, and throughput needs many connections.
+# Many visitors, each with their own keep-alive connection and one request at a time.
 CONNECTIONS = int(os.environ.get("BENCH_STATS_CONNECTIONS", "64"))
 CLEAR = """
 from mosaic.stats.models import DailyCount, DailyVisitor, Event
@@ -84,8 +86,6 @@ def _manage(*args: str, env: dict[str, str], timeout: float = 600) -> str:
 
 
 def _free_port() -> int:
-    import socket
-
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
@@ -94,31 +94,42 @@ def _free_port() -> int:
 # --- the load generator ---------------------------------------------------------------------
 
 
-async def _client(port: int, requests: list[bytes], deadline: float, answers: Counter[int]) -> None:
-    reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    index = 0
-    try:
-        while time.monotonic() < deadline:
-            writer.write(requests[index % len(requests)])
-            index += 1
-            head = await reader.readuntil(b"\r\n\r\n")
-            lines = head.decode("latin-1").split("\r\n")
-            status = int(lines[0].split()[1])
-            headers = {
-                name.strip().lower(): value.strip()
-                for name, _sep, value in (line.partition(":") for line in lines[1:] if line)
-            }
-            await reader.readexactly(int(headers.get("content-length", "0")))
-            answers[status] += 1
-            if headers.get("connection", "").lower() == "close":
-                writer.close()
-                reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    finally:
-        writer.close()
+class _Connection:
+    __slots__ = ("next", "pending", "sock")
+
+    def __init__(self, port: int, first: int) -> None:
+        self.sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.sock.setblocking(False)
+        self.next = first
+        self.pending = b""
+
+
+def _answer(data: bytes) -> tuple[int, int] | None:
+    """(status, bytes used) of the first whole answer in ``data``, or None for not yet."""
+    end = data.find(b"\r\n\r\n")
+    if end < 0:
+        return None
+    head = data[:end].lower()
+    length = 0
+    found = head.find(b"\r\ncontent-length:")
+    if found >= 0:
+        line_end = head.find(b"\r\n", found + 2)
+        length = int(head[found + 17 : line_end if line_end >= 0 else None])
+    if b"\r\nconnection: close" in head:
+        raise RuntimeError("the server closed a keep-alive connection")
+    if len(data) < end + 4 + length:
+        return None
+    return int(data[9:12]), end + 4 + length
 
 
 def _load(port: int, site: int, link: int, seconds: float, connections: int) -> Counter[int]:
-    """Nine views (over 50 pages, two devices) for each click, until the time is up."""
+    """Nine views (over 50 pages, two devices) for each click, until the time is up.
+
+    One thread and epoll, so the load takes as little of the machine's CPU as it can; every
+    connection waits for the answer to its request before sending the next, and after the
+    deadline only collects the answer it is owed, so every request sent was answered.
+    """
     requests = []
     for index in range(100):
         agent = AGENTS[index % 2]
@@ -131,17 +142,44 @@ def _load(port: int, site: int, link: int, seconds: float, connections: int) -> 
             f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: {agent}\r\n\r\n".encode()
         )
     answers: Counter[int] = Counter()
-
-    async def main() -> None:
-        deadline = time.monotonic() + seconds
-        await asyncio.gather(
-            *(
-                _client(port, requests[n:] + requests[:n], deadline, answers)
-                for n in range(connections)
-            )
-        )
-
-    asyncio.run(main())
+    selector = selectors.EpollSelector()
+    deadline = time.monotonic() + seconds
+    for number in range(connections):
+        connection = _Connection(port, number)
+        selector.register(connection.sock, selectors.EVENT_READ, connection)
+        connection.sock.sendall(requests[connection.next % 100])
+    open_connections, running = connections, True
+    try:
+        while open_connections:
+            ready = selector.select(timeout=10)
+            if not ready:
+                raise RuntimeError("no answer for 10 s")
+            running = running and time.monotonic() < deadline
+            for key, _events in ready:
+                connection = key.data
+                data = connection.pending + connection.sock.recv(65536)
+                if len(data) == len(connection.pending):
+                    raise RuntimeError("the server closed a connection")
+                answer = _answer(data)
+                if answer is None:
+                    connection.pending = data
+                    continue
+                status, used = answer
+                answers[status] += 1
+                connection.pending = data[used:]
+                if running:
+                    connection.next += 1
+                    request = requests[connection.next % 100]
+                    if connection.sock.send(request) != len(request):
+                        raise RuntimeError("a request did not fit the socket buffer")
+                else:
+                    selector.unregister(connection.sock)
+                    connection.sock.close()
+                    open_connections -= 1
+    finally:
+        for key in list(selector.get_map().values()):
+            key.fileobj.close()  # type: ignore[union-attr]
+        selector.close()
     return answers
 
 
@@ -179,23 +217,25 @@ def _wait_ready(port: int, process: subprocess.Popen[bytes], log: Path) -> None:
     raise RuntimeError(f"the server did not start:\n{log.read_text()[-3000:]}")
 
 
+def web_command() -> list[str]:
+    """The ``web`` line of ``Procfile.dev``: the server ``make run`` starts (on ``$PORT``)."""
+    for line in (BASE / "Procfile.dev").read_text().splitlines():
+        if line.startswith("web:"):
+            line = line.removeprefix("web:").strip()
+            return ["bash", "-c", f"exec {line}", "web"]
+    raise RuntimeError("Procfile.dev has no web line")
+
+
 def _ingest(
-    prefix: str, server: str, env: dict[str, str], site: int, link: int, work: Path
+    prefix: str, env: dict[str, str], site: int, link: int, work: Path
 ) -> Iterator[tuple[str, float, str]]:
     seconds = float(os.environ.get("BENCH_STATS_SECONDS", "30"))
     port = _free_port()
-    if server == "runserver":
-        command = [*MANAGE, "runserver", "--noreload", f"127.0.0.1:{port}"]
-    else:
-        command = [
-            sys.executable, "-m", "gunicorn", "mosaic.wsgi:application",
-            "--bind", f"127.0.0.1:{port}", "--workers", "2",
-            "--worker-class", "gthread", "--threads", "8", "--keep-alive", "30",
-        ]  # fmt: skip
-    log = work / f"{server}.log"
+    env = {**env, "PORT": str(port)}
+    log = work / "web.log"
     with log.open("wb") as out:
         process = subprocess.Popen(
-            command, env=env, cwd=BASE, stdout=out, stderr=subprocess.STDOUT,
+            web_command(), env=env, cwd=BASE, stdout=out, stderr=subprocess.STDOUT,
             start_new_session=True,
         )  # fmt: skip
     try:
@@ -205,12 +245,15 @@ def _ingest(
         answers = _load(port, site, link, seconds, connections=CONNECTIONS)
         elapsed = time.monotonic() - started
         cpu = _session_cpu_seconds(process.pid) - cpu_before
-    finally:
-        process.terminate()
+    finally:  # the server and its workers: the session it leads
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
         try:
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:
-            process.kill()
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=20)
     sent = answers[200] + answers[302]
     flush_elapsed = 0.0
     while True:  # "N events written in S s", until nothing is left
@@ -243,8 +286,7 @@ def run() -> Iterator[tuple[str, float, str]]:
         work = Path(directory)
         env = _env(MOSAIC_VAR_DIR=str(work), STATS_BUFFER="spool", PYTHONUNBUFFERED="1")
         site, link = _setup(env)
-        yield from _ingest("stats.", "runserver", env, site, link, work)
-        yield from _ingest("stats.gunicorn.", "gunicorn", env, site, link, work)
+        yield from _ingest("stats.", env, site, link, work)
         yield from _dashboard(env)
 
     database, redis_url = os.environ.get("BENCH_DATABASE_URL"), os.environ.get("BENCH_REDIS_URL")
@@ -284,10 +326,7 @@ def _pg_redis(server: str, redis_url: str) -> Iterator[tuple[str, float, str]]:
                 STATS_BUFFER="redis", STATS_REDIS_PREFIX=prefix, PYTHONUNBUFFERED="1",
             )  # fmt: skip
             site, link = _setup(env)
-            yield from _ingest("stats.pg_redis.", "runserver", env, site, link, Path(directory))
-            yield from _ingest(
-                "stats.pg_redis.gunicorn.", "gunicorn", env, site, link, Path(directory)
-            )
+            yield from _ingest("stats.pg_redis.", env, site, link, Path(directory))
     finally:
         with psycopg.connect(admin, autocommit=True, connect_timeout=10) as connection:
             connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

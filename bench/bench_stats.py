@@ -19,10 +19,8 @@ Every phase is bounded in time; only 127.0.0.1 is ever contacted.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import selectors
-import signal
 import socket
 import statistics
 import subprocess
@@ -33,6 +31,8 @@ import uuid
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
+
+from tests.processes import free_port, start, stop, web_command
 
 BASE = Path(__file__).resolve().parents[1]
 MANAGE = [sys.executable, str(BASE / "manage.py")]
@@ -83,12 +83,6 @@ def _manage(*args: str, env: dict[str, str], timeout: float = 600) -> str:
     if done.returncode:
         raise RuntimeError(f"manage.py {args[0]} failed:\n{done.stdout}{done.stderr}")
     return done.stdout
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 # --- the load generator ---------------------------------------------------------------------
@@ -217,27 +211,13 @@ def _wait_ready(port: int, process: subprocess.Popen[bytes], log: Path) -> None:
     raise RuntimeError(f"the server did not start:\n{log.read_text()[-3000:]}")
 
 
-def web_command() -> list[str]:
-    """The ``web`` line of ``Procfile.dev``: the server ``make run`` starts (on ``$PORT``)."""
-    for line in (BASE / "Procfile.dev").read_text().splitlines():
-        if line.startswith("web:"):
-            line = line.removeprefix("web:").strip()
-            return ["bash", "-c", f"exec {line}", "web"]
-    raise RuntimeError("Procfile.dev has no web line")
-
-
 def _ingest(
     prefix: str, env: dict[str, str], site: int, link: int, work: Path
 ) -> Iterator[tuple[str, float, str]]:
     seconds = float(os.environ.get("BENCH_STATS_SECONDS", "30"))
-    port = _free_port()
-    env = {**env, "PORT": str(port)}
+    port = free_port()
     log = work / "web.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            web_command(), env=env, cwd=BASE, stdout=out, stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )  # fmt: skip
+    process = start(web_command(), env={**env, "PORT": str(port)}, log=log)
     try:
         _wait_ready(port, process, log)
         cpu_before = _session_cpu_seconds(process.pid)
@@ -245,15 +225,8 @@ def _ingest(
         answers = _load(port, site, link, seconds, connections=CONNECTIONS)
         elapsed = time.monotonic() - started
         cpu = _session_cpu_seconds(process.pid) - cpu_before
-    finally:  # the server and its workers: the session it leads
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=20)
+    finally:
+        stop(process)  # the server and its workers: the process group it leads
     sent = answers[200] + answers[302]
     flush_elapsed = 0.0
     while True:  # "N events written in S s", until nothing is left

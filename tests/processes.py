@@ -208,3 +208,12 @@ def kill_tree(root: int, *, also: set[int] | None = None) -> None:
     for pid in pids:
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
+
+
+def web_command() -> list[str]:
+    """The ``web`` line of ``Procfile.dev`` (the server ``make run`` starts, on ``$PORT``), as a
+    command for ``start``; the benchmarks run it too."""
+    for line in (BASE_DIR / "Procfile.dev").read_text().splitlines():
+        if line.startswith("web:"):
+            return ["bash", "-c", "exec " + line.removeprefix("web:").strip(), "web"]
+    raise AssertionError("Procfile.dev has no web line")

@@ -19,7 +19,16 @@ from mosaic.stats.models import DailyCount, Event
 from mosaic.stats.services import SiteFacts, count, flush
 from mosaic.stats.tests.conftest import DESKTOP, PHONE, browser_client, total, view
 from mosaic.websites.models import Site
-from tests.processes import MANAGE, child_env, database_url, free_port, start, stop, wait_for
+from tests.processes import (
+    MANAGE,
+    child_env,
+    database_url,
+    free_port,
+    start,
+    stop,
+    wait_for,
+    web_command,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -69,13 +78,13 @@ def test_counts_stay_exact_with_concurrent_requests_and_concurrent_flushes(site)
     assert sorted(per_path) == [96] * 5
 
 
-def test_a_web_process_killed_mid_load_loses_no_accepted_view(site, tmp_path: Path):
+def test_p30_a_web_process_killed_mid_load_loses_no_accepted_view_and_logs_no_address(
+    site, tmp_path: Path
+):
     port = free_port()
-    server = start(
-        [*MANAGE, "runserver", "--noreload", f"127.0.0.1:{port}"],
-        env=stats_env(),
-        log=tmp_path / "server.log",
-    )
+    log = tmp_path / "server.log"
+    env = stats_env(PORT=str(port), STATS_TRUSTED_PROXY_COUNT="1")
+    server = start(web_command(), env=env, log=log)
     base = f"http://127.0.0.1:{port}"
     beacon = f"{base}/_m/v/{site.pk}.gif"
     accepted = sent = 0
@@ -89,11 +98,11 @@ def test_a_web_process_killed_mid_load_loses_no_accepted_view(site, tmp_path: Pa
             except httpx.HTTPError:
                 return False
 
-        wait_for(ready, what="runserver", log=tmp_path / "server.log")
+        wait_for(ready, what="the web server", log=log)
 
         def load(number: int) -> None:
             nonlocal accepted, sent
-            headers = {"User-Agent": PHONE}
+            headers = {"User-Agent": PHONE, "X-Forwarded-For": f"198.51.100.{number + 10}"}
             with httpx.Client(headers=headers, timeout=5) as client:
                 while not killed.is_set():
                     with lock:
@@ -122,6 +131,7 @@ def test_a_web_process_killed_mid_load_loses_no_accepted_view(site, tmp_path: Pa
     counted = total(site, "page")
     assert accepted <= counted <= sent, (accepted, counted, sent)
     assert Event.objects.count() == counted
+    assert "198.51.100." not in log.read_text(errors="replace"), "the server logged an address"
 
 
 def test_a_flush_killed_mid_batch_resumes_without_losing_or_repeating(site, settings, tmp_path):

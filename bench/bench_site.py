@@ -6,7 +6,7 @@ Everything runs in a throwaway database and folder, on loopback, bounded in time
 - ``site.first_view_kb[_<theme>]``: gzip bytes of the home page + its stylesheet;
 - ``site.lighthouse_<category>_<theme>``: Lighthouse (mobile) against the production setup
   (nginx serving the build, the app behind it for the counting pixel);
-- ``site.page_rps_vs_nginx``: gunicorn in production mode serving ``/<slug>/`` divided by nginx
+- ``site.page_rps_vs_nginx``: Granian in production mode serving ``/<slug>/`` divided by nginx
   serving the same file, 32 connections (target >= 0.5).
 Run: ``python -m bench site``. ``BENCH_SITE_SKIP=lighthouse,rps`` skips the slow parts.
 """
@@ -172,7 +172,8 @@ def _production_config(sites: Path, media: Path, app_port: int) -> str:
     )
 
 
-def _gunicorn(port: int, db: Path, media: Path, sites: Path) -> subprocess.Popen[bytes]:
+def _granian(port: int, db: Path, media: Path, sites: Path) -> subprocess.Popen[bytes]:
+    """The app as docs/operations.md runs it: Granian, one worker per core, no access log."""
     from tests.processes import production_env
 
     env = production_env(
@@ -185,8 +186,9 @@ def _gunicorn(port: int, db: Path, media: Path, sites: Path) -> subprocess.Popen
         LOG_LEVEL="WARNING",
     )
     return subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "mosaic.wsgi:application", "--bind",
-         f"127.0.0.1:{port}", "--workers", str(os.cpu_count() or 2), "--log-level", "warning"],
+        [sys.executable, "-m", "granian", "--interface", "wsgi", "--host", "127.0.0.1",
+         "--port", str(port), "--workers", str(os.cpu_count() or 2), "--blocking-threads", "8",
+         "--no-ws", "--no-access-log", "--log-level", "warning", "mosaic.wsgi:application"],
         env=env, cwd=tools.ROOT,
     )  # fmt: skip
 
@@ -228,7 +230,7 @@ def _measure(base: Path, media: Path, sites: Path, db: Path, skip: set[str]) -> 
         return
     _publish(site_id)
     app_port = tools.free_port()
-    app = _gunicorn(app_port, db, media, sites)
+    app = _granian(app_port, db, media, sites)
     try:
         tools._wait_for_port(app_port, app)
         if "lighthouse" not in skip:

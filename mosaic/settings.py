@@ -77,8 +77,8 @@ MIDDLEWARE = [
     "mosaic.panel.middleware.QuarantineMiddleware",
 ]
 
-if PRODUCTION:  # development serves static files through runserver; production through WhiteNoise
-    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+# WhiteNoise serves /static/ in development too: Granian has no staticfiles handler ("Files").
+MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
 
 ROOT_URLCONF = "mosaic.urls"
 WSGI_APPLICATION = "mosaic.wsgi.application"
@@ -261,6 +261,10 @@ STORAGES = {
     },
 }
 WHITENOISE_MAX_AGE = 31536000 if PRODUCTION else 0
+# Outside production WhiteNoise serves the source folders through the finders and sees edits at
+# once, whatever DEBUG says (the tests run with DEBUG off and no collectstatic).
+WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = not PRODUCTION
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 500
 

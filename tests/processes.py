@@ -1,4 +1,4 @@
-"""Helpers for tests that start real processes (workers, the dev stack, gunicorn) and stop them."""
+"""Helpers for tests that start real processes (workers, the dev stack, Granian) and stop them."""
 
 from __future__ import annotations
 

@@ -1,9 +1,12 @@
-"""`make run`'s stack (Procfile.dev under honcho): it serves pages, runs periodic jobs through
-the scheduler and the worker, and one Ctrl-C stops it all."""
+"""`make run`'s stack (Procfile.dev under honcho): Granian serves pages and static files, the
+scheduler and the worker run the periodic jobs, and one Ctrl-C stops it all, Granian's workers
+and its main process (which also watches for code changes) included."""
 
 from __future__ import annotations
 
 import os
+import re
+import shlex
 import signal
 import sqlite3
 import subprocess
@@ -31,7 +34,11 @@ from tests.processes import (
 )
 
 HONCHO = str(Path(PYTHON).parent / "honcho")
-PROCESSES = ("manage.py runserver", "manage.py run_worker", "manage.py run_scheduler")
+# How each process shows in its command line; Granian's main process and its workers all show
+# the same one.
+GRANIAN = "granian --interface wsgi"
+PROCESSES = (GRANIAN, "manage.py run_worker", "manage.py run_scheduler")
+WEB_WORKERS = 2
 
 
 def signup_page_loads(url: str) -> bool:
@@ -57,6 +64,31 @@ def started_processes(root: int) -> set[str]:
     return {name for name in PROCESSES if any(name in line for line in lines)}
 
 
+def granian_processes(root: int) -> set[int]:
+    """Granian's main process and its workers (not the shell honcho starts it through)."""
+    return {
+        pid
+        for pid in descendants(root)
+        if GRANIAN in (line := command_line(pid)) and not line.startswith("/bin/sh")
+    }
+
+
+def linked_stylesheet(page_url: str) -> str:
+    """The stylesheet the page links, relative to /static/."""
+    link = re.search(r'href="/static/([^"]+\.css)"', httpx.get(page_url, timeout=5).text)
+    assert link, "the page links a stylesheet under /static/"
+    return link.group(1)
+
+
+def web_command() -> list[str]:
+    line = next(
+        line
+        for line in (BASE_DIR / "Procfile.dev").read_text().splitlines()
+        if line.startswith("web:")
+    )
+    return shlex.split(line.removeprefix("web:"))
+
+
 @pytest.fixture(params=["database-queue", "redis-queue"])
 def stack_env(request, tmp_path) -> dict[str, str]:
     """The defaults of `make run` (SQLite, database queue) in a fresh var directory, or the
@@ -67,6 +99,7 @@ def stack_env(request, tmp_path) -> dict[str, str]:
     env = child_env(
         MOSAIC_VAR_DIR=str(var),
         PORT=str(port),
+        WEB_WORKERS=str(WEB_WORKERS),
         SITE_URL=f"http://127.0.0.1:{port}",
         # The stand-in's own free port, so the test never collides with a running `make run`.
         INSTAGRAM_STAND_IN_URL=f"http://127.0.0.1:{free_port()}",
@@ -96,16 +129,28 @@ def test_the_stack_serves_pages_runs_periodic_jobs_and_one_ctrl_c_stops_it_all(s
     stack = start([HONCHO, "-f", "Procfile.dev", "start"], env=stack_env, log=log)
     pids: set[int] = set()
     try:
-        url = f"http://127.0.0.1:{stack_env['PORT']}/accounts/signup/"
+        site = f"http://127.0.0.1:{stack_env['PORT']}"
+        url = f"{site}/accounts/signup/"
         wait_for(lambda: signup_page_loads(url), what=f"{url} to answer 200", log=log)
         wait_for(
             lambda: periodic_jobs_ran(stack_env, log),
             what="the scheduler to enqueue the periodic jobs and the worker to run them",
             log=log,
         )
+        # Static files come from the same server (WhiteNoise, from the source folders).
+        stylesheet = linked_stylesheet(url)
+        css = httpx.get(f"{site}/static/{stylesheet}", timeout=5)
+        assert css.status_code == 200
+        assert css.headers["content-type"].startswith("text/css")
+        assert css.content == (BASE_DIR / "mosaic" / "static" / stylesheet).read_bytes()
         wait_for(
             lambda: started_processes(stack.pid) == set(PROCESSES),
             what="the web server, the worker and the scheduler to run",
+            log=log,
+        )
+        wait_for(
+            lambda: len(granian_processes(stack.pid)) == 1 + WEB_WORKERS,
+            what=f"Granian's main process and its {WEB_WORKERS} workers",
             log=log,
         )
         pids = descendants(stack.pid)
@@ -126,6 +171,23 @@ def test_the_stack_serves_pages_runs_periodic_jobs_and_one_ctrl_c_stops_it_all(s
     assert {"web.1", "worker.1", "scheduler.1"} <= {
         word for word in log.read_text().split() if word.endswith(".1")
     }
+
+
+def test_the_dev_server_watches_only_source_and_logs_no_addresses():
+    """var/ (SQLite, statistics spool, media) changes all the time: watching it would restart
+    the server in a loop. An access log would write visitors' addresses (P12, P30)."""
+    command = web_command()
+    assert "--reload" in command
+    watched = [
+        (BASE_DIR / command[i + 1]).resolve()
+        for i, word in enumerate(command)
+        if word == "--reload-paths"
+    ]
+    assert watched, "--reload-paths limits what is watched (the default is the whole checkout)"
+    for path in watched:
+        assert path.is_relative_to(BASE_DIR / "mosaic"), path
+    assert "--no-access-log" in command
+    assert "--access-log" not in command
 
 
 def test_make_run_migrates_before_it_starts_the_stack():

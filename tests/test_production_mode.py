@@ -1,7 +1,7 @@
 """Production mode (`MOSAIC_ENV=production`): Django's deploy checks pass and responses carry
 every security header and cookie flag.
 
-The headers are checked on a real gunicorn serving the app in production mode, because settings
+The headers are checked on a real Granian serving the app in production mode, because settings
 are read once per process: only a fresh process shows what production would send, WhiteNoise and
 the proxy's `X-Forwarded-Proto` included.
 """
@@ -28,7 +28,7 @@ from tests.processes import (
     wait_for,
 )
 
-GUNICORN = str(Path(PYTHON).parent / "gunicorn")
+GRANIAN = str(Path(PYTHON).parent / "granian")
 USERNAME = "prodcheck"
 PASSWORD = "a long production password 93"
 CREATE_USER = f"""
@@ -82,7 +82,8 @@ class Server:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory) -> Iterator[Server]:
-    """gunicorn in production mode behind a pretend TLS proxy (it sends X-Forwarded-Proto)."""
+    """Granian in production mode, started as docs/operations.md starts it (one worker here),
+    behind a pretend TLS proxy (it sends X-Forwarded-Proto)."""
     var = tmp_path_factory.mktemp("production-var")
     port = free_port()
     env = production_env(MOSAIC_VAR_DIR=str(var), SECURE_SSL_REDIRECT="false")
@@ -90,8 +91,13 @@ def server(tmp_path_factory) -> Iterator[Server]:
     manage("createcachetable", env=env)
     manage("collectstatic", "--noinput", "-v0", env=env)
     manage("shell", "-c", CREATE_USER, env=env)
-    log = var / "gunicorn.log"
-    command = [GUNICORN, "mosaic.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", "1"]
+    log = var / "granian.log"
+    command = [
+        GRANIAN, "--interface", "wsgi", "--host", "127.0.0.1", "--port", str(port),
+        "--workers", "1", "--blocking-threads", "8", "--no-ws", "--no-access-log",
+        "--workers-kill-timeout", "25", "--respawn-failed-workers",
+        "mosaic.wsgi:application",
+    ]  # fmt: skip
     process = start(command, env=env, log=log)
     running = Server(url=f"http://127.0.0.1:{port}")
 
@@ -104,7 +110,7 @@ def server(tmp_path_factory) -> Iterator[Server]:
         return True
 
     try:
-        wait_for(answers, what="gunicorn to serve the login page", log=log)
+        wait_for(answers, what="Granian to serve the login page", log=log)
         yield running
     finally:
         stop(process)

@@ -187,7 +187,7 @@ def _granian(port: int, db: Path, media: Path, sites: Path) -> subprocess.Popen[
     )
     return subprocess.Popen(
         [sys.executable, "-m", "granian", "--interface", "wsgi", "--host", "127.0.0.1",
-         "--port", str(port), "--workers", str(os.cpu_count() or 2), "--blocking-threads", "8",
+         "--port", str(port), "--workers", str(os.cpu_count() or 2), "--blocking-threads", "4",
          "--no-ws", "--no-access-log", "--log-level", "warning", "mosaic.wsgi:application"],
         env=env, cwd=tools.ROOT,
     )  # fmt: skip

@@ -94,7 +94,7 @@ def server(tmp_path_factory) -> Iterator[Server]:
     log = var / "granian.log"
     command = [
         GRANIAN, "--interface", "wsgi", "--host", "127.0.0.1", "--port", str(port),
-        "--workers", "1", "--blocking-threads", "8", "--no-ws", "--no-access-log",
+        "--workers", "1", "--blocking-threads", "4", "--no-ws", "--no-access-log",
         "--workers-kill-timeout", "25", "--respawn-failed-workers",
         "mosaic.wsgi:application",
     ]  # fmt: skip

@@ -6,6 +6,8 @@
   loopback by a small asyncio client below (``BENCH_STATS_CONNECTIONS`` (64) keep-alive
   connections; each waits for its answer, so every request sent was answered).
   Then the buffer is flushed and ``stats.events_counted`` must equal ``stats.events_sent``.
+- ``stats.sync_each.*``: the same with the spool synced to disk before every answer
+  (``STATS_SPOOL_SYNC_MS=0``) instead of once a second.
 - With ``BENCH_DATABASE_URL`` (a PostgreSQL server; a database is created and dropped) and
   ``BENCH_REDIS_URL`` (its keys are removed after), the same on PostgreSQL + Redis:
   ``stats.pg_redis.*``.
@@ -260,6 +262,10 @@ def run() -> Iterator[tuple[str, float, str]]:
         env = _env(MOSAIC_VAR_DIR=str(work), STATS_BUFFER="spool", PYTHONUNBUFFERED="1")
         site, link = _setup(env)
         yield from _ingest("stats.", env, site, link, work)
+        # The same with a sync to disk before every answer (STATS_SPOOL_SYNC_MS=0).
+        yield from _ingest(
+            "stats.sync_each.", {**env, "STATS_SPOOL_SYNC_MS": "0"}, site, link, work
+        )
         yield from _dashboard(env)
 
     database, redis_url = os.environ.get("BENCH_DATABASE_URL"), os.environ.get("BENCH_REDIS_URL")

@@ -133,22 +133,22 @@ def _view(environ: Environ, site_id: int) -> Answer:
     page = query.get("p", "")
     if kind not in VIEW_KINDS or not _valid_path(page):
         return BAD_BEACON
-    site = services.site_facts(site_id)
-    if site is None:
+    owner_id = services.owner_of(site_id)
+    if owner_id is None:
         return NO_SUCH_SITE
     if environ.get("REQUEST_METHOD") == "GET":  # HEAD: link checkers and prefetchers
-        _count(environ, query, site, kind=kind, path=page)
+        _count(environ, query, site_id=site_id, owner_id=owner_id, kind=kind, path=page)
     return GIF
 
 
 def _click(environ: Environ, site_id: int, link_id: int) -> Answer:
-    site = services.site_facts(site_id)
-    url = site.links.get(link_id) if site is not None else None
-    location = _safe_location(url) if url else None
-    if site is None or location is None:
+    link = services.published_link(site_id, link_id)
+    location = _safe_location(link[1]) if link else None
+    if link is None or location is None:
         return NO_SUCH_LINK
     if environ.get("REQUEST_METHOD") == "GET":
-        _count(environ, _query(environ), site, kind=Kind.CLICK.value, link=link_id)
+        event = {"site_id": site_id, "owner_id": link[0], "kind": Kind.CLICK.value}
+        _count(environ, _query(environ), link=link_id, **event)
     return Answer(302, b"", location=location)
 
 
@@ -165,14 +165,9 @@ def _safe_location(url: str) -> str | None:
     return location if scheme in LINK_SCHEMES else None
 
 
-def _count(
-    environ: Environ,
-    query: Mapping[str, str],
-    site: services.SiteFacts,
-    **event: Any,
-) -> None:
+def _count(environ: Environ, query: Mapping[str, str], **event: Any) -> None:
     try:
-        services.count(environ, site=site, referrer=query.get("r", ""), **event)
+        services.count(environ, referrer=query.get("r", ""), **event)
     except Exception as exc:  # counting never breaks a page or a click; the request isn't logged
         logger.warning("statistics: an event could not be buffered (%s)", type(exc).__name__)
 

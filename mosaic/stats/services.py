@@ -36,55 +36,53 @@ FLUSH_BATCHES = 250  # a periodic run writes at most 500,000 events; the next ru
 TOTAL, PATH, LINK, REFERRER, DEVICE = (choice.value for choice in DailyCount.Dimension)
 
 
-@dataclass(frozen=True, slots=True)
-class SiteFacts:
-    """What counting needs to know of a site: its owner, and its links as published."""
-
-    id: int
-    owner_id: int
-    links: dict[int, str]
+_owners: dict[int, tuple[int | None, float]] = {}
 
 
-_sites: dict[int, tuple[SiteFacts | None, float]] = {}
-
-
-def site_facts(site_id: int) -> SiteFacts | None:
-    """The site's owner and published links, or None when there is no such site.
+def owner_of(site_id: int) -> int | None:
+    """The owner's id of an existing site, or None.
 
     Remembered for ``STATS_SITE_CACHE_SECONDS`` in this process: a beacon comes with every
     page view, and a database query each time would cost most of the request. A site deleted
-    meanwhile is dropped by the flush; a republished link is followed once this expires.
-    The links are those of the published snapshot, the page the visitor clicked on: a link
-    still only in the draft (or deleted from it but still published) is not (or still) there.
+    meanwhile is dropped by the flush; a site never changes owner.
     """
     now = time.monotonic()
-    known = _sites.get(site_id)
+    known = _owners.get(site_id)
     if known is not None and known[1] > now:
         return known[0]
+    owner = Site.objects.filter(pk=site_id).values_list("owner_id", flat=True).first()
+    if len(_owners) > 50_000:  # bounded: junk ids cannot grow it without end
+        _owners.clear()
+    _owners[site_id] = (owner, now + settings.STATS_SITE_CACHE_SECONDS)
+    return owner
+
+
+def published_link(site_id: int, link_id: int) -> tuple[int, str] | None:
+    """(owner id, URL) of a link on the site's *published* page, or None.
+
+    The page the visitor clicked on: a link only in the unpublished draft is not there yet,
+    one deleted from the draft is until the site is republished. Read on every click, never
+    cached, so a link the owner just published works at once.
+    """
     row = Site.objects.filter(pk=site_id).values_list("owner_id", "published").first()
-    facts = None
-    if row is not None:
-        owner_id, published = row
-        links = (published or {}).get("links", [])
-        facts = SiteFacts(
-            id=site_id,
-            owner_id=owner_id,
-            links={int(link["id"]): str(link["url"]) for link in links if "id" in link},
-        )
-    if len(_sites) > 50_000:  # bounded: junk ids cannot grow it without end
-        _sites.clear()
-    _sites[site_id] = (facts, now + settings.STATS_SITE_CACHE_SECONDS)
-    return facts
+    if row is None:
+        return None
+    owner_id, published = row
+    for link in (published or {}).get("links", []):
+        if link.get("id") == link_id:
+            return owner_id, str(link.get("url", ""))
+    return None
 
 
 def forget_sites() -> None:
-    _sites.clear()
+    _owners.clear()
 
 
 def count(
     environ: Mapping[str, Any],
     *,
-    site: SiteFacts,
+    site_id: int,
+    owner_id: int,
     kind: str,
     path: str = "",
     link: int | None = None,
@@ -96,12 +94,12 @@ def count(
     read from it, hashed with the day's salt and forgotten; only the hash is buffered.
     """
     cookies = parse_cookie(environ["HTTP_COOKIE"]) if environ.get("HTTP_COOKIE") else {}
-    if visitors.refusal(environ, cookies) or visitors.is_owner(cookies, site.owner_id):
+    if visitors.refusal(environ, cookies) or visitors.is_owner(cookies, owner_id):
         return False
     now = timezone.now()
     user_agent = environ.get("HTTP_USER_AGENT", "")
     event = {
-        "s": site.id,
+        "s": site_id,
         "k": kind,
         "t": round(now.timestamp(), 3),
         "p": path[:MAX_PATH],
@@ -109,7 +107,7 @@ def count(
         "r": _referrer(referrer, environ),
         "d": visitors.device_class(user_agent),
         "v": visitors.visitor_hash(
-            site_id=site.id,
+            site_id=site_id,
             address=visitors.client_address(environ),
             user_agent=user_agent,
             day=now.date(),

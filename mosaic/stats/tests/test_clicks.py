@@ -91,13 +91,18 @@ def test_a_click_follows_the_published_link_not_the_unpublished_draft(site, site
     assert browser_client().get(f"/_m/c/{site.pk}/{draft_only.pk}/").status_code == 404
 
 
-def test_a_link_deleted_from_the_draft_still_works_until_the_site_is_republished(
-    site, site_link, settings
-):
-    settings.STATS_SITE_CACHE_SECONDS = 0
+def test_a_link_deleted_from_the_draft_still_works_until_the_site_is_republished(site, site_link):
     click = f"/_m/c/{site.pk}/{site_link.pk}/"
     site_link.delete()
     assert browser_client().get(click).status_code == 302
 
     publish_snapshot(site)
     assert browser_client().get(click).status_code == 404
+
+
+def test_a_link_just_published_works_at_once_even_after_the_site_was_visited(site):
+    assert browser_client().get(f"/_m/v/{site.pk}.gif", {"p": "/olivia/"}).status_code == 200
+    link = published_link(site, "New", "https://new.example.com/")  # the owner publishes it
+
+    response = browser_client().get(f"/_m/c/{site.pk}/{link.pk}/")
+    assert (response.status_code, response["Location"]) == (302, "https://new.example.com/")

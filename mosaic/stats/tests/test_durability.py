@@ -16,7 +16,7 @@ from django.db import connection
 
 from mosaic.stats.buffer import get_buffer
 from mosaic.stats.models import DailyCount, Event
-from mosaic.stats.services import SiteFacts, count, flush
+from mosaic.stats.services import count, flush
 from mosaic.stats.tests.conftest import DESKTOP, PHONE, browser_client, total, view
 from mosaic.websites.models import Site
 from tests.processes import (
@@ -137,10 +137,9 @@ def test_p30_a_web_process_killed_mid_load_loses_no_accepted_view_and_logs_no_ad
 def test_a_flush_killed_mid_batch_resumes_without_losing_or_repeating(site, settings, tmp_path):
     settings.STATS_SPOOL_SYNC_MS = 60_000  # quicker to fill; the flush is what is tested here
     events = 12_000
-    facts = SiteFacts(id=site.pk, owner_id=-1, links={})
     for index in range(events):
         environ = {"HTTP_USER_AGENT": PHONE, "REMOTE_ADDR": f"10.0.{index % 250}.{index % 7}"}
-        count(environ, site=facts, kind="page", path="/olivia/")
+        count(environ, site_id=site.pk, owner_id=-1, kind="page", path="/olivia/")
 
     flusher = start(
         [*MANAGE, "stats_flush", "--batch-size", "40"],

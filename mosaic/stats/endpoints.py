@@ -142,13 +142,18 @@ def _view(environ: Environ, site_id: int) -> Answer:
 
 
 def _click(environ: Environ, site_id: int, link_id: int) -> Answer:
-    link = services.published_link(site_id, link_id)
-    location = _safe_location(link[1]) if link else None
-    if link is None or location is None:
+    found = services.published_link(site_id, link_id)
+    if found is None:
+        return NO_SUCH_LINK
+    owner_id, url = found
+    location = _safe_location(url)
+    if location is None:
         return NO_SUCH_LINK
     if environ.get("REQUEST_METHOD") == "GET":
-        event = {"site_id": site_id, "owner_id": link[0], "kind": Kind.CLICK.value}
-        _count(environ, _query(environ), link=link_id, **event)
+        kind = Kind.CLICK.value
+        _count(
+            environ, _query(environ), site_id=site_id, owner_id=owner_id, kind=kind, link=link_id
+        )
     return Answer(302, b"", location=location)
 
 

@@ -114,12 +114,18 @@ _SQLITE_OPTIONS = {
 }
 DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    DATABASES = {
+        "default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)
+    }
 else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(VAR_DIR / "mosaic.sqlite3"),
+            # Kept open between requests, as on PostgreSQL: opening one (and its PRAGMAs) cost
+            # ~1.2 ms, ten times a whole statistics click (python -m bench stats).
+            "CONN_MAX_AGE": 60,
+            "CONN_HEALTH_CHECKS": True,
             # A file, not memory, so a worker process started by a test sees the test database.
             "TEST": {"NAME": str(VAR_DIR / "test-mosaic.sqlite3")},
         }

@@ -133,11 +133,11 @@ def _view(environ: Environ, site_id: int) -> Answer:
     page = query.get("p", "")
     if kind not in VIEW_KINDS or not _valid_path(page):
         return BAD_BEACON
-    owner_id = services.owner_of(site_id)
-    if owner_id is None:
+    site = services.site_facts(site_id)
+    if site is None:
         return NO_SUCH_SITE
     if environ.get("REQUEST_METHOD") == "GET":  # HEAD: link checkers and prefetchers
-        _count(environ, query, site_id=site_id, owner_id=owner_id, kind=kind, path=page)
+        _count(environ, query, site_id=site_id, owner_id=site.owner_id, kind=kind, path=page)
     return GIF
 
 

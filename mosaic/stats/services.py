@@ -36,46 +36,57 @@ FLUSH_BATCHES = 250  # a periodic run writes at most 500,000 events; the next ru
 TOTAL, PATH, LINK, REFERRER, DEVICE = (choice.value for choice in DailyCount.Dimension)
 
 
-_owners: dict[int, tuple[int | None, float]] = {}
+@dataclass(frozen=True, slots=True)
+class SiteFacts:
+    """What counting needs to know of a site: its owner, and the links its published page has."""
+
+    owner_id: int
+    links: dict[int, str]
 
 
-def owner_of(site_id: int) -> int | None:
-    """The owner's id of an existing site, or None.
+_sites: dict[int, tuple[SiteFacts | None, float]] = {}
 
-    Remembered for ``STATS_SITE_CACHE_SECONDS`` in this process: a beacon comes with every
-    page view, and a database query each time would cost most of the request. A site deleted
-    meanwhile is dropped by the flush; a site never changes owner.
+
+def site_facts(site_id: int, *, fresh: bool = False) -> SiteFacts | None:
+    """The site's owner and published links, or None when there is no such site.
+
+    Remembered for ``STATS_SITE_CACHE_SECONDS`` in this process (``fresh`` reads the database
+    anyway): a beacon comes with every page view, and a query each time would cost more than
+    the rest of the request. A site deleted meanwhile is dropped by the flush.
     """
     now = time.monotonic()
-    known = _owners.get(site_id)
-    if known is not None and known[1] > now:
+    known = _sites.get(site_id)
+    if known is not None and known[1] > now and not fresh:
         return known[0]
-    owner = Site.objects.filter(pk=site_id).values_list("owner_id", flat=True).first()
-    if len(_owners) > 50_000:  # bounded: junk ids cannot grow it without end
-        _owners.clear()
-    _owners[site_id] = (owner, now + settings.STATS_SITE_CACHE_SECONDS)
-    return owner
+    row = Site.objects.filter(pk=site_id).values_list("owner_id", "published").first()
+    facts = None
+    if row is not None:
+        owner_id, published = row
+        links = (published or {}).get("links", [])
+        facts = SiteFacts(owner_id, {int(link["id"]): str(link["url"]) for link in links})
+    if len(_sites) > 50_000:  # bounded: junk ids cannot grow it without end
+        _sites.clear()
+    _sites[site_id] = (facts, now + settings.STATS_SITE_CACHE_SECONDS)
+    return facts
 
 
 def published_link(site_id: int, link_id: int) -> tuple[int, str] | None:
     """(owner id, URL) of a link on the site's *published* page, or None.
 
     The page the visitor clicked on: a link only in the unpublished draft is not there yet,
-    one deleted from the draft is until the site is republished. Read on every click, never
-    cached, so a link the owner just published works at once.
+    one deleted from the draft is until the site is republished. A link not in the remembered
+    facts is looked up again, so one just published works at once; a published link's new URL
+    is followed within ``STATS_SITE_CACHE_SECONDS``.
     """
-    row = Site.objects.filter(pk=site_id).values_list("owner_id", "published").first()
-    if row is None:
-        return None
-    owner_id, published = row
-    for link in (published or {}).get("links", []):
-        if link.get("id") == link_id:
-            return owner_id, str(link.get("url", ""))
+    for fresh in (False, True):
+        facts = site_facts(site_id, fresh=fresh)
+        if facts is not None and link_id in facts.links:
+            return facts.owner_id, facts.links[link_id]
     return None
 
 
 def forget_sites() -> None:
-    _owners.clear()
+    _sites.clear()
 
 
 def count(

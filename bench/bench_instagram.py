@@ -21,7 +21,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -42,6 +41,7 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from bench.bench_images import corpus
+from bench.tools import free_port
 from mosaic.accounts.models import User
 from mosaic.integrations.instagram.archive import InstagramArchive
 from mosaic.lib.zipsafe import iter_chunks
@@ -200,12 +200,6 @@ def archive_import(directory: Path) -> Iterator[Metric]:
         raise SystemExit(f"the bench import did not complete: {run.state} {run.error}")
     yield "import.archive_posts_per_s", POSTS / elapsed, "posts/s"
     yield "import.archive_peak_memory_mb", peak / 2**20, "MiB RSS"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @contextmanager

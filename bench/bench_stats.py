@@ -34,7 +34,7 @@ from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
-from tests.processes import free_port, start, stop, web_command
+from tests.processes import free_port, start, stop, wait_for, web_command
 
 BASE = Path(__file__).resolve().parents[1]
 MANAGE = [sys.executable, str(BASE / "manage.py")]
@@ -198,19 +198,16 @@ def _session_cpu_seconds(session: int) -> float:
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
-def _wait_ready(port: int, process: subprocess.Popen[bytes], log: Path) -> None:
+def _answers(port: int, process: subprocess.Popen[bytes], log: Path) -> bool:
     import httpx
 
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"the server stopped:\n{log.read_text()[-3000:]}")
-        try:
-            httpx.get(f"http://127.0.0.1:{port}/_m/nothing", timeout=2)
-            return
-        except httpx.HTTPError:
-            time.sleep(0.3)
-    raise RuntimeError(f"the server did not start:\n{log.read_text()[-3000:]}")
+    if process.poll() is not None:
+        raise RuntimeError(f"the server stopped:\n{log.read_text()[-3000:]}")
+    try:
+        httpx.get(f"http://127.0.0.1:{port}/_m/nothing", timeout=2)
+    except httpx.HTTPError:
+        return False
+    return True
 
 
 def _ingest(
@@ -221,7 +218,7 @@ def _ingest(
     log = work / "web.log"
     process = start(web_command(), env={**env, "PORT": str(port)}, log=log)
     try:
-        _wait_ready(port, process, log)
+        wait_for(lambda: _answers(port, process, log), what="the web server", timeout=120, log=log)
         cpu_before = _session_cpu_seconds(process.pid)
         started = time.monotonic()
         answers = _load(port, site, link, seconds, connections=CONNECTIONS)

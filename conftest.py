@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import socket
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from email import message_from_bytes
 from email.message import Message
@@ -13,10 +13,12 @@ from pathlib import Path
 import pytest
 from aiosmtpd.controller import Controller
 from allauth.account.models import EmailAddress
+from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.test import Client
 
 from mosaic.accounts.models import User
+from mosaic.staff.roles import LEGAL, MODERATION, SECURITY, SUPPORT
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM refuses to run
 # while one is active unless told it is safe, which it is here (one thread drives both).
@@ -106,6 +108,44 @@ def other_owner(db) -> Persona:
 def visitor() -> Client:
     """Someone without an account."""
     return Client()
+
+
+@pytest.fixture
+def make_operator(db) -> Callable[..., Persona]:
+    """An operator holding only ``role`` (mosaic.staff.roles), signed in."""
+
+    def make(role: str, username: str | None = None) -> Persona:
+        user = make_user(username or f"{role}-operator")
+        user.groups.add(Group.objects.get(name=role))
+        client = Client()
+        client.force_login(user)
+        return Persona(user=user, password=PASSWORD, client=client)
+
+    return make
+
+
+@pytest.fixture
+def support_operator(make_operator) -> Persona:
+    """Sam from support: accounts and correction requests."""
+    return make_operator(SUPPORT, "sam")
+
+
+@pytest.fixture
+def security_operator(make_operator) -> Persona:
+    """Selma from security: sealed archives, case by case, and the audit log."""
+    return make_operator(SECURITY, "selma")
+
+
+@pytest.fixture
+def legal_operator(make_operator) -> Persona:
+    """Lena from legal: legal requests and holds."""
+    return make_operator(LEGAL, "lena")
+
+
+@pytest.fixture
+def moderation_operator(make_operator) -> Persona:
+    """Max from moderation: abuse reports and blocks."""
+    return make_operator(MODERATION, "max")
 
 
 @pytest.fixture(scope="session")

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "mosaic.panel",
     "mosaic.jobs",
     "mosaic.privacy",
+    "mosaic.staff",
     "mosaic.operators",
     "mosaic.photos",
     "mosaic.posts",

@@ -8,8 +8,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("mosaic.web.urls")),
     path("", include("mosaic.policy.urls")),
     path("", include("mosaic.consent.urls")),
-    # Before any "operators/" include, so the operator panel's own urls never shadow it.
-    path("operators/audit/", include("mosaic.audit.urls")),
     path("accounts/", include("allauth.urls")),
     path("panel/", include("mosaic.panel.urls")),
     path("panel/instagram/", include("mosaic.integrations.instagram.urls")),

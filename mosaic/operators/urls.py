@@ -7,6 +7,7 @@ from mosaic.operators import views
 app_name = "operators"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("audit/", views.self_audit, name="self_audit"),
     path("corrections/", views.corrections, name="corrections"),
     path("corrections/<int:pk>/", views.correction, name="correction"),
     path("archives/", views.archives, name="archives"),

@@ -21,6 +21,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from mosaic.accounts.decorators import signed_in_user
+from mosaic.audit.models import AuditRun
+from mosaic.audit.services import report_lines
 from mosaic.operators.forms import (
     AccountReasonForm,
     ArchiveLookupForm,
@@ -29,9 +31,6 @@ from mosaic.operators.forms import (
     ReasonForm,
     ResolveCorrectionForm,
 )
-from mosaic.operators.models import AuditEntry
-from mosaic.operators.roles import LEGAL, MODERATION, SECURITY, SUPPORT, has_role, roles_of
-from mosaic.operators.services import record_action
 from mosaic.privacy.archives import find_archives
 from mosaic.privacy.corrections import resolve_correction_request
 from mosaic.privacy.holds import (
@@ -50,6 +49,9 @@ from mosaic.privacy.models import (
     LegalRequest,
     SealedArchive,
 )
+from mosaic.staff.models import AuditEntry
+from mosaic.staff.roles import LEGAL, MODERATION, SECURITY, SUPPORT, has_role, roles_of
+from mosaic.staff.services import record_action
 
 View = TypeVar("View", bound=Callable[..., HttpResponse])
 LIST_LIMIT = 200
@@ -75,6 +77,14 @@ def operator_view(role: str | None) -> Callable[[View], View]:
 @operator_view(None)
 def index(request: HttpRequest) -> HttpResponse:
     return render(request, "operators/index.html", {"roles": roles_of(request.user)})
+
+
+@operator_view(None)
+def self_audit(request: HttpRequest) -> HttpResponse:
+    """The last self-audit result (counts only, never who), for operators of any role."""
+    run = AuditRun.objects.order_by("-started_at").first()
+    lines = report_lines(run) if run else []
+    return render(request, "operators/audit.html", {"run": run, "lines": lines})
 
 
 # --- Support: correction requests (P33) ---------------------------------------------------------

@@ -13,11 +13,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from mosaic.accounts.models import User
-from mosaic.operators.roles import LEGAL
-from mosaic.operators.services import record_action
 from mosaic.policy.content import render_body
 from mosaic.policy.models import PolicyVersion
 from mosaic.policy.notices import create_notice
+from mosaic.staff.roles import LEGAL
+from mosaic.staff.services import record_action
 
 
 class NoticeTooShort(Exception):

@@ -17,9 +17,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from mosaic.accounts.models import User
-from mosaic.operators.roles import SUPPORT
-from mosaic.operators.services import record_action
 from mosaic.privacy.models import CorrectionRequest
+from mosaic.staff.roles import SUPPORT
+from mosaic.staff.services import record_action
 
 #: At most this many requests are reminded of per run; the next run takes the rest.
 REMINDER_BATCH = 500

@@ -16,11 +16,11 @@ from django.db.models import Q
 from django.utils import timezone
 
 from mosaic.accounts.models import User
-from mosaic.operators.roles import LEGAL, MODERATION
-from mosaic.operators.services import record_action
 from mosaic.privacy.models import AccountBlock, LegalHold, LegalRequest, SealedArchive
 from mosaic.privacy.services import end_all_sessions
 from mosaic.privacy.sweeps import not_held
+from mosaic.staff.roles import LEGAL, MODERATION
+from mosaic.staff.services import record_action
 
 
 class NothingToHold(Exception):

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from mosaic.operators.models import AuditEntry
 from mosaic.privacy.models import LegalHold
+from mosaic.staff.models import AuditEntry
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

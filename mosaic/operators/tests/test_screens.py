@@ -8,10 +8,10 @@ import pytest
 import time_machine
 from django.core import mail
 
-from mosaic.operators.models import AuditEntry
 from mosaic.privacy.archives import seal_account
 from mosaic.privacy.corrections import file_correction_request
 from mosaic.privacy.models import AccountBlock, LegalHold, LegalRequest
+from mosaic.staff.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +28,7 @@ def prefixed(prefix: str, data: dict[str, str]) -> dict[str, str]:
     return {f"{prefix}-{name}": value for name, value in data.items()}
 
 
-@pytest.mark.parametrize("url", ["/operators/", *SCREENS])
+@pytest.mark.parametrize("url", ["/operators/", "/operators/audit/", *SCREENS])
 def test_p25_the_screens_do_not_exist_for_people_who_are_not_operators(url, owner, visitor):
     assert owner.client.get(url).status_code == 404
     assert visitor.get(url).status_code == 404

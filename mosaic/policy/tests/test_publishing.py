@@ -10,9 +10,9 @@ import time_machine
 from django.core.management import CommandError, call_command
 
 from conftest import make_user
-from mosaic.operators.models import AuditEntry
 from mosaic.policy.models import PolicyVersion
 from mosaic.policy.services import NoticeTooShort, publish_version
+from mosaic.staff.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 

@@ -11,9 +11,9 @@ from django.core.management import call_command
 from django.test import Client
 
 from mosaic.accounts.models import User
-from mosaic.operators.models import AuditEntry
 from mosaic.privacy.holds import block_account, unblock_account
 from mosaic.privacy.services import request_account_deletion
+from mosaic.staff.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 

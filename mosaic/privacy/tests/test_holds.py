@@ -22,12 +22,12 @@ from conftest import make_user
 from mosaic.accounts.models import User
 from mosaic.consent.models import Consent, NewsletterSubscriber
 from mosaic.integrations.instagram.models import ImportRun
-from mosaic.operators.models import AuditEntry
 from mosaic.privacy.archives import lookup_for, seal_account
 from mosaic.privacy.holds import NothingToHold, lift_hold, place_hold
 from mosaic.privacy.models import DataExport, LegalHold, SealedArchive
 from mosaic.privacy.services import erase_account
 from mosaic.privacy.sweeps import delete_due, sweeps
+from mosaic.staff.models import AuditEntry
 from mosaic.stats.models import DailySalt, DailyVisitor, Event
 from mosaic.websites.inactivity import with_deadline
 from mosaic.websites.models import Site

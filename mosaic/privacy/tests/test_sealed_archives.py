@@ -13,10 +13,10 @@ from django.core.management import CommandError, call_command
 
 from conftest import make_user
 from mosaic.lib.sealing import SealError, new_key_pair
-from mosaic.operators.models import AuditEntry
 from mosaic.privacy.archives import find_archives, open_archive
 from mosaic.privacy.models import SealedArchive
 from mosaic.privacy.services import erase_account
+from mosaic.staff.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 

@@ -8,9 +8,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from mosaic.accounts.models import User
-from mosaic.operators.roles import LEGAL
-from mosaic.operators.services import record_action
 from mosaic.policy.notices import create_notice, progress
+from mosaic.staff.roles import LEGAL
+from mosaic.staff.services import record_action
 
 
 class Command(BaseCommand):

@@ -9,9 +9,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from mosaic.accounts.models import User
 from mosaic.lib.sealing import SealError
-from mosaic.operators.roles import SECURITY
-from mosaic.operators.services import record_action
 from mosaic.privacy.archives import find_archives, open_archive
+from mosaic.staff.roles import SECURITY
+from mosaic.staff.services import record_action
 
 
 class Command(BaseCommand):

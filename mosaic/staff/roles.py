@@ -1,14 +1,17 @@
 """Operator roles (SPEC C7, P25): each sees only what its job needs.
 
-Roles are Django groups of the same names, created by a migration. A person may hold several.
+Roles are Django groups of the same names, created after every migrate. A person may hold
+several. Code outside this app asks through ``has_role``/``roles_of``/``require_role``, never
+by reading groups itself.
 """
 
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import PermissionDenied
 
 SUPPORT = "support"  # accounts, data-access and correction requests
-SECURITY = "security"  # sealed archives, case by case
+SECURITY = "security"  # sealed archives, case by case; the audit-log viewer
 LEGAL = "legal"  # legal requests, legal holds, transparency report
 MODERATION = "moderation"  # abuse reports, blocking
 ROLES = (SUPPORT, SECURITY, LEGAL, MODERATION)
@@ -28,3 +31,11 @@ def roles_of(user: AbstractBaseUser | AnonymousUser) -> list[str]:
         return []
     held = set(user.groups.filter(name__in=ROLES).values_list("name", flat=True))  # type: ignore[attr-defined]
     return [role for role in ROLES if role in held]
+
+
+def require_role(user: AbstractBaseUser | AnonymousUser, role: str) -> None:
+    """P25: raise ``PermissionDenied`` unless ``user`` holds ``role``."""
+    if not has_role(user, role):
+        raise PermissionDenied(
+            f"{getattr(user, 'username', 'anonymous')} does not hold the {role} role"
+        )

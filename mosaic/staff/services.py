@@ -1,14 +1,15 @@
+"""The operator action log (P25): every operator action and every look at personal data."""
+
 from __future__ import annotations
 
 import datetime as dt
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from mosaic.accounts.models import User
-from mosaic.operators.models import AuditEntry
-from mosaic.operators.roles import has_role
+from mosaic.staff.models import AuditEntry
+from mosaic.staff.roles import require_role
 
 
 def record_action(
@@ -22,10 +23,11 @@ def record_action(
 ) -> AuditEntry:
     """P25: check the operator holds ``role`` and write the audit entry before acting.
 
-    Callers act only after this returns, so there is no action without its entry.
+    Call it inside the transaction of the change and act only after it returns, so there is
+    no action without its entry (and a rolled-back change leaves no entry either).
+    ``target`` names what was touched as ``kind:id`` (``account:12``, ``site:3``).
     """
-    if not has_role(actor, role):
-        raise PermissionDenied(f"{actor.username} does not hold the {role} role")
+    require_role(actor, role)
     if not reason.strip():
         raise ValueError("an operator action needs a stated reason")
     now = timezone.now()
@@ -36,7 +38,7 @@ def record_action(
         role=role,
         action=action,
         target=target,
-        case_reference=case_reference,
+        case_reference=case_reference.strip(),
         reason=reason.strip(),
         delete_after=now + dt.timedelta(days=settings.AUDIT_LOG_DAYS),
     )

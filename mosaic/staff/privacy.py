@@ -9,9 +9,9 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from mosaic.accounts.models import User
-from mosaic.operators.models import AuditEntry
 from mosaic.privacy.registry import Category, Holding, Text, register
 from mosaic.privacy.sweeps import delete_due, sweep
+from mosaic.staff.models import AuditEntry
 
 
 @register
@@ -25,7 +25,7 @@ class OperatorActions(Category):
     legal_basis = _("Legal obligation and legitimate interest in accountability.")
     holdings = (
         Holding(
-            "operators.AuditEntry",
+            "staff.AuditEntry",
             ("actor", "actor_name", "role", "action", "target", "case_reference", "reason"),
         ),
     )

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -63,6 +64,8 @@ def site_stats(request: HttpRequest, site_id: int) -> HttpResponse:
                 description=_("%(title)s per day from %(first)s to %(last)s: %(total)s in all.")
                 % {"title": title, "first": data.first, "last": data.last, "total": total},
                 points=list(zip(labels, values, strict=True)),
+                start=date_format(data.first, "j M"),
+                end=date_format(data.last, "j M"),
             ),
         )
         for name, title, total, values in (

@@ -1,0 +1,118 @@
+"""A realistic owner for looking at the panel: what a creator has after a week with Mosaic.
+
+The stand-in's 30 posts (carousels, videos, captions in four scripts) imported over HTTP the
+way a connected account's are, a published site with three link buttons, a week of visits
+counted through the real `/_m/` endpoints, a correction request and a data export.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from pathlib import Path
+
+import time_machine
+from django.test import Client
+from django.utils import timezone
+
+from mosaic.accounts.models import User
+from mosaic.integrations.instagram import runs
+from mosaic.integrations.instagram.execution import execute
+from mosaic.integrations.instagram.models import ImportRun, InstagramConnection
+from mosaic.integrations.instagram.standin.server import StandInServer
+from mosaic.posts.models import Post
+from mosaic.stats.services import flush, forget_sites
+from mosaic.websites import services
+from mosaic.websites.models import Site
+
+LINKS = [
+    ("Shop my prints", "https://shop.example/olivia"),
+    ("Newsletter", "https://letters.example/olivia"),
+    ("Book a shoot", "https://calendar.example/olivia/book"),
+]
+PHONE = (
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 "
+    "(KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1"
+)
+DESKTOP = (
+    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/126.0 Safari/537.36"
+)
+REFERRERS = ["instagram.com", "news.example.org", "", "search.example.com"]
+
+
+def import_stand_in_posts(user: User, stand_in: StandInServer, *, username: str) -> ImportRun:
+    """Connect ``user`` to the stand-in's ``username`` and import every post, as "Connect"
+    does (a token the stand-in issued, then a full sync over HTTP)."""
+    issued = timezone.now()
+    token = stand_in.state.issue_token(username, issued_at=issued.timestamp())
+    InstagramConnection.objects.create(
+        user=user,
+        instagram_user_id="17841400000000001",
+        username=username,
+        access_token=token,
+        token_issued_at=issued,
+        token_expires_at=issued + dt.timedelta(days=60),
+    )
+    run = runs.create_run(user=user, kind=ImportRun.Kind.FULL)
+    execute(run_id=run.pk, budget=None)
+    run.refresh_from_db()
+    if run.state != ImportRun.State.COMPLETED:
+        raise AssertionError(f"the stand-in import did not complete: {run.state} {run.error}")
+    return run
+
+
+def site_with_links(user: User, *, slug: str = "olivia") -> Site:
+    site = services.create_site(owner=user, slug=slug, title="Olivia Makes")
+    site.bio = "Prints, portraits and the harbour at dawn. Lisbon."
+    site.save(update_fields=["bio"])
+    for label, url in LINKS:
+        services.add_link(site=site, label=label, url=url)
+    services.publish(site=site)
+    site.refresh_from_db()
+    return site
+
+
+def a_week_of_visits(site: Site, *, spool: Path) -> int:
+    """Visits and clicks on each of the last seven days, sent to the real endpoints and flushed
+    day by day; returns how many views were sent. More on some days than others."""
+    posts = list(Post.objects.filter(owner=site.owner).values_list("pk", flat=True)[:6])
+    links = list(site.links.values_list("pk", flat=True))
+    today = timezone.now().replace(hour=12, minute=0, second=0, microsecond=0)
+    sent = 0
+    for back in range(6, -1, -1):
+        with time_machine.travel(today - dt.timedelta(days=back), tick=False):
+            forget_sites()
+            for visitor in range(3 + (back * 5) % 11):
+                agent = PHONE if visitor % 3 else DESKTOP
+                client = Client(HTTP_USER_AGENT=agent, REMOTE_ADDR=f"198.51.100.{visitor + 1}")
+                referrer = REFERRERS[visitor % len(REFERRERS)]
+                client.get(
+                    f"/_m/v/{site.pk}.gif", {"p": f"/{site.slug}/", "k": "page", "r": referrer}
+                )
+                sent += 1
+                if visitor % 2:
+                    post = posts[visitor % len(posts)]
+                    path = f"/{site.slug}/p/{post}/"
+                    client.get(f"/_m/v/{site.pk}.gif", {"p": path, "k": "photo"})
+                    sent += 1
+                if visitor % 3 == 1:
+                    client.get(f"/_m/c/{site.pk}/{links[(visitor + back) % len(links)]}/")
+            flush()
+    forget_sites()
+    return sent
+
+
+def an_operator(username: str = "opal") -> User:
+    """Someone holding every operator role, to see every operator screen."""
+    from django.contrib.auth.models import Group
+
+    from conftest import make_user
+
+    user = make_user(username)
+    user.groups.add(*Group.objects.filter(name__in=["support", "security", "legal", "moderation"]))
+    return user
+
+
+def unique(prefix: str) -> str:
+    return f"{prefix}-{uuid.uuid4().hex[:8]}"

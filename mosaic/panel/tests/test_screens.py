@@ -1,0 +1,267 @@
+"""Every panel page as a person sees it, at a phone and a laptop size, with a week of real use.
+
+For each page: axe (WCAG 2.1 AA) finds nothing, nothing scrolls sideways, the page is no taller
+than its stated bound, and every thumbnail shows one image at its intended size. The editor keeps
+its preview beside the form on a laptop. Screenshots land in ``var/screens/<size>/`` for review
+(CI keeps the folder as an artifact).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.conf import settings as django_settings
+
+from conftest import PASSWORD, make_user
+from mosaic.integrations.instagram.standin.server import StandInServer
+from mosaic.integrations.instagram.tests.conftest import APP_ID, APP_SECRET
+from mosaic.panel.tests import scene
+from mosaic.privacy.corrections import file_correction_request
+from mosaic.privacy.exports import request_export
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+SCREENS = Path(django_settings.BASE_DIR) / "var" / "screens"
+WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+SIZES = {"phone": (390, 844), "laptop": (1366, 900)}
+# Each size in light; the phone in dark too (colours do not depend on the width).
+SCHEMES = {"phone": ("light", "dark"), "laptop": ("light",)}
+
+
+@dataclass(frozen=True)
+class Screen:
+    name: str
+    path: str
+    # The tallest the page may be, in CSS pixels, at the phone and at the laptop size: a lost
+    # rule (a giant image, a column squeezed to one word per line) breaks it at once.
+    max_height: tuple[int, int]
+
+
+def screens(site_id: int) -> list[Screen]:
+    return [
+        Screen("panel", "/panel/", (1800, 1100)),
+        Screen("sites", "/panel/sites/", (1400, 1000)),
+        Screen("editor", f"/panel/sites/{site_id}/", (5200, 3200)),
+        Screen("photos", f"/panel/sites/{site_id}/posts/", (9000, 6500)),
+        Screen("instagram", "/panel/instagram/", (4200, 2800)),
+        Screen("statistics", "/panel/stats/", (1600, 1100)),
+        Screen("statistics-site", f"/panel/stats/{site_id}/", (5200, 3600)),
+        Screen("your-data", "/panel/data/", (9000, 7000)),
+        Screen("profile", "/panel/data/profile/", (1400, 1000)),
+        Screen("correction", "/panel/data/correction/", (1600, 1100)),
+        Screen("security", "/panel/security/", (1400, 1000)),
+        Screen("email", "/accounts/email/", (1800, 1200)),
+        Screen("password-change", "/accounts/password/change/", (1600, 1100)),
+        Screen("two-factor", "/accounts/2fa/", (1600, 1100)),
+        Screen("sessions", "/accounts/sessions/", (1600, 1100)),
+        Screen("email-preferences", "/panel/email/", (1600, 1100)),
+    ]
+
+
+SIGNED_OUT = [
+    Screen("home", "/", (3200, 2200)),
+    Screen("sign-up", "/accounts/signup/", (1800, 1200)),
+    Screen("sign-in", "/accounts/login/", (1600, 1100)),
+    Screen("password-reset", "/accounts/password/reset/", (1400, 1000)),
+    Screen("not-found", "/no-such-page/", (1400, 1000)),
+]
+OPERATOR = [
+    Screen("operators", "/operators/", (1600, 1100)),
+    Screen("operators-corrections", "/operators/corrections/", (1600, 1100)),
+    Screen("operators-archives", "/operators/archives/", (1600, 1100)),
+    Screen("operators-legal", "/operators/legal/", (3000, 2000)),
+    Screen("operators-moderation", "/operators/moderation/", (1800, 1200)),
+    Screen("operators-audit", "/operators/audit/", (2400, 1600)),
+]
+
+# Layout facts read in the page: sideways scroll, height, and every thumbnail's images.
+MEASURE = r"""() => {
+  const visible = (el) => {
+    const box = el.getBoundingClientRect();
+    const style = getComputedStyle(el);
+    return box.width > 0 && box.height > 0 && style.visibility !== "hidden"
+      && style.display !== "none" && style.opacity !== "0";
+  };
+  // What the sizes attribute told the browser the image would measure, in CSS pixels.
+  const probe = document.createElement("div");
+  probe.style.position = "absolute";
+  document.body.append(probe);
+  const intended = (img) => {
+    if (!img) return null;
+    for (const entry of img.sizes.split(",")) {
+      const match = entry.trim().match(/^(\(.*\))?\s*(\S+)$/);
+      if (match && (!match[1] || matchMedia(match[1]).matches)) {
+        probe.style.width = match[2];
+        return probe.getBoundingClientRect().width;
+      }
+    }
+    return null;
+  };
+  const thumbs = [...document.querySelectorAll(".photo")].filter(visible).map((el) => {
+    const box = el.getBoundingClientRect();
+    const images = [...el.querySelectorAll("img")].filter(visible).map((img) => {
+      const r = img.getBoundingClientRect();
+      return [Math.round(r.left + r.width / 2), Math.round(r.top + r.height / 2)];
+    });
+    return {width: Math.round(box.width), height: Math.round(box.height), images,
+            intended: intended(el.querySelector("img[sizes]"))};
+  });
+  probe.remove();
+  return {
+    scrollWidth: document.documentElement.scrollWidth,
+    width: window.innerWidth,
+    height: document.documentElement.scrollHeight,
+    thumbs,
+  };
+}"""
+
+
+def problems_on(page, screen: Screen, size: str) -> list[str]:
+    """Open ``screen`` in each colour scheme, save its screenshots, and return what is wrong."""
+    found = []
+    for scheme in SCHEMES[size]:
+        page.emulate_media(color_scheme=scheme)
+        look = size if scheme == "light" else f"{size}-{scheme}"
+        found += [f"{look} {screen.path}: {problem}" for problem in look_at(page, screen, look)]
+    return found
+
+
+def look_at(page, screen: Screen, look: str) -> list[str]:
+    response = page.goto(screen.path)
+    found = []
+    expected = 404 if screen.name == "not-found" else 200
+    if response is None or response.status != expected:
+        found.append(f"answered {response.status if response else 'nothing'}")
+    page.evaluate(LOAD_IMAGES)
+    page.screenshot(path=SCREENS / look / f"{screen.name}.png", full_page=True)
+    facts = page.evaluate(MEASURE)
+    if facts["scrollWidth"] > facts["width"]:
+        found.append(f"scrolls sideways: {facts['scrollWidth']} px wide in {facts['width']}")
+    bound = screen.max_height[0 if look.startswith("phone") else 1]
+    if facts["height"] > bound:
+        found.append(f"{facts['height']} px tall, more than {bound}")
+    # Images stacked in one place (a placeholder under its photo) share their centre.
+    doubled = [thumb for thumb in facts["thumbs"] if len({tuple(i) for i in thumb["images"]}) > 1]
+    if doubled:
+        found.append(f"{len(doubled)} thumbnails show more than one image, e.g. {doubled[0]}")
+    off = [
+        thumb
+        for thumb in facts["thumbs"]
+        if thumb["intended"]
+        and not 0.8 * thumb["intended"] <= thumb["width"] <= 1.1 * thumb["intended"] + 2
+    ]
+    if off:
+        found.append(
+            f"{len(off)} thumbnails are not at their intended size (the sizes attribute), e.g. "
+            f"{off[0]['width']} px wide for {off[0]['intended']}"
+        )
+    results = Axe().run(page, options=WCAG_AA)
+    found += [
+        f"axe {item['id']} ({len(item['nodes'])}): {item['nodes'][0]['html'][:120]}"
+        for item in results.response["violations"]
+    ]
+    return found
+
+
+LOAD_IMAGES = """async () => {
+  for (const image of document.images) {
+    if (image.loading === "lazy") image.loading = "eager";
+    if (!image.complete) {
+      await new Promise(done => {
+        image.addEventListener("load", done); image.addEventListener("error", done);
+        setTimeout(done, 3000);
+      });
+    }
+  }
+}"""
+
+
+@pytest.fixture
+def stand_in(settings):
+    server = StandInServer(app_id=APP_ID, app_secret=APP_SECRET)
+    url = server.start()
+    settings.INSTAGRAM_APP_ID = APP_ID
+    settings.INSTAGRAM_APP_SECRET = APP_SECRET
+    settings.INSTAGRAM_AUTHORIZE_URL = f"{url}/oauth/authorize"
+    settings.INSTAGRAM_API_URL = url
+    settings.INSTAGRAM_GRAPH_URL = url
+    settings.INSTAGRAM_MEDIA_HOSTS = ["127.0.0.1"]
+    settings.INSTAGRAM_ALLOW_INSECURE_MEDIA = True
+    server.state.photo_size = 640
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def world(settings, tmp_path, stand_in):
+    """Olivia after a week: 30 imported posts, a site with three links, visits, requests."""
+    settings.ROOT_URLCONF = "mosaic.websites.tests.urls"
+    settings.STATS_SPOOL_DIR = tmp_path / "spool"
+    settings.STATS_REDIS_PREFIX = f"test:stats:{scene.unique('screens')}:"
+    settings.PHOTOS_WIDTHS = (160, 320, 640)
+    user = make_user("olivia")
+    user.display_name = "Olivia"
+    user.save(update_fields=["display_name"])
+    scene.import_stand_in_posts(user, stand_in, username="olivia.makes")
+    site = scene.site_with_links(user)
+    scene.a_week_of_visits(site, spool=tmp_path / "spool")
+    file_correction_request(
+        user=user, what="My display name on an old invoice", correction="Olivia M."
+    )
+    request_export(user=user)
+    return site
+
+
+def sign_in(page, username: str) -> None:
+    page.goto("/accounts/login/")
+    page.locator("#id_login").fill(username)
+    page.locator("#id_password").fill(PASSWORD)
+    page.get_by_role("button", name=re.compile("^sign in$", re.I)).click()
+    page.wait_for_url("**/panel/")
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_every_panel_page_is_readable_at_a_phone_and_a_laptop_size(
+    browser, live_server, world, size
+):
+    for scheme in SCHEMES[size]:
+        (SCREENS / (size if scheme == "light" else f"{size}-{scheme}")).mkdir(
+            parents=True, exist_ok=True
+        )
+    width, height = SIZES[size]
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": width, "height": height}
+    )
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    found: list[str] = []
+    for screen in SIGNED_OUT:
+        found += problems_on(page, screen, size)
+
+    sign_in(page, "olivia")
+    for screen in screens(world.pk):
+        found += problems_on(page, screen, size)
+        if screen.name == "editor" and size == "laptop":
+            found += preview_beside_the_form(page)
+    page.get_by_role("button", name=re.compile("sign out", re.I)).first.click()
+
+    scene.an_operator("opal")
+    sign_in(page, "opal")
+    for screen in OPERATOR:
+        found += problems_on(page, screen, size)
+    context.close()
+    assert found == [], "\n".join(found)
+
+
+def preview_beside_the_form(page) -> list[str]:
+    forms = page.locator(".site-editor-forms").bounding_box()
+    preview = page.locator(".site-preview iframe").bounding_box()
+    if forms is None or preview is None:
+        return ["laptop editor: the form or the preview is missing"]
+    if preview["x"] < forms["x"] + forms["width"] or preview["y"] > forms["y"] + 400:
+        return [f"laptop editor: the preview is not beside the form ({forms} / {preview})"]
+    return []

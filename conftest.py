@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from email import message_from_bytes
 from email.message import Message
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -196,6 +197,42 @@ class SmtpCatcher:
             return "451 Try again later"
         self.messages.append(message_from_bytes(envelope.content))
         return "250 OK"
+
+
+@pytest.fixture
+def mailed(django_capture_on_commit_callbacks):
+    """``with mailed(): ...``: the emails written inside are sent at the end, as after a
+    commit (tests run in one transaction that never commits)."""
+    return partial(django_capture_on_commit_callbacks, execute=True)
+
+
+@pytest.fixture
+def mail_retries(django_capture_on_commit_callbacks):
+    """Run the mail queue's retries as the scheduler would: move time to each waiting email's
+    next attempt and run ``mail.send_due``, until none is waiting. Returns how many rounds."""
+    import time_machine
+
+    from mosaic.mail.models import Delivery
+    from mosaic.mail.services import RETRY_DELAYS, hand_due
+
+    def run() -> int:
+        for rounds in range(len(RETRY_DELAYS) + 2):
+            waiting = (
+                Delivery.objects.filter(status__in=["queued", "sending"])
+                .order_by("next_attempt_at")
+                .first()
+            )
+            if waiting is None:
+                return rounds
+            when = waiting.next_attempt_at
+            with (
+                time_machine.travel(when, tick=False),
+                django_capture_on_commit_callbacks(execute=True),
+            ):
+                hand_due()
+        raise AssertionError("emails still waiting after every retry")
+
+    return run
 
 
 @pytest.fixture

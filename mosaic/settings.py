@@ -40,6 +40,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 INSTALLED_APPS = [
     "mosaic.web",
     "mosaic.accounts",
+    "mosaic.mail",
     "mosaic.panel",
     "mosaic.jobs",
     "mosaic.privacy",
@@ -210,7 +211,6 @@ ACCOUNT_RATE_LIMITS = {
     "manage_email": "10/m/user",
     "reauthenticate": "10/m/user",
 }
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Mosaic] "
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_PASSKEY_LOGIN_ENABLED = True
 # Browsers allow WebAuthn on http://localhost and 127.0.0.1; fido2 needs telling in development.
@@ -242,6 +242,11 @@ if EMAIL_MODE == "smtp":
 else:
     EMAIL_BACKEND = "mosaic.lib.outbox.OutboxEmailBackend"
 EMAIL_FILE_PATH = VAR_DIR / "mail"
+# Every email goes through mosaic.mail (docs/architecture.md, "Email"): one subject prefix, a
+# delivery record per message, retries with back-off. The records (address, subject, outcome)
+# are deleted this many days after the message was written; the text goes once it is sent.
+MAIL_SUBJECT_PREFIX = env_str("MAIL_SUBJECT_PREFIX", "[Mosaic]")
+MAIL_DELIVERY_DAYS = env_int("MAIL_DELIVERY_DAYS", 30, minimum=1)
 
 # --- Internationalization -------------------------------------------------------------------
 LANGUAGE_CODE = "en"

@@ -18,10 +18,11 @@ def record_sign_in(
 
     1. The browser and network (IPv4 /16, IPv6 /64) make the device.
     2. A user's very first device (the sign-in after sign-up) is recorded without an alert.
-    3. Any later device not seen before is recorded, and an alert email is sent once the
-       transaction commits. Returns that new device, or None when no alert is due.
+    3. Any later device not seen before is recorded together with its alert email (sent after
+       commit, retried until the mail server takes it). Returns that new device, or None when
+       no alert is due.
     """
-    from mosaic.accounts.tasks import send_new_device_alert
+    from mosaic.accounts.emails import send_new_device_alert
 
     when = when or timezone.now()
     browser, network = browser_of(user_agent), network_of(ip)
@@ -35,7 +36,7 @@ def record_sign_in(
         device = KnownDevice.objects.create(
             user=user, browser=browser, network=network, first_seen_at=when, last_seen_at=when
         )
-    if first_device:
-        return None
-    transaction.on_commit(lambda: send_new_device_alert.enqueue(device_id=device.pk))
+        if first_device:
+            return None
+        send_new_device_alert(device=device)
     return device

@@ -8,11 +8,13 @@ import hashlib
 from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from mosaic.accounts.models import User
 from mosaic.consent.mailing import address_hash, read_unsubscribe_token
 from mosaic.consent.models import Consent, NewsletterIssue, NewsletterSubscriber, Suppression
+from mosaic.mail import services as mail
 from mosaic.policy.models import PolicyVersion
 
 CONFIRM_SALT = "mosaic.consent.newsletter-confirm"
@@ -71,12 +73,16 @@ def withdraw_consent(
     subject_hash: str = "",
     now: dt.datetime | None = None,
 ) -> int:
-    """P23: mark the active consent withdrawn; the record stays as proof for a stated time."""
-    return (
+    """P23: mark the active consent withdrawn; the record stays as proof for a stated time.
+    P29: promotional mail to the user not sent yet is cancelled with it."""
+    withdrawn = (
         Consent.objects.active()
         .filter(purpose=purpose, **_subject(user, subject_hash))
         .update(withdrawn_at=now or timezone.now(), withdrawn_via=via)
     )
+    if user is not None and purpose == Consent.Purpose.PROMOTIONAL_EMAIL:
+        mail.cancel(user=user)
+    return withdrawn
 
 
 def set_promotional_email(*, user: User, wanted: bool) -> None:
@@ -96,14 +102,12 @@ def set_promotional_email(*, user: User, wanted: bool) -> None:
 
 
 def subscribe_newsletter(*, email: str, now: dt.datetime | None = None) -> bool:
-    """P17: start a double opt-in for ``email``; True if a confirmation email was queued.
+    """P17: start a double opt-in for ``email``; True if a confirmation email was written.
 
     The answer the visitor sees is the same whatever happens here, so the form tells nobody
     whether an address is already subscribed. An address gets at most one confirmation email
     per ``RESEND_AFTER``, so the form cannot be used to flood someone's inbox.
     """
-    from mosaic.consent.tasks import send_newsletter_confirmation
-
     now = now or timezone.now()
     email_hash = address_hash(email)
     with transaction.atomic():
@@ -116,7 +120,16 @@ def subscribe_newsletter(*, email: str, now: dt.datetime | None = None) -> bool:
         if sent is not None and sent > now - RESEND_AFTER:
             return False
         NewsletterSubscriber.objects.filter(pk=subscriber.pk).update(confirmation_sent_at=now)
-    transaction.on_commit(lambda: send_newsletter_confirmation.enqueue(subscriber_id=subscriber.pk))
+        # A service message (P29): the person just asked for it.
+        mail.send(
+            "consent/email/confirm",
+            to=subscriber.email,
+            context={
+                "url": settings.SITE_URL
+                + reverse("consent:newsletter_confirm", args=[confirmation_token(subscriber)]),
+                "days": settings.NEWSLETTER_CONFIRM_DAYS,
+            },
+        )
     return True
 
 
@@ -168,6 +181,11 @@ def unsubscribe(*, token: str) -> None:
     if not email_hash:
         raise InvalidLink
     with transaction.atomic():
+        for email in NewsletterSubscriber.objects.filter(email_hash=email_hash).values_list(
+            "email", flat=True
+        ):
+            mail.cancel(to=email)  # not sent yet: never sent
+            mail.forget(to=email)  # and no record of the address stays
         NewsletterSubscriber.objects.filter(email_hash=email_hash).delete()
         Suppression.objects.get_or_create(email_hash=email_hash)
         withdraw_consent(purpose=Consent.Purpose.NEWSLETTER, via=via, subject_hash=email_hash)

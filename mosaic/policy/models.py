@@ -57,8 +57,9 @@ class PolicyVersion(models.Model):
 class Notice(models.Model):
     """A service message to every user (P27), e.g. a policy change or a change of control.
 
-    Sending is resumable: each user's delivery is a row, unique per notice, written before the
-    message goes out, so a rerun or a retried batch never mails anyone twice.
+    Sending is resumable: users are taken in id order past ``last_user_id``, a cursor moved
+    with a conditional UPDATE in the same transaction as their messages, so a rerun or two
+    workers never mail anyone twice, and each batch reads only its own users.
     """
 
     subject = models.CharField(max_length=200)
@@ -68,6 +69,8 @@ class Notice(models.Model):
     policy_version = models.ForeignKey(
         PolicyVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="notices"
     )
+    last_user_id = models.BigIntegerField(default=0)
+    batch_at = models.DateTimeField(null=True, blank=True, help_text="when a batch last ran")
     finished_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
@@ -80,7 +83,9 @@ class NoticeDelivery(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notice_deliveries"
     )
     claimed_at = models.DateTimeField()
-    sent_at = models.DateTimeField(null=True, blank=True)
+    delivery = models.ForeignKey(
+        "mail.Delivery", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         verbose_name_plural = "notice deliveries"

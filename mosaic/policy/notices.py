@@ -1,40 +1,37 @@
 """Service notices to every user, in resumable batches (P27).
 
 Used for policy changes (P14) and for anything every user must hear, such as a change of
-control. A delivery row is claimed (unique per notice and user) before the message goes out,
-so a rerun, a retried batch or two workers at once never mail anyone twice. A send that fails
-gives its claim back, and the batch is retried with back-off.
+control. Users are taken in id order past the notice's cursor; a batch moves the cursor with a
+conditional UPDATE and writes its users' ``NoticeDelivery`` rows and messages in the same
+transaction, so a rerun, a retried batch or two workers at once never mail anyone twice, and a
+batch that fails leaves nothing half-done. ``mosaic.mail`` sends each message and retries it.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
-import smtplib
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.mail import get_connection
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from mosaic.accounts.models import User
-from mosaic.consent.mailing import service_message
+from mosaic.mail.models import Delivery
+from mosaic.mail.services import send
 from mosaic.policy.models import Notice, NoticeDelivery, PolicyVersion
 
 
 @dataclass(frozen=True)
 class BatchResult:
-    sent: int
-    failed: int
+    written: int
     more: bool
 
 
 def recipients(notice: Notice) -> QuerySet[User]:
-    """Every active account with an address that has not had this notice yet."""
-    done = NoticeDelivery.objects.filter(notice=notice).values("user_id")
-    return User.objects.filter(is_active=True).exclude(email="").exclude(pk__in=done)
+    """Every active account with an address past the notice's cursor."""
+    return User.objects.filter(is_active=True, pk__gt=notice.last_user_id).exclude(email="")
 
 
 def create_notice(
@@ -55,46 +52,48 @@ def create_notice(
     return notice, created
 
 
-def _claim(notice: Notice, user: User, now: dt.datetime) -> NoticeDelivery | None:
-    try:
-        with transaction.atomic():
-            return NoticeDelivery.objects.create(notice=notice, user=user, claimed_at=now)
-    except IntegrityError:
-        return None  # someone else has this user
-
-
 def send_batch(*, notice: Notice, size: int | None = None) -> BatchResult:
-    """Send the notice to the next ``size`` users who have not had it."""
+    """Write the notice for the next ``size`` users past the cursor (none twice)."""
     size = size or settings.NOTICE_BATCH_SIZE
-    users = list(recipients(notice).order_by("pk")[:size])
-    sent = failed = 0
-    with get_connection() as connection:
-        for user in users:
-            now = timezone.now()
-            delivery = _claim(notice, user, now)
-            if delivery is None:
-                continue
-            message = service_message(to=user.email, subject=notice.subject, body=notice.body)
-            message.connection = connection
-            try:
-                message.send()
-            except (smtplib.SMTPException, OSError):
-                delivery.delete()  # give the claim back: the retry sends it
-                failed += 1
-                continue
-            NoticeDelivery.objects.filter(pk=delivery.pk).update(sent_at=timezone.now())
-            sent += 1
-    more = len(users) == size or failed > 0
-    if not more:
-        Notice.objects.filter(pk=notice.pk, finished_at__isnull=True).update(
-            finished_at=timezone.now()
+    with transaction.atomic():
+        users = list(recipients(notice).order_by("pk")[:size])
+        now = timezone.now()
+        last = users[-1].pk if users else notice.last_user_id
+        if not Notice.objects.filter(pk=notice.pk, last_user_id=notice.last_user_id).update(
+            last_user_id=last, batch_at=now
+        ):
+            return BatchResult(written=0, more=True)  # another run took this batch
+        had_it = set(
+            NoticeDelivery.objects.filter(notice=notice, user__in=users).values_list(
+                "user_id", flat=True
+            )
         )
-    return BatchResult(sent=sent, failed=failed, more=more)
+        rows = [
+            NoticeDelivery(
+                notice=notice,
+                user=user,
+                claimed_at=now,
+                delivery=send(
+                    "policy/email/notice",
+                    to=user.email,
+                    user=user,
+                    context={"notice": notice},
+                    language=settings.LANGUAGE_CODE,
+                ),
+            )
+            for user in users
+            if user.pk not in had_it
+        ]
+        NoticeDelivery.objects.bulk_create(rows)
+        notice.last_user_id = last
+        if len(users) < size:
+            Notice.objects.filter(pk=notice.pk, finished_at__isnull=True).update(finished_at=now)
+    return BatchResult(written=len(rows), more=len(users) == size)
 
 
 def progress(notice: Notice) -> tuple[int, int]:
-    """(users who have it, users still to get it)."""
+    """(users whose mail server took it, users still to get it)."""
     return (
-        NoticeDelivery.objects.filter(notice=notice, sent_at__isnull=False).count(),
+        NoticeDelivery.objects.filter(notice=notice, delivery__status=Delivery.Status.SENT).count(),
         recipients(notice).count(),
     )

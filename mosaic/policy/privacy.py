@@ -28,10 +28,7 @@ class NoticesReceived(Category):
     def export(self, user: User) -> list[dict[str, Any]]:
         deliveries = NoticeDelivery.objects.filter(user=user).select_related("notice")
         return [
-            {
-                "subject": item.notice.subject,
-                "sent_at": item.sent_at.isoformat() if item.sent_at else None,
-            }
+            {"subject": item.notice.subject, "written_at": item.claimed_at.isoformat()}
             for item in deliveries.order_by("claimed_at")
         ]
 

@@ -42,7 +42,7 @@ def resolve_correction_request(
     *, operator: User, correction_request: CorrectionRequest, status: str, resolution: str
 ) -> bool:
     """Close an open request with an answer for the user; False if it was already closed."""
-    from mosaic.privacy.tasks import send_correction_answer
+    from mosaic.privacy.emails import send_correction_answer
 
     if status not in (CorrectionRequest.Status.CORRECTED, CorrectionRequest.Status.DECLINED):
         raise ValueError(f"a request is closed as corrected or declined, not {status!r}")
@@ -65,7 +65,7 @@ def resolve_correction_request(
         if not closed:
             transaction.set_rollback(True)
             return False
-    transaction.on_commit(lambda: send_correction_answer.enqueue(request_id=correction_request.pk))
+        send_correction_answer(request_id=correction_request.pk)
     return True
 
 

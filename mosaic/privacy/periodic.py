@@ -22,10 +22,10 @@ def run_privacy_sweeps() -> int:
 def remind_of_corrections() -> int:
     """P33: email support about correction requests due within a week or overdue, once a day."""
     from mosaic.privacy.corrections import claim_reminders
-    from mosaic.privacy.tasks import send_correction_reminders
+    from mosaic.privacy.emails import send_correction_reminders
 
     with transaction.atomic():
         claimed = claim_reminders()
         if claimed:
-            transaction.on_commit(lambda: send_correction_reminders.enqueue(request_ids=claimed))
+            send_correction_reminders(request_ids=claimed)
     return len(claimed)

@@ -30,9 +30,9 @@ def request_account_deletion(*, user: User, now: dt.datetime | None = None) -> d
        the setting never moves a date already promised in a receipt.
     2. Every session ends; each category takes its own data offline (sites answer 410,
        connections are revoked) through ``Category.quarantine``.
-    3. A receipt with the date of final deletion is emailed after commit.
+    3. A receipt with the date of final deletion is written with it, sent after commit.
     """
-    from mosaic.privacy.tasks import send_deletion_receipt
+    from mosaic.privacy.emails import send_deletion_receipt
 
     now = now or timezone.now()
     when = now + dt.timedelta(days=settings.PRIVACY_QUARANTINE_DAYS)
@@ -48,7 +48,7 @@ def request_account_deletion(*, user: User, now: dt.datetime | None = None) -> d
         for category in categories():
             category.quarantine(user)
         end_all_sessions(user=user)
-    transaction.on_commit(lambda: send_deletion_receipt.enqueue(user_id=user.pk))
+        send_deletion_receipt(user=user)
     return when
 
 

@@ -5,28 +5,27 @@ deleted permanently, with its imported content, after warning emails
 Activity is the latest of: the site's creation, the owner's last edit of it (``edited_at``, set
 by ``note_owner_edit``; a republish after an Instagram sync is not the owner's doing), the
 owner's last sign-in and the last request of any of their sessions. The deadline is that moment
-plus the period; coming back moves it. A warning is sent once per (deadline, lead time), and a
-site is deleted only when its deadline has passed *and* the last warning is at least its lead
-time old, so a late warning (the scheduler was down) still gives the owner the full notice.
+plus the period; coming back moves it. A warning is written once per (deadline, lead time), and
+a site is deleted only when its deadline has passed *and* every warning was delivered (the mail
+server took it) at least its lead time before, so a late or slow warning (the scheduler was
+down, the mail server refused it for a day) moves the deletion later, never shortens the notice.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-from functools import partial
 
 from allauth.usersessions.models import UserSession
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import DateTimeField, ExpressionWrapper, F, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Greatest
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django_tasks import task
 
+from mosaic.mail.models import Delivery
+from mosaic.mail.services import send
 from mosaic.posts.models import Post
 from mosaic.posts.services import delete_post
 from mosaic.websites.models import InactivityWarning, Site
@@ -74,24 +73,76 @@ def sites_to_act_on(now: dt.datetime) -> QuerySet[Site]:
 def act_on_inactive_site(*, site: Site, now: dt.datetime) -> str:
     """Send the warning that is due, or delete the site once every warning had its time.
     ``site`` carries the ``with_deadline`` annotations. Returns what was done: "warned",
-    "deleted" or "" (waiting)."""
+    "deleted" or "" (waiting).
+
+    A warning counts from when the mail server took it (P06), so the deletion date only ever
+    moves later: each warning of lead ``d`` is written once the previous one was delivered and
+    ``d`` days remain, and the site goes only ``d`` days after every warning was delivered. A
+    warning whose email was given up (or whose record is gone) is written again.
+    """
     deadline: dt.datetime = site.deletion_deadline  # type: ignore[attr-defined]
-    sent = {
-        warning.days_before: warning.sent_at
-        for warning in InactivityWarning.objects.filter(site=site, deadline=deadline)
+    warnings = {
+        warning.days_before: warning
+        for warning in InactivityWarning.objects.filter(
+            site=site, deadline=deadline
+        ).select_related("delivery")
     }
-    for days in settings.WEBSITES_INACTIVE_WARNING_DAYS:  # the longest lead first
-        if days not in sent and now >= deadline - dt.timedelta(days=days):
-            warning = InactivityWarning.objects.create(
-                site=site, deadline=deadline, days_before=days, sent_at=now
-            )
-            transaction.on_commit(partial(send_inactivity_warning.enqueue, warning_id=warning.pk))
+    deletes_on = deadline
+    for days in sorted(settings.WEBSITES_INACTIVE_WARNING_DAYS, reverse=True):
+        lead = dt.timedelta(days=days)
+        warning = warnings.get(days)
+        if warning is None:
+            if now < deletes_on - lead:
+                return ""
+            with transaction.atomic():
+                warning = InactivityWarning.objects.create(
+                    site=site, deadline=deadline, days_before=days, created_at=now
+                )
+                _send_warning(warning, deletes_on=max(deletes_on, now + lead))
             return "warned"
-    last_lead = min(settings.WEBSITES_INACTIVE_WARNING_DAYS)
-    if last_lead in sent and now >= max(deadline, sent[last_lead] + dt.timedelta(days=last_lead)):
-        delete_inactive_site(site=site)
-        return "deleted"
-    return ""
+        delivered = _delivered_at(warning)
+        if delivered is None:
+            if warning.delivery is None or warning.delivery.done:  # given up, or swept
+                with transaction.atomic():
+                    _send_warning(warning, deletes_on=max(deletes_on, now + lead))
+                return "warned"
+            return ""  # on its way: the notice starts when it arrives
+        deletes_on = max(deletes_on, delivered + lead)
+    if now < deletes_on:
+        return ""
+    delete_inactive_site(site=site)
+    return "deleted"
+
+
+def _delivered_at(warning: InactivityWarning) -> dt.datetime | None:
+    """When the mail server took the warning, kept on the warning once seen (the delivery
+    record is deleted after MAIL_DELIVERY_DAYS)."""
+    delivery = warning.delivery
+    if warning.delivered_at is None and delivery and delivery.status == Delivery.Status.SENT:
+        warning.delivered_at = delivery.sent_at
+        InactivityWarning.objects.filter(pk=warning.pk).update(delivered_at=delivery.sent_at)
+    return warning.delivered_at
+
+
+def _send_warning(warning: InactivityWarning, *, deletes_on: dt.datetime) -> None:
+    """P06: tell the owner when their site will be deleted (at the earliest) and how to keep it."""
+    site = warning.site
+    owner = site.owner
+    if not owner.email:  # nowhere to write to: the notice runs from now
+        InactivityWarning.objects.filter(pk=warning.pk).update(delivered_at=timezone.now())
+        return
+    warning.delivery = send(
+        "websites/email/inactivity_warning",
+        to=owner.email,
+        user=owner,
+        context={
+            "site": site,
+            "deadline": deletes_on,
+            "login_url": settings.SITE_URL + reverse("account_login"),
+        },
+        language=settings.LANGUAGE_CODE,
+    )
+    InactivityWarning.objects.filter(pk=warning.pk).update(delivery=warning.delivery)
 
 
 def delete_inactive_site(*, site: Site) -> None:
@@ -103,23 +154,3 @@ def delete_inactive_site(*, site: Site) -> None:
                 delete_post(post=post)
         erase_site(site=site)
     logger.info("deleted inactive site %s (P06)", site.pk)
-
-
-@task()
-def send_inactivity_warning(*, warning_id: int) -> None:
-    """P06: tell the owner when their site will be deleted and how to keep it."""
-    warning = InactivityWarning.objects.select_related("site__owner").filter(pk=warning_id).first()
-    if warning is None or not warning.site.owner.email:
-        return  # the site is gone meanwhile
-    context = {
-        "site": warning.site,
-        "deadline": warning.deadline,
-        "login_url": settings.SITE_URL + reverse("account_login"),
-    }
-    send_mail(
-        settings.ACCOUNT_EMAIL_SUBJECT_PREFIX
-        + render_to_string("websites/email/inactivity_warning_subject.txt", context).strip(),
-        render_to_string("websites/email/inactivity_warning_message.txt", context),
-        settings.DEFAULT_FROM_EMAIL,
-        [warning.site.owner.email],
-    )

@@ -122,13 +122,18 @@ class InactivityWarning(models.Model):
     """P06: a warning emailed before an inactive site's deletion, one per (deadline, lead).
 
     The deadline is part of the key: an owner who comes back moves the deadline, and a later
-    spell of inactivity is warned about afresh.
+    spell of inactivity is warned about afresh. The warning counts from ``delivered_at``, when
+    the mail server took it (copied from its ``delivery``), never from when it was written.
     """
 
     site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="inactivity_warnings")
     deadline = models.DateTimeField()
     days_before = models.PositiveSmallIntegerField()
-    sent_at = models.DateTimeField()
+    created_at = models.DateTimeField()
+    delivery = models.ForeignKey(
+        "mail.Delivery", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    delivered_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [

@@ -37,7 +37,8 @@ def test_p19_networks_are_grouped_by_ipv4_16_and_ipv6_64():
 def test_p19_the_first_sign_in_after_sign_up_sends_no_alert(
     visitor, django_capture_on_commit_callbacks
 ):
-    visitor.post("/accounts/signup/", signup_data())
+    with django_capture_on_commit_callbacks(execute=True):
+        visitor.post("/accounts/signup/", signup_data())
     link = next(url for url in links_in_last_email("nadia@example.com") if "confirm-email" in url)
     with django_capture_on_commit_callbacks(execute=True):
         visitor.post(link, HTTP_USER_AGENT=FIREFOX)

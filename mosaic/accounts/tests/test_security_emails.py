@@ -7,18 +7,19 @@ from django.core import mail
 pytestmark = pytest.mark.django_db
 
 
-def test_p19_changing_the_password_emails_the_user(visitor, owner):
+def test_p19_changing_the_password_emails_the_user(visitor, owner, mailed):
     owner.sign_in(visitor)
     mail.outbox.clear()
 
-    response = visitor.post(
-        "/accounts/password/change/",
-        {
-            "oldpassword": owner.password,
-            "password1": "an entirely new passphrase",
-            "password2": "an entirely new passphrase",
-        },
-    )
+    with mailed():
+        response = visitor.post(
+            "/accounts/password/change/",
+            {
+                "oldpassword": owner.password,
+                "password1": "an entirely new passphrase",
+                "password2": "an entirely new passphrase",
+            },
+        )
 
     assert response.status_code == 302
     [notice] = mail.outbox
@@ -26,12 +27,15 @@ def test_p19_changing_the_password_emails_the_user(visitor, owner):
     assert "password" in notice.subject.lower()
 
 
-def test_p19_changing_the_email_needs_reverification_and_notifies_the_old_address(visitor, owner):
+def test_p19_changing_the_email_needs_reverification_and_notifies_the_old_address(
+    visitor, owner, mailed
+):
     owner.sign_in(visitor)
     visitor.post("/accounts/reauthenticate/", {"password": owner.password})
     mail.outbox.clear()
 
-    visitor.post("/accounts/email/", {"action_add": "", "email": "olivia.new@example.com"})
+    with mailed():
+        visitor.post("/accounts/email/", {"action_add": "", "email": "olivia.new@example.com"})
 
     [verification] = mail.outbox
     assert verification.to == ["olivia.new@example.com"]
@@ -40,7 +44,8 @@ def test_p19_changing_the_email_needs_reverification_and_notifies_the_old_addres
     link = next(word for word in verification.body.split() if "confirm-email" in word)
     mail.outbox.clear()
 
-    visitor.post(link)
+    with mailed():
+        visitor.post(link)
 
     owner.user.refresh_from_db()
     assert owner.user.email == "olivia.new@example.com"

@@ -24,8 +24,9 @@ def test_signing_up_sends_a_verification_link_and_does_not_sign_in_yet(visitor):
     assert visitor.get("/panel/").status_code == 302  # not signed in before verification
 
 
-def test_following_the_verification_link_verifies_and_signs_in(visitor):
-    visitor.post("/accounts/signup/", signup_data())
+def test_following_the_verification_link_verifies_and_signs_in(visitor, mailed):
+    with mailed():
+        visitor.post("/accounts/signup/", signup_data())
     link = next(url for url in links_in_last_email("nadia@example.com") if "confirm-email" in url)
 
     response = visitor.post(link)
@@ -35,8 +36,8 @@ def test_following_the_verification_link_verifies_and_signs_in(visitor):
     assert visitor.get("/panel/").status_code == 200
 
 
-def test_a_verification_link_expires_after_three_days(visitor):
-    with time_machine.travel(dt.datetime(2026, 11, 1, 12, tzinfo=dt.UTC), tick=False):
+def test_a_verification_link_expires_after_three_days(visitor, mailed):
+    with time_machine.travel(dt.datetime(2026, 11, 1, 12, tzinfo=dt.UTC), tick=False), mailed():
         visitor.post("/accounts/signup/", signup_data())
     link = next(url for url in links_in_last_email("nadia@example.com") if "confirm-email" in url)
 
@@ -48,8 +49,9 @@ def test_a_verification_link_expires_after_three_days(visitor):
     assert not EmailAddress.objects.get(email="nadia@example.com").verified
 
 
-def test_a_used_verification_link_does_not_sign_anyone_in_again(visitor, client):
-    visitor.post("/accounts/signup/", signup_data())
+def test_a_used_verification_link_does_not_sign_anyone_in_again(visitor, client, mailed):
+    with mailed():
+        visitor.post("/accounts/signup/", signup_data())
     link = next(url for url in links_in_last_email("nadia@example.com") if "confirm-email" in url)
     visitor.post(link)
 
@@ -66,10 +68,11 @@ def test_a_taken_username_is_refused_with_a_clear_message(visitor, owner):
     assert not User.objects.filter(email="nadia@example.com").exists()
 
 
-def test_a_taken_email_creates_nothing_and_tells_the_address_owner(visitor, owner):
+def test_a_taken_email_creates_nothing_and_tells_the_address_owner(visitor, owner, mailed):
     """Enumeration prevention: the visitor sees the usual next step; the owner gets told."""
     mail.outbox.clear()
-    response = visitor.post("/accounts/signup/", signup_data(email="olivia@example.com"))
+    with mailed():
+        response = visitor.post("/accounts/signup/", signup_data(email="olivia@example.com"))
 
     assert response.status_code == 302
     assert User.objects.filter(email="olivia@example.com").count() == 1

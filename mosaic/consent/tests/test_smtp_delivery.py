@@ -44,7 +44,9 @@ def test_p29_newsletter_and_promotional_mail_carry_one_click_unsubscribe_over_sm
     received = {message["To"]: message for message in smtp_server.messages}
     assert sorted(received) == ["nina@example.org", "olivia@example.com"]  # not Oscar: no opt-in
     for message in received.values():
-        assert message["Subject"] == "Spring news"
+        assert message["Subject"] == "[Mosaic] Spring news"
+        assert message["Precedence"] == "bulk"
+        assert "Auto-Submitted" not in message  # written by a person, not an automatic message
         assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
         url = unfolded(message["List-Unsubscribe"]).strip("<>")
         assert url.startswith(f"{settings.SITE_URL}/email/unsubscribe/")
@@ -61,7 +63,7 @@ def test_p29_newsletter_and_promotional_mail_carry_one_click_unsubscribe_over_sm
 
 
 def test_p29_a_busy_server_is_retried_and_a_rerun_never_mails_twice(
-    smtp_server, django_capture_on_commit_callbacks
+    smtp_server, django_capture_on_commit_callbacks, mail_retries
 ):
     subscribe("nina@example.org")
     subscribe("nora@example.org")
@@ -71,6 +73,8 @@ def test_p29_a_busy_server_is_retried_and_a_rerun_never_mails_twice(
         start_newsletter(subject="News", body="Hello.")
     with django_capture_on_commit_callbacks(execute=True):
         _issue, created = start_newsletter(subject="News", body="Hello.")  # run again
+    assert smtp_server.messages == []
+    mail_retries()
 
     assert created is False
     assert sorted(message["To"] for message in smtp_server.messages) == [
@@ -80,7 +84,7 @@ def test_p29_a_busy_server_is_retried_and_a_rerun_never_mails_twice(
 
 
 def test_p27_a_notice_reaches_every_user_over_smtp_once_even_when_rerun(
-    smtp_server, owner, other_owner, tmp_path, django_capture_on_commit_callbacks
+    smtp_server, owner, other_owner, tmp_path, django_capture_on_commit_callbacks, mail_retries
 ):
     from django.contrib.auth.models import Group
 
@@ -92,6 +96,7 @@ def test_p27_a_notice_reaches_every_user_over_smtp_once_even_when_rerun(
 
     with django_capture_on_commit_callbacks(execute=True):
         call_command("send_notice", *args, stdout=io.StringIO())
+    mail_retries()
     out = io.StringIO()
     with django_capture_on_commit_callbacks(execute=True):
         call_command("send_notice", *args, stdout=out)
@@ -101,5 +106,7 @@ def test_p27_a_notice_reaches_every_user_over_smtp_once_even_when_rerun(
         "oscar@example.com",
     ]
     assert "List-Unsubscribe" not in smtp_server.messages[0]  # a service message (P29)
+    assert smtp_server.messages[0]["Auto-Submitted"] == "auto-generated"
+    assert smtp_server.messages[0]["Subject"] == "[Mosaic] Mosaic has a new owner"
     assert "Resumed notice" in out.getvalue()
     assert "2 sent, 0 to go" in out.getvalue()

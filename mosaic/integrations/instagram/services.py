@@ -18,9 +18,7 @@ from typing import IO, Any
 from django.conf import settings
 from django.contrib.sessions.backends.base import SessionBase
 from django.core.exceptions import ImproperlyConfigured
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -38,6 +36,7 @@ from mosaic.integrations.instagram.models import (
     InstagramConnection,
 )
 from mosaic.lib.safe_http import Fetched, FetchPolicy, fetch
+from mosaic.mail.services import send
 from mosaic.posts.models import Post
 from mosaic.posts.services import delete_post
 
@@ -146,16 +145,17 @@ def delete_instagram_posts(*, user_id: int, before: datetime | None = None) -> i
 
 
 def mark_broken(*, connection: InstagramConnection) -> None:
-    """Error 190: the token is dead. Drop it, show "reconnect" in the panel, tell the owner."""
+    """Error 190: the token is dead. Drop it, show "reconnect" in the panel, tell the owner
+    (only the first to notice writes the email, in the same transaction)."""
     with transaction.atomic():
         updated = InstagramConnection.objects.filter(
             pk=connection.pk, status=InstagramConnection.Status.ACTIVE
         ).update(
             status=InstagramConnection.Status.BROKEN, access_token="", broken_at=timezone.now()
         )
+        if updated:
+            _email_broken(connection)
     connection.refresh_from_db()
-    if updated:  # only the first to notice sends the email
-        _email_broken(connection)
 
 
 def _email_broken(connection: InstagramConnection) -> None:
@@ -167,12 +167,7 @@ def _email_broken(connection: InstagramConnection) -> None:
         "username": connection.username,
         "panel_url": settings.SITE_URL + reverse("instagram:panel"),
     }
-    send_mail(
-        subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + "Reconnect your Instagram account",
-        message=render_to_string("instagram/email/connection_broken.txt", context),
-        from_email=None,
-        recipient_list=[user.email],
-    )
+    send("instagram/email/connection_broken", to=user.email, user=user, context=context)
 
 
 def refresh_token(*, connection: InstagramConnection) -> None:

@@ -22,6 +22,7 @@ from conftest import make_user
 from mosaic.accounts.models import User
 from mosaic.consent.models import Consent, NewsletterSubscriber
 from mosaic.integrations.instagram.models import ImportRun
+from mosaic.mail.models import Delivery
 from mosaic.privacy.archives import lookup_for, seal_account
 from mosaic.privacy.holds import NothingToHold, lift_hold, place_hold
 from mosaic.privacy.models import DataExport, LegalHold, SealedArchive
@@ -109,7 +110,9 @@ def inactive_sites(user: User) -> Remaining:
     site = Site.objects.create(owner=user, slug="helens-site", title="Helen")
     deadline = with_deadline(Site.objects.filter(pk=site.pk)).get().deletion_deadline  # type: ignore[attr-defined]
     for days in settings.WEBSITES_INACTIVE_WARNING_DAYS:
-        site.inactivity_warnings.create(deadline=deadline, days_before=days, sent_at=START)
+        site.inactivity_warnings.create(
+            deadline=deadline, days_before=days, created_at=START, delivered_at=START
+        )
     return Site.objects.filter(owner=user).count
 
 
@@ -135,6 +138,20 @@ def instagram_import_records(user: User) -> Remaining:
         user=user, kind=ImportRun.Kind.FULL, state=ImportRun.State.COMPLETED, finished_at=START
     )
     return ImportRun.objects.filter(user=user).count
+
+
+def mail_deliveries(user: User) -> Remaining:
+    Delivery.objects.create(
+        template="t",
+        to=user.email,
+        user=user,
+        subject="s",
+        status=Delivery.Status.SENT,
+        created_at=START,
+        next_attempt_at=START,
+        sent_at=START,
+    )
+    return Delivery.objects.filter(user=user).count
 
 
 def raw_events(user: User) -> Remaining:
@@ -175,6 +192,7 @@ PLANTERS: dict[str, Callable[[User], Remaining]] = {
     "withdrawn-consents": withdrawn_consents,
     "instagram-import-records": instagram_import_records,
     "stats.raw_events": raw_events,
+    "mail.deliveries": mail_deliveries,
 }
 
 

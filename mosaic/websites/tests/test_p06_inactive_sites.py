@@ -109,14 +109,21 @@ def test_p06_an_edit_counts_as_activity(site, sweep_on):
 
 
 def test_p06_a_late_first_warning_still_gives_the_full_notice_before_deletion(site, sweep_on):
-    """The scheduler was down: the sweep first runs after the deadline has passed."""
+    """The scheduler was down: the sweep first runs after the deadline has passed. The
+    deletion moves to 30 days after that first warning, with the 7-day one a week before."""
     late = DEADLINE + 3 * DAY
     sweep_on(late)
-    sweep_on(late + DAY)
-    assert len(mail.outbox) == 2  # both warnings, on consecutive runs
-    sweep_on(late + 7 * DAY)
-    assert Site.objects.filter(pk=site.pk).exists(), "7 days after the last warning, not sooner"
-    sweep_on(late + 8 * DAY)
+    assert len(mail.outbox) == 1
+    assert "Your site will be deleted permanently on" in mail.outbox[0].body
+    assert "Aug. 9, 2026" in mail.outbox[0].body  # 30 days from now, not the passed deadline
+    assert late + 30 * DAY == dt.datetime(2026, 8, 9, 9, tzinfo=dt.UTC)
+    sweep_on(late + 22 * DAY)
+    assert len(mail.outbox) == 1
+    sweep_on(late + 23 * DAY)
+    assert len(mail.outbox) == 2
+    sweep_on(late + 29 * DAY)
+    assert Site.objects.filter(pk=site.pk).exists(), "30 days after the first warning, not sooner"
+    sweep_on(late + 30 * DAY)
     assert not Site.objects.filter(pk=site.pk).exists()
 
 
@@ -150,3 +157,40 @@ def test_p06_the_self_audit_reports_a_site_the_sweep_left_behind(site):
     with time_machine.travel(DEADLINE + DAY, tick=False):
         call_command("privacy_audit", stdout=out)  # within the warnings' own delay
     assert "P06 ok" in out.getvalue()
+
+
+def test_p06_warnings_count_from_their_delivery_so_a_mail_outage_moves_the_deletion_later(
+    site, smtp_server, mailed
+):
+    """The mail server refuses everything for ten days around the first warning: the site is
+    deleted 30 days after that warning finally arrived, not 30 days after it was written."""
+    from mosaic.mail.services import hand_due
+
+    def day(when: dt.datetime) -> None:  # the scheduler's day: mail.send_due, then the sweep
+        for hour in range(0, 24, 2):
+            with time_machine.travel(when + dt.timedelta(hours=hour), tick=False), mailed():
+                hand_due()
+        with time_machine.travel(when, tick=False), mailed():
+            call_command("privacy_sweep", stdout=io.StringIO())
+
+    smtp_server.refuse = 10**6
+    for offset in range(30, 20, -1):
+        day(DEADLINE - offset * DAY)
+    assert smtp_server.messages == []
+    assert InactivityWarning.objects.get().delivered_at is None
+
+    smtp_server.refuse = 0
+    arrived = DEADLINE - 20 * DAY
+    day(arrived)
+    [first] = smtp_server.messages
+    assert "/olivia/" in first["Subject"]
+    for offset in range(-19, 3):  # the 7-day warning is due 7 days before the moved date
+        day(DEADLINE + offset * DAY)
+    assert len(smtp_server.messages) == 1
+    day(DEADLINE + 3 * DAY)
+    assert len(smtp_server.messages) == 2
+
+    day(arrived + 29 * DAY)
+    assert Site.objects.filter(pk=site.pk).exists(), "30 days after the warning arrived"
+    day(arrived + 30 * DAY)
+    assert not Site.objects.filter(pk=site.pk).exists()

@@ -35,8 +35,8 @@ def send_correction_answer(*, request_id: int) -> None:
 def send_correction_reminders(*, request_ids: list[int]) -> int:
     """P33: remind every support operator of requests due soon or overdue (no personal data in
     the email: the operator screen shows the requests). Returns how many emails."""
-    from mosaic.staff.roles import SUPPORT
     from mosaic.privacy.models import CorrectionRequest
+    from mosaic.staff.roles import SUPPORT
 
     items = list(
         CorrectionRequest.objects.open().filter(pk__in=request_ids).order_by("deadline", "pk")

@@ -18,11 +18,11 @@ from conftest import Persona, make_user
 from mosaic.integrations.instagram.models import InstagramConnection
 from mosaic.integrations.instagram.services import mark_broken
 from mosaic.mail.models import Delivery
-from mosaic.staff.roles import SUPPORT
 from mosaic.policy.notices import create_notice
 from mosaic.privacy.corrections import file_correction_request, resolve_correction_request
 from mosaic.privacy.periodic import remind_of_corrections
 from mosaic.privacy.services import request_account_deletion
+from mosaic.staff.roles import SUPPORT
 from mosaic.websites.models import Site
 
 pytestmark = pytest.mark.django_db

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import re
 import socket
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from email import message_from_bytes
@@ -44,6 +46,14 @@ class Persona:
     user: User
     password: str
     client: Client
+    totp_secret: str = ""
+
+    def totp_code(self) -> str:
+        """The current code of the persona's authenticator app (operators have one, P25)."""
+        from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+        counter = int(time.time()) // 30
+        return format_hotp_value(hotp_value(self.totp_secret, counter))
 
     def sign_in(self, client: Client | None = None, *, confirm: bool = False, **options) -> Client:
         """Sign in through the real form (a fresh ``Client(**options)`` unless one is given);
@@ -56,6 +66,20 @@ class Persona:
         if confirm:
             client.post("/accounts/reauthenticate/", {"password": self.password})
         return client
+
+
+def sign_in_browser(page, persona: Persona) -> None:
+    """Sign in through the real pages, with the authenticator code when one is asked for."""
+    page.goto("/accounts/login/")
+    page.get_by_label(re.compile("^Username or email")).fill(persona.user.username)
+    page.get_by_label(re.compile("^Password")).fill(persona.password)
+    page.get_by_role("button", name="Sign In", exact=True).click()
+    page.wait_for_load_state()
+    if "/2fa/authenticate/" in page.url:
+        page.get_by_label(re.compile("^Code")).fill(persona.totp_code())
+        page.get_by_role("button", name=re.compile("^Sign In")).click()
+        page.wait_for_load_state()
+    assert "/accounts/" not in page.url, f"sign-in stopped at {page.url}"
 
 
 def make_user(username: str, *, email: str | None = None, verified: bool = True) -> User:
@@ -113,14 +137,19 @@ def visitor() -> Client:
 
 @pytest.fixture
 def make_operator(db) -> Callable[..., Persona]:
-    """An operator holding only ``role`` (mosaic.staff.roles), signed in."""
+    """An operator holding only ``role`` (mosaic.staff.roles), with an authenticator app,
+    signed in."""
+
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
     def make(role: str, username: str | None = None) -> Persona:
         user = make_user(username or f"{role}-operator")
         user.groups.add(Group.objects.get(name=role))
+        secret = generate_totp_secret()
+        TOTP.activate(user, secret)  # P25: every operator signs in with a second factor
         client = Client()
         client.force_login(user)
-        return Persona(user=user, password=PASSWORD, client=client)
+        return Persona(user=user, password=PASSWORD, client=client, totp_secret=secret)
 
     return make
 

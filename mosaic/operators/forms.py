@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from mosaic.privacy.holds import find_account
 from mosaic.privacy.models import CorrectionRequest, LegalRequest
 
 if TYPE_CHECKING:
@@ -89,3 +90,43 @@ class ArchiveLookupForm(forms.Form):
     )
     case_reference = forms.CharField(label=_("Case reference"), max_length=80)
     reason = reason_field()
+
+
+class AuditLogFilterForm(forms.Form):
+    """P25: security's filter over the operator action log (every field optional)."""
+
+    operator = forms.CharField(label=_("Operator"), max_length=150, required=False)
+    account = forms.CharField(
+        label=_("Account"),
+        max_length=254,
+        required=False,
+        help_text=_("Username or email address of the account whose data was touched."),
+    )
+    since = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        since, until = data.get("since"), data.get("until")
+        if since and until and since > until:
+            self.add_error("until", _("The period ends before it starts."))
+        data["account_user"] = None
+        if data.get("account"):
+            data["account_user"] = find_account(data["account"])
+            if data["account_user"] is None:
+                self.add_error("account", _("No account answers to this."))
+        return data
+
+    def describe(self) -> str:
+        """The filter in words, for the audit entry that reading the log writes."""
+        data = self.cleaned_data
+        parts = [
+            f"{name}={data[name]}"
+            for name in ("operator", "account", "since", "until")
+            if data.get(name)
+        ]
+        return "filter: " + (", ".join(parts) if parts else "none")

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from mosaic.operators import views
+from mosaic.operators import legal_views, moderation_views, security_views, views
 
 app_name = "operators"
 urlpatterns = [
@@ -10,11 +10,12 @@ urlpatterns = [
     path("audit/", views.self_audit, name="self_audit"),
     path("corrections/", views.corrections, name="corrections"),
     path("corrections/<int:pk>/", views.correction, name="correction"),
-    path("archives/", views.archives, name="archives"),
-    path("legal/", views.legal, name="legal"),
-    path("legal/requests/", views.add_legal_request, name="add_legal_request"),
-    path("legal/holds/", views.add_hold, name="add_hold"),
-    path("legal/holds/<int:pk>/lift/", views.lift, name="lift_hold"),
-    path("moderation/", views.moderation, name="moderation"),
-    path("moderation/<int:pk>/unblock/", views.unblock, name="unblock"),
+    path("archives/", security_views.archives, name="archives"),
+    path("audit-log/", security_views.audit_log, name="audit_log"),
+    path("legal/", legal_views.legal, name="legal"),
+    path("legal/requests/", legal_views.add_legal_request, name="add_legal_request"),
+    path("legal/holds/", legal_views.add_hold, name="add_hold"),
+    path("legal/holds/<int:pk>/lift/", legal_views.lift, name="lift_hold"),
+    path("moderation/", moderation_views.moderation, name="moderation"),
+    path("moderation/<int:pk>/unblock/", moderation_views.unblock, name="unblock"),
 ]

@@ -54,6 +54,7 @@ def resolve_correction_request(
             action=f"resolve correction request: {status}",
             target=f"correction-request:{correction_request.pk}",
             reason=resolution,
+            subject=correction_request.user,
         )
         closed = (
             CorrectionRequest.objects.open()

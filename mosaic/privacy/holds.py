@@ -131,6 +131,7 @@ def place_hold(
                 target=target,
                 reason=reason,
                 case_reference=case_reference.strip(),
+                subject=account,
             )
             holds.append(
                 LegalHold.objects.create(
@@ -156,6 +157,7 @@ def lift_hold(*, operator: User, hold: LegalHold, reason: str) -> bool:
             target=f"hold:{hold.pk}",
             reason=reason,
             case_reference=hold.case_reference,
+            subject=hold.user,
         )
         lifted = LegalHold.objects.filter(pk=hold.pk, lifted_at__isnull=True).update(
             lifted_at=now, lifted_by=operator, lift_reason=reason.strip()
@@ -176,6 +178,7 @@ def block_account(*, operator: User, user: User, reason: str) -> AccountBlock:
             action="block account",
             target=f"account:{user.pk}",
             reason=reason,
+            subject=user,
         )
         block = AccountBlock.objects.create(
             user=user,
@@ -201,6 +204,7 @@ def unblock_account(*, operator: User, block: AccountBlock, reason: str) -> bool
             action="unblock account",
             target=f"account:{block.user_id}",
             reason=reason,
+            subject=block.user,
         )
         lifted = AccountBlock.objects.filter(pk=block.pk, lifted_at__isnull=True).update(
             lifted_at=now, lifted_by=operator

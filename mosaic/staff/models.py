@@ -16,13 +16,25 @@ class AuditEntry(models.Model):
     role = models.CharField(max_length=20)
     action = models.CharField(max_length=60)
     target = models.CharField(max_length=120, help_text="What was touched, e.g. archive:12.")
+    subject = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The account whose data was touched, when there is one.",
+    )
     case_reference = models.CharField(max_length=80, blank=True)
     reason = models.TextField()
     delete_after = models.DateTimeField(db_index=True)
 
     class Meta:
         verbose_name_plural = "audit entries"
-        indexes = [models.Index(fields=["target", "at"])]
+        indexes = [
+            models.Index(fields=["target", "at"]),
+            models.Index(fields=["subject", "at"]),
+            models.Index(fields=["actor", "at"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.target}"

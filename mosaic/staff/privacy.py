@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mosaic.accounts.models import User
 from mosaic.privacy.registry import Category, Holding, Text, register
-from mosaic.privacy.sweeps import delete_due, sweep
+from mosaic.privacy.sweeps import delete_due, not_held, sweep
 from mosaic.staff.models import AuditEntry
 
 
@@ -26,7 +26,16 @@ class OperatorActions(Category):
     holdings = (
         Holding(
             "staff.AuditEntry",
-            ("actor", "actor_name", "role", "action", "target", "case_reference", "reason"),
+            (
+                "actor",
+                "actor_name",
+                "role",
+                "action",
+                "target",
+                "subject",
+                "case_reference",
+                "reason",
+            ),
         ),
     )
 
@@ -40,7 +49,8 @@ class OperatorActions(Category):
         ]
 
     def erase(self, user: User) -> int:
-        """The entries stay for their period (accountability); the operator's name is redacted."""
+        """The entries stay for their period (accountability); the operator's name is redacted.
+        Entries about the account (``subject``) lose the link when the account row goes."""
         return AuditEntry.objects.filter(actor=user).update(actor=None, actor_name="")
 
 
@@ -50,5 +60,7 @@ class OperatorActions(Category):
     help="Deletes operator audit entries AUDIT_LOG_DAYS after they were written.",
 )
 def delete_old_audit_entries(now: dt.datetime, dry_run: bool) -> int:
-    """P34; P10: the entries of an operator whose account is held stay with it."""
-    return delete_due(AuditEntry.objects.filter(delete_after__lte=now), dry_run=dry_run, now=now)
+    """P34; P10: the entries of an operator whose account is held stay with it, and so do the
+    entries about a held account (``subject``): both are part of the case."""
+    due = not_held(AuditEntry.objects.filter(delete_after__lte=now), user_field="subject", now=now)
+    return delete_due(due, dry_run=dry_run, now=now, user_field="actor")

@@ -7,6 +7,7 @@ by reading groups itself.
 
 from __future__ import annotations
 
+from allauth.mfa.models import Authenticator
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
 
@@ -33,9 +34,19 @@ def roles_of(user: AbstractBaseUser | AnonymousUser) -> list[str]:
     return [role for role in ROLES if role in held]
 
 
+def has_second_factor(user: AbstractBaseUser | AnonymousUser) -> bool:
+    """P25: an authenticator app or a security key; recovery codes alone are not one."""
+    if not user.is_authenticated:
+        return False
+    second_factors = (Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN)
+    return Authenticator.objects.filter(user_id=user.pk, type__in=second_factors).exists()
+
+
 def require_role(user: AbstractBaseUser | AnonymousUser, role: str) -> None:
-    """P25: raise ``PermissionDenied`` unless ``user`` holds ``role``."""
+    """P25: raise ``PermissionDenied`` unless ``user`` holds ``role`` and signs in with a
+    second factor: no operator acts on a password alone."""
+    name = getattr(user, "username", "anonymous")
     if not has_role(user, role):
-        raise PermissionDenied(
-            f"{getattr(user, 'username', 'anonymous')} does not hold the {role} role"
-        )
+        raise PermissionDenied(f"{name} does not hold the {role} role")
+    if not has_second_factor(user):
+        raise PermissionDenied(f"{name} has no second factor: operators need one (P25)")

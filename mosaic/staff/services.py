@@ -20,12 +20,15 @@ def record_action(
     target: str,
     reason: str,
     case_reference: str = "",
+    subject: User | None = None,
 ) -> AuditEntry:
     """P25: check the operator holds ``role`` and write the audit entry before acting.
 
     Call it inside the transaction of the change and act only after it returns, so there is
     no action without its entry (and a rolled-back change leaves no entry either).
-    ``target`` names what was touched as ``kind:id`` (``account:12``, ``site:3``).
+    ``target`` names what was touched as ``kind:id`` (``account:12``, ``site:3``);
+    ``subject`` is the account whose data it is, when there is one (the audit-log viewer
+    filters on it).
     """
     require_role(actor, role)
     if not reason.strip():
@@ -38,6 +41,7 @@ def record_action(
         role=role,
         action=action,
         target=target,
+        subject=subject,
         case_reference=case_reference.strip(),
         reason=reason.strip(),
         delete_after=now + dt.timedelta(days=settings.AUDIT_LOG_DAYS),

@@ -7,7 +7,6 @@ import io
 
 import pytest
 from allauth.usersessions.models import UserSession
-from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.core.management import CommandError, call_command
 from django.db import connection
@@ -191,7 +190,9 @@ def test_a_check_that_crashes_counts_as_a_breach_of_its_promise(monkeypatch):
     )
 
 
-def test_the_daily_job_runs_it_and_operators_of_any_role_see_the_last_result(owner, other_owner):
+def test_the_daily_job_runs_it_and_operators_of_any_role_see_the_last_result(
+    owner, other_owner, make_operator
+):
     from mosaic.audit.periodic import daily_privacy_audit
 
     owner.user.scheduled_deletion_at = timezone.now() - dt.timedelta(days=3)
@@ -199,8 +200,7 @@ def test_the_daily_job_runs_it_and_operators_of_any_role_see_the_last_result(own
     daily_privacy_audit.call()
     assert other_owner.client.get("/operators/audit/").status_code == 404
 
-    other_owner.user.groups.add(Group.objects.get(name="moderation"))
-    page = other_owner.client.get("/operators/audit/").content.decode()
+    page = make_operator("moderation").client.get("/operators/audit/").content.decode()
 
     assert "1 promise breached" in page
     assert "P08 BREACH: 1 accounts still present" in page

@@ -86,9 +86,11 @@ def test_p29_a_busy_server_is_retried_and_a_rerun_never_mails_twice(
 def test_p27_a_notice_reaches_every_user_over_smtp_once_even_when_rerun(
     smtp_server, owner, other_owner, tmp_path, django_capture_on_commit_callbacks, mail_retries
 ):
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
     from django.contrib.auth.models import Group
 
     owner.user.groups.add(Group.objects.get(name="legal"))
+    TOTP.activate(owner.user, generate_totp_secret())  # operators have a second factor (P25)
     body = tmp_path / "notice.txt"
     body.write_text("Mosaic is now run by Example Ltd. Nothing else changes.", encoding="utf-8")
     args = ["--subject", "Mosaic has a new owner", "--body-file", str(body), "--operator", "olivia"]

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
+from conftest import sign_in_browser
 from mosaic.privacy.models import LegalHold
 from mosaic.staff.models import AuditEntry
 
@@ -13,10 +12,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_p10_a_legal_operator_places_and_lifts_a_hold(page, owner, legal_operator):
-    page.goto("/accounts/login/")
-    page.get_by_label(re.compile("^Username or email")).fill(legal_operator.user.username)
-    page.get_by_label(re.compile("^Password")).fill(legal_operator.password)
-    page.get_by_role("button", name="Sign In", exact=True).click()
+    sign_in_browser(page, legal_operator)  # with the authenticator code (P25)
     page.goto("/operators/")
     page.get_by_role("link", name="Legal: requests and holds").click()
 
@@ -37,6 +33,9 @@ def test_p10_a_legal_operator_places_and_lifts_a_hold(page, owner, legal_operato
     assert page.get_by_text("No hold is in place.").is_visible()
     assert not LegalHold.objects.get().is_active
     assert list(AuditEntry.objects.order_by("pk").values_list("action", flat=True)) == [
+        "view legal requests and holds",
         "place legal hold",
+        "view legal requests and holds",
         "lift legal hold",
+        "view legal requests and holds",
     ]

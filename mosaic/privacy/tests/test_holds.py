@@ -16,6 +16,7 @@ from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ImproperlyConfigured
+from django.db.models import Q
 from django.utils import timezone
 
 from conftest import make_user
@@ -59,17 +60,20 @@ def sealed_archives(user: User) -> Remaining:
 
 
 def audit_log(user: User) -> Remaining:
-    AuditEntry.objects.create(
-        at=START,
-        actor=user,
-        actor_name=user.username,
-        role="support",
-        action="look",
-        target="account:1",
-        reason="a case",
-        delete_after=START + dt.timedelta(days=1),
-    )
-    return AuditEntry.objects.filter(actor=user).count
+    """The held account's own actions (an operator under a hold) and the actions on its data."""
+    for actor, subject in ((user, None), (None, user)):
+        AuditEntry.objects.create(
+            at=START,
+            actor=actor,
+            actor_name="someone",
+            role="support",
+            action="look",
+            target="account:1",
+            subject=subject,
+            reason="a case",
+            delete_after=START + dt.timedelta(days=1),
+        )
+    return AuditEntry.objects.filter(Q(actor=user) | Q(subject=user), action="look").count
 
 
 def security_log_ips(user: User) -> Remaining:

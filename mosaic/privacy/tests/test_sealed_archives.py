@@ -8,7 +8,6 @@ import json
 
 import pytest
 import time_machine
-from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 
 from conftest import make_user
@@ -42,10 +41,10 @@ def erased(owner, security_key):
     return owner
 
 
-def security_operator(name: str = "sam") -> str:
-    user = make_user(name)
-    user.groups.add(Group.objects.get(name="security"))
-    return user.username
+@pytest.fixture
+def sam(make_operator) -> str:
+    """Sam from security, with an authenticator app (P25)."""
+    return make_operator("security", "sam").user.username
 
 
 def test_p09_erasure_seals_profile_and_login_data_for_the_security_team(erased, security_key):
@@ -70,7 +69,7 @@ def test_p09_nothing_the_service_holds_can_open_an_archive(erased, settings):
 
 
 def test_p09_p25_opening_needs_the_security_role_a_case_and_leaves_an_audit_entry(
-    erased, security_key
+    erased, security_key, sam
 ):
     make_user("mallory")
     args = ["olivia@example.com", "--private-key-file", str(security_key)]
@@ -93,7 +92,7 @@ def test_p09_p25_opening_needs_the_security_role_a_case_and_leaves_an_audit_entr
         "open_sealed_archive",
         *args,
         "--operator",
-        security_operator(),
+        sam,
         "--case",
         "LR-2026-014",
         "--reason",
@@ -111,7 +110,7 @@ def test_p09_p25_opening_needs_the_security_role_a_case_and_leaves_an_audit_entr
     assert entry.reason == "Court order 12/2026"
 
 
-def test_p09_a_wrong_private_key_is_refused_clearly(erased, tmp_path):
+def test_p09_a_wrong_private_key_is_refused_clearly(erased, tmp_path, sam):
     wrong = tmp_path / "wrong.key"
     wrong.write_text(new_key_pair()[0])
 
@@ -122,7 +121,7 @@ def test_p09_a_wrong_private_key_is_refused_clearly(erased, tmp_path):
             "--private-key-file",
             str(wrong),
             "--operator",
-            security_operator(),
+            sam,
             "--case",
             "C-1",
             "--reason",
@@ -141,7 +140,7 @@ def test_p09_archives_are_destroyed_after_two_years(erased):
     assert find_archives("olivia@example.com") == []
 
 
-def test_p34_audit_entries_go_after_their_period(erased, security_key):
+def test_p34_audit_entries_go_after_their_period(erased, security_key, sam):
     with time_machine.travel(START, tick=False):
         call_command(
             "open_sealed_archive",
@@ -149,7 +148,7 @@ def test_p34_audit_entries_go_after_their_period(erased, security_key):
             "--private-key-file",
             str(security_key),
             "--operator",
-            security_operator(),
+            sam,
             "--case",
             "C-2",
             "--reason",

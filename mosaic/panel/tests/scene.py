@@ -103,14 +103,20 @@ def a_week_of_visits(site: Site, *, spool: Path) -> int:
     return sent
 
 
+#: The operator's authenticator secret: operators sign in with a second factor (P25).
+OPERATOR_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
 def an_operator(username: str = "opal") -> User:
     """Someone holding every operator role, to see every operator screen."""
+    from allauth.mfa.totp.internal.auth import TOTP
     from django.contrib.auth.models import Group
 
     from conftest import make_user
 
     user = make_user(username)
     user.groups.add(*Group.objects.filter(name__in=["support", "security", "legal", "moderation"]))
+    TOTP.activate(user, OPERATOR_TOTP_SECRET)
     return user
 
 

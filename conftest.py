@@ -22,6 +22,7 @@ from django.test import Client
 
 from mosaic.accounts.models import User
 from mosaic.staff.roles import LEGAL, MODERATION, SECURITY, SUPPORT
+from tests.dnsmasq import DnsServer
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM refuses to run
 # while one is active unless told it is safe, which it is here (one thread drives both).
@@ -278,3 +279,15 @@ def smtp_server(settings) -> Iterator[SmtpCatcher]:
     settings.EMAIL_USE_TLS = False
     yield catcher
     controller.stop()
+
+
+@pytest.fixture
+def dns_server(settings, tmp_path: Path) -> Iterator[DnsServer]:
+    """A real DNS server (Debian's dnsmasq) on a free loopback port, the only one Mosaic asks
+    (``DNS_RESOLVERS``); it answers the records the test sets and NXDOMAIN for anything else.
+    See tests/dnsmasq.py."""
+    server = DnsServer(log=tmp_path / "dnsmasq.log")
+    server.start()
+    settings.DNS_RESOLVERS = [server.address]
+    yield server
+    server.stop()

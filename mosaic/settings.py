@@ -550,3 +550,9 @@ STATS_SITE_CACHE_SECONDS = env_int("STATS_SITE_CACHE_SECONDS", 30, minimum=0)
 STATS_EVENT_DAYS = env_int("STATS_EVENT_DAYS", 7, minimum=1)  # raw events; daily counts stay
 # Behind nginx, 1: the visitor's address is the last X-Forwarded-For entry (hashed, never kept).
 STATS_TRUSTED_PROXY_COUNT = env_int("STATS_TRUSTED_PROXY_COUNT", 0, minimum=0)
+
+# --- DNS (mosaic/lib/dns.py: organizations' domain checks, custom domains) --------------------
+# The servers asked for TXT/CNAME/A records, "host" or "host:port" (IPv6 as "[::1]:53"); empty
+# means the machine's own resolver. A lookup (retries included) gives up after DNS_TIMEOUT s.
+DNS_RESOLVERS = env_list("DNS_RESOLVERS")
+DNS_TIMEOUT = env_int("DNS_TIMEOUT", 5, minimum=1)

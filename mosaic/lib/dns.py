@@ -101,10 +101,7 @@ def _resolve(name: str, rdtype: dns.rdatatype.RdataType) -> dns.resolver.Answer:
 def txt_records(name: str) -> list[str]:
     """Every TXT record at ``name``, each record's strings joined (RFC 7208 3.3)."""
     answer = _resolve(name, dns.rdatatype.TXT)
-    return [
-        b"".join(record.strings).decode("utf-8", errors="replace")
-        for record in answer
-    ]
+    return [b"".join(record.strings).decode("utf-8", errors="replace") for record in answer]
 
 
 def cname_target(name: str) -> str | None:

@@ -72,9 +72,10 @@ def _make_content(media: Path) -> int:
     for index, original in enumerate(originals):
         for variant in seed_variants[seeds[index % len(seeds)].original_id]:
             name = f"photos/{original.token}/{variant.width}.{variant.format}"
-            target = media / name
+            guarded = media.parent / "guarded"  # every served file lives there (P31)
+            target = guarded / name
             target.parent.mkdir(parents=True, exist_ok=True)
-            os.link(media / variant.name, target)
+            os.link(guarded / variant.name, target)
             variants.append(
                 Variant(original=original, width=variant.width, height=variant.height,
                         format=variant.format, name=name, size=variant.size)
@@ -146,29 +147,13 @@ def _nginx_config(sites: Path, media: Path) -> str:
     )
 
 
-def _production_config(sites: Path, media: Path, app_port: int) -> str:
-    """docs/operations.md "Published sites": files of public sites from ``current``, the rest
-    from the app."""
-    return (
-        "map $site_rest $site_cache { ~^assets/ 'public, max-age=31536000, immutable';"
-        " default 'public, no-cache'; }\n"
-        "server { listen 127.0.0.1:{port};\n"
-        f"  location ^~ /media/ {{ alias {media}/; }}\n"
-        '  location ~ "^/(?<site_slug>[a-z0-9][a-z0-9-]{1,38}[a-z0-9])/(?<site_rest>.*)$" {\n'
-        f"    root {sites};\n"
-        "    try_files /$site_slug/current/$site_rest /$site_slug/current/${site_rest}index.html"
-        " @app;\n"
-        "    etag on; add_header Cache-Control $site_cache always;\n"
-        "    add_header Content-Security-Policy \"default-src 'self'; img-src 'self' data:;"
-        " style-src 'self'; script-src 'none'; object-src 'none'; base-uri 'none';"
-        " frame-ancestors 'none'; form-action 'self'\" always;\n"
-        "    add_header X-Content-Type-Options nosniff always;\n"
-        "    add_header Referrer-Policy strict-origin-when-cross-origin always;\n"
-        "    add_header X-Frame-Options DENY always;\n"
-        "  }\n"
-        f"  location @app {{ proxy_pass http://127.0.0.1:{app_port}; }}\n"
-        f"  location / {{ proxy_pass http://127.0.0.1:{app_port}; }}\n"
-        "}"
+def _production_config(base: Path, app_port: int) -> str:
+    """deploy/nginx/mosaic.conf, as production runs it (TLS included): files of public sites
+    and public media from nginx, the rest from the app."""
+    (base / "logs").mkdir(exist_ok=True)
+    certificate, key = tools.self_signed_certificate(base)
+    return tools.production_nginx_config(
+        app_port=app_port, var_dir=base, log_dir=base / "logs", certificate=certificate, key=key
     )
 
 
@@ -183,6 +168,8 @@ def _granian(port: int, db: Path, media: Path, sites: Path) -> subprocess.Popen[
         SECURE_SSL_REDIRECT="false",
         ALLOWED_HOSTS="127.0.0.1",
         SITE_URL=f"http://127.0.0.1:{port}",
+        MEDIA_ACCEL_REDIRECT="/_guarded/",
+        TRUSTED_PROXY_COUNT="1",
         LOG_LEVEL="WARNING",
     )
     return subprocess.Popen(
@@ -244,12 +231,12 @@ def _measure(base: Path, media: Path, sites: Path, db: Path, skip: set[str]) -> 
 
 def _lighthouse(site_id: int, sites: Path, media: Path, app_port: int) -> Iterator[Metric]:
     """Each theme through the production setup, so the counting pixel reaches the app."""
-    with tools.nginx(_production_config(sites, media, app_port)) as port:
+    with tools.nginx(_production_config(sites.parent, app_port)) as port:
         for theme in THEMES:
-            with override_settings(SITE_URL=f"http://127.0.0.1:{port}"):
+            with override_settings(SITE_URL=f"https://127.0.0.1:{port}"):
                 _set_theme(site_id, theme)
                 _publish(site_id)
-            scores = tools.lighthouse(f"http://127.0.0.1:{port}/bench-site/")
+            scores = tools.lighthouse(f"https://127.0.0.1:{port}/bench-site/")
             for category, score in scores.items():
                 yield f"site.lighthouse_{category}_{theme}", score, "/100"
 
@@ -257,10 +244,10 @@ def _lighthouse(site_id: int, sites: Path, media: Path, app_port: int) -> Iterat
 def _throughput(sites: Path, media: Path, app_port: int) -> Iterator[Metric]:
     app_url = f"http://127.0.0.1:{app_port}/bench-site/"
     with (
-        tools.nginx(_production_config(sites, media, app_port)) as production,
+        tools.nginx(_production_config(sites.parent, app_port)) as production,
         tools.nginx(_nginx_config(sites, media)) as plain,
     ):
-        ours_url = f"http://127.0.0.1:{production}/bench-site/"
+        ours_url = f"https://127.0.0.1:{production}/bench-site/"
         nginx_url = f"http://127.0.0.1:{plain}/bench-site/"
         for url in (ours_url, nginx_url, app_url):  # warm up
             tools.wrk_rps(url, seconds=2)

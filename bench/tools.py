@@ -3,7 +3,9 @@
 - ``lighthouse``: Google Lighthouse (npm, pinned, installed on first use under
   ``var/bench-node``) against Debian's Chromium, mobile emulation; returns the category scores.
 - ``wrk_rps``: requests per second from ``wrk`` (Debian) at a fixed number of connections.
-- ``nginx``: a throwaway nginx serving a folder on a free loopback port, stopped on exit.
+- ``nginx``: a throwaway nginx on a free loopback port, stopped on exit; with
+  ``production_nginx_config`` it runs the production configuration, deploy/nginx/mosaic.conf
+  (the tests behind nginx use the same two functions: one piece of code, not two).
 """
 
 from __future__ import annotations
@@ -20,12 +22,14 @@ from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+NGINX_CONFIG = ROOT / "deploy" / "nginx" / "mosaic.conf"
 NODE_PREFIX = ROOT / "var" / "bench-node"
 LIGHTHOUSE_VERSION = "13.5.0"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = (
     "--headless --no-sandbox --disable-gpu --disable-background-networking"
     " --disable-component-update --disable-sync --no-first-run"
+    " --ignore-certificate-errors"  # the production nginx runs TLS with a throwaway certificate
 )
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 
@@ -91,7 +95,7 @@ def lighthouse(url: str, *, timeout: int = 240) -> dict[str, int]:
 
 def wrk_rps(url: str, *, connections: int = 32, seconds: int = 10, threads: int = 2) -> float:
     """Requests per second ``wrk`` sustains against ``url`` (loopback only)."""
-    if not url.startswith(("http://127.0.0.1:", "http://localhost:")):
+    if not url.startswith(("http://127.0.0.1:", "http://localhost:", "https://127.0.0.1:")):
         raise ValueError("load is only ever generated against loopback")
     _apt_install("wrk")
     result = subprocess.run(
@@ -134,6 +138,75 @@ def nginx(config_body: str) -> Iterator[int]:
         finally:
             process.terminate()
             process.wait(timeout=20)
+
+
+def production_nginx_config(
+    *, app_port: int, var_dir: Path, log_dir: Path, certificate: Path, key: Path
+) -> str:
+    """deploy/nginx/mosaic.conf for ``nginx()``: the HTTPS server on ``{port}`` and the HTTP
+    redirect on another free port, both on loopback, with the app at ``app_port``, files under
+    ``var_dir`` (media/, guarded/, sites/) and access logs in ``log_dir``. Only the values the
+    file marks "rendered" change; a value not found fails loudly, so file and tests cannot
+    drift apart."""
+    text = NGINX_CONFIG.read_text()
+    replacements = [
+        ("server 127.0.0.1:8000;", f"server 127.0.0.1:{app_port};"),
+        ("/srv/mosaic/var/", f"{var_dir}/"),
+        ("listen 80;", f"listen 127.0.0.1:{free_port()};"),
+        ("listen [::]:80;", ""),
+        ("listen 443 ssl http2;", "listen 127.0.0.1:{port} ssl http2;"),
+        ("listen [::]:443 ssl http2;", ""),
+        ("/etc/letsencrypt/live/mosaic.example/fullchain.pem", str(certificate)),
+        ("/etc/letsencrypt/live/mosaic.example/privkey.pem", str(key)),
+        ("/var/log/nginx/", f"{log_dir}/"),
+    ]
+    for old, new in replacements:
+        if old not in text:
+            raise ValueError(f"{NGINX_CONFIG} no longer contains {old!r}")
+        text = text.replace(old, new)
+    return text
+
+
+def self_signed_certificate(folder: Path, host: str = "mosaic.example") -> tuple[Path, Path]:
+    """A throwaway certificate (and its key) for ``host`` and 127.0.0.1, valid one day."""
+    import datetime as dt
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, host)])
+    now = dt.datetime.now(dt.UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=5))
+        .not_valid_after(now + dt.timedelta(days=1))
+        .add_extension(
+            x509.SubjectAlternativeName(
+                [x509.DNSName(host), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]
+            ),
+            critical=False,
+        )
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_path, key_path = folder / "cert.pem", folder / "key.pem"
+    cert_path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return cert_path, key_path
 
 
 def _wait_for_port(port: int, process: subprocess.Popen[bytes], *, attempts: int = 100) -> None:

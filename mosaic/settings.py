@@ -410,6 +410,20 @@ PHOTOS_MAX_BYTES = env_int("PHOTOS_MAX_BYTES", 40 * 1024 * 1024, minimum=1)
 PHOTOS_MAX_PIXELS = env_int("PHOTOS_MAX_PIXELS", 50_000_000, minimum=1)
 PHOTOS_BATCH_WORKERS = env_int("PHOTOS_BATCH_WORKERS", 0, minimum=0)  # 0: one per core
 STORAGE_BACKEND = env_choice("STORAGE_BACKEND", ("local", "s3"), "local")
+# P31: every served file lives in the guarded store; a copy goes to the public store (MEDIA_ROOT,
+# served by nginx or the CDN) only while a public site shows it (docs/operations.md, "Media").
+MEDIA_GUARDED_ROOT = env_str("MEDIA_GUARDED_ROOT")  # empty: "guarded" beside MEDIA_ROOT
+# Behind nginx, the internal location that sends guarded files once the app allowed it
+# (X-Accel-Redirect), e.g. /_guarded/; empty: the app streams them itself.
+MEDIA_ACCEL_REDIRECT = env_str("MEDIA_ACCEL_REDIRECT")
+if MEDIA_ACCEL_REDIRECT and not (
+    MEDIA_ACCEL_REDIRECT.startswith("/") and MEDIA_ACCEL_REDIRECT.endswith("/")
+):
+    raise ImproperlyConfigured("MEDIA_ACCEL_REDIRECT must be a path like /_guarded/")
+MEDIA_GUARDED_URL_SECONDS = env_int("MEDIA_GUARDED_URL_SECONDS", 60, minimum=1)  # S3 only
+# Public copies are renamed whenever they go offline and come back, so a name never changes
+# content; shared caches (a CDN) keep one only briefly, so taking it offline reaches them soon.
+PUBLIC_MEDIA_CACHE_CONTROL = "public, max-age=604800, s-maxage=300"
 if STORAGE_BACKEND == "s3":
     _S3_OPTIONS: Any = {
         "access_key": env_str("AWS_ACCESS_KEY_ID"),
@@ -433,7 +447,7 @@ if STORAGE_BACKEND == "s3":
             "querystring_auth": False,
             "custom_domain": _public_domain or None,
             "url_protocol": f"{_public_scheme or 'https'}:",
-            "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+            "object_parameters": {"CacheControl": PUBLIC_MEDIA_CACHE_CONTROL},
         },
     }
     _photos_private: Any = {
@@ -446,11 +460,23 @@ if STORAGE_BACKEND == "s3":
             "querystring_auth": True,
         },
     }
+    # P31: served files of sites that are not public, handed out by the app after its check
+    # as a presigned address valid MEDIA_GUARDED_URL_SECONDS.
+    _photos_guarded: Any = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **_photos_private["OPTIONS"],
+            "location": "guarded",
+            "querystring_expire": MEDIA_GUARDED_URL_SECONDS,
+        },
+    }
     STORAGES["photos_public"] = _photos_public
     STORAGES["photos_private"] = _photos_private
+    STORAGES["photos_guarded"] = _photos_guarded
 else:
     STORAGES["photos_public"] = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
     STORAGES["photos_private"] = {"BACKEND": "mosaic.photos.storage.PrivateFileSystemStorage"}
+    STORAGES["photos_guarded"] = {"BACKEND": "mosaic.photos.storage.GuardedFileSystemStorage"}
 
 # --- Posts ------------------------------------------------------------------------------------
 POSTS_MAX_VIDEO_BYTES = env_int("POSTS_MAX_VIDEO_BYTES", 300 * 1024 * 1024, minimum=1)

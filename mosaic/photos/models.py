@@ -4,17 +4,26 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from mosaic.photos.storage import public_storage
+
+
+def owner_url(name: str) -> str:
+    """The owner-checked address of a guarded file (``websites.serving.owner_media``): what
+    the owner's own pages use for a file that is not public (P31)."""
+    return reverse("owner_media", args=[name])
 
 
 class Original(models.Model):
     """The bytes someone uploaded, stored once however many times they are added (content
     addressed by SHA-256), privately (P05), with the variants made from them.
 
-    The public file names use a random ``token``, not the hash, so a variant's address tells
-    nobody which file it was made from.
+    The variants' names use a random ``token``, not the hash, so a variant's address tells
+    nobody which file it was made from. P31: they live in the guarded storage; while a public
+    site shows the photo, a copy is in the public storage under ``public_token``, a fresh random
+    name each time it goes public (``photos.exposure``).
     """
 
     class Status(models.TextChoices):
@@ -24,6 +33,9 @@ class Original(models.Model):
 
     sha256 = models.CharField(max_length=64, unique=True)
     token = models.CharField(max_length=32, unique=True)
+    public_token = models.CharField(
+        max_length=32, blank=True, help_text="P31: set while the variants have public copies."
+    )
     name = models.CharField(max_length=200, help_text="Name in the private storage.")
     format = models.CharField(max_length=8)
     size = models.PositiveBigIntegerField(help_text="Bytes.")
@@ -53,7 +65,7 @@ class Variant(models.Model):
     width = models.PositiveIntegerField()
     height = models.PositiveIntegerField()
     format = models.CharField(max_length=4, choices=Format.choices)
-    name = models.CharField(max_length=200, unique=True, help_text="Name in the public storage.")
+    name = models.CharField(max_length=200, unique=True, help_text="Name in the guarded storage.")
     size = models.PositiveIntegerField(help_text="Bytes.")
 
     class Meta:
@@ -68,8 +80,16 @@ class Variant(models.Model):
         return self.name
 
     @property
+    def public_name(self) -> str:
+        """Its name in the public storage, or "" while it has no public copy (P31)."""
+        token = self.original.public_token
+        return f"photos/{token}/{self.name.rsplit('/', 1)[-1]}" if token else ""
+
+    @property
     def url(self) -> str:
-        return public_storage().url(self.name)
+        """The public copy's address, or the owner-checked one while there is none (P31)."""
+        public = self.public_name
+        return public_storage().url(public) if public else owner_url(self.name)
 
     @property
     def mime_type(self) -> str:
@@ -93,6 +113,9 @@ class Photo(models.Model):
     )
     original = models.ForeignKey(Original, on_delete=models.PROTECT, related_name="photos")
     filename = models.CharField(max_length=200, blank=True)
+    # P31: whether a public site of the owner shows it (``websites.exposure`` decides); the
+    # original has public copies while any photo of it is exposed.
+    exposed = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = PhotoQuerySet.as_manager()

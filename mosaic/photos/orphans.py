@@ -15,9 +15,10 @@ from django.core.files.storage import Storage
 from django.db import transaction
 from django.utils import timezone
 
+from mosaic.photos.exposure import public_names
 from mosaic.photos.models import Original, Variant
 from mosaic.photos.services import delete_files, delete_original
-from mosaic.photos.storage import private_storage, public_storage
+from mosaic.photos.storage import guarded_storage, private_storage, public_storage
 
 # Younger files may belong to work in progress (written, row not yet committed).
 GRACE = timedelta(hours=1)
@@ -27,10 +28,16 @@ GRACE = timedelta(hours=1)
 class Orphans:
     originals: list[int] = field(default_factory=list)  # rows with no photo
     private_files: list[str] = field(default_factory=list)
-    public_files: list[str] = field(default_factory=list)
+    guarded_files: list[str] = field(default_factory=list)
+    public_files: list[str] = field(default_factory=list)  # P31: a public copy nobody records
 
     def __len__(self) -> int:
-        return len(self.originals) + len(self.private_files) + len(self.public_files)
+        return (
+            len(self.originals)
+            + len(self.private_files)
+            + len(self.guarded_files)
+            + len(self.public_files)
+        )
 
 
 def _walk(storage: Storage, folder: str) -> Iterator[str]:
@@ -66,7 +73,18 @@ def find_orphans(*, grace: timedelta = GRACE) -> Orphans:
         for name in _walk(private, "originals")
         if name not in known_private and _old_enough(private, name, cutoff)
     ]
-    known_public = set(Variant.objects.values_list("name", flat=True))
+    known_guarded = set(Variant.objects.values_list("name", flat=True))
+    guarded = guarded_storage()
+    found.guarded_files = [
+        name
+        for name in _walk(guarded, "photos")
+        if name not in known_guarded and _old_enough(guarded, name, cutoff)
+    ]
+    known_public = {
+        name
+        for original in Original.objects.exclude(public_token="").prefetch_related("variants")
+        for name in public_names(original, original.public_token)
+    }
     public = public_storage()
     found.public_files = [
         name
@@ -83,4 +101,5 @@ def clean_orphans(orphans: Orphans) -> None:
             if original is not None and not original.photos.exists():
                 delete_original(original=original)
     delete_files(private_storage(), orphans.private_files)
+    delete_files(guarded_storage(), orphans.guarded_files)
     delete_files(public_storage(), orphans.public_files)

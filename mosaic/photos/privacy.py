@@ -29,7 +29,10 @@ class PhotoData(Category):
     legal_basis = _("Contract: you asked us to publish these photos on your site.")
     holdings = (
         Holding("photos.Photo", ("owner", "filename")),
-        Holding("photos.Original", ("sha256", "token", "name", "format", "placeholder", "error")),
+        Holding(
+            "photos.Original",
+            ("sha256", "token", "public_token", "name", "format", "placeholder", "error"),
+        ),
         Holding("photos.Variant", ("name",)),
     )
 

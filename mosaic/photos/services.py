@@ -21,10 +21,10 @@ from django.core.files.storage import FileSystemStorage, Storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from mosaic.photos import batch, imaging
+from mosaic.photos import batch, exposure, imaging
 from mosaic.photos.imaging import PhotoRejected
 from mosaic.photos.models import Original, Photo, Variant
-from mosaic.photos.storage import private_storage, public_storage
+from mosaic.photos.storage import guarded_storage, private_storage, public_storage
 
 if TYPE_CHECKING:
     from mosaic.accounts.models import User
@@ -196,12 +196,13 @@ def variant_name(original: Original, output: imaging.Output) -> str:
 
 
 def save_rendition(*, original_id: int, rendition: imaging.Rendition) -> None:
-    """Write the variants to the public storage, then record them; if the original was deleted
-    meanwhile, remove what was written so nothing is left behind."""
+    """Write the variants to the guarded storage, then record them; if the original was deleted
+    meanwhile, remove what was written so nothing is left behind. A photo a public site already
+    shows gets its public copies once this commits (P31, ``photos.exposure``)."""
     original = Original.objects.filter(pk=original_id).first()
     if original is None:
         return
-    storage = public_storage()
+    storage = guarded_storage()
     written: list[str] = []
     for output in rendition.outputs:
         name = variant_name(original, output)
@@ -236,6 +237,9 @@ def save_rendition(*, original_id: int, rendition: imaging.Rendition) -> None:
         )
         if stale:
             transaction.on_commit(partial(delete_files, storage, stale))
+        if locked.public_token:  # reprocessed: the old copies are stale, make new ones
+            transaction.on_commit(partial(exposure.withdraw_original, original_id=original_id))
+        transaction.on_commit(partial(exposure.expose_original, original_id=original_id))
 
 
 def delete_photo(*, photo: Photo) -> None:
@@ -244,16 +248,23 @@ def delete_photo(*, photo: Photo) -> None:
     with transaction.atomic():
         original = Original.objects.select_for_update().filter(pk=photo.original_id).first()
         Photo.objects.filter(pk=photo.pk).delete()
-        if original is not None and not original.photos.exists():
+        if original is None:
+            return
+        if not original.photos.exists():
             delete_original(original=original)
+        elif original.public_token and not original.photos.filter(exposed=True).exists():
+            transaction.on_commit(partial(exposure.withdraw_original, original_id=original.pk))
 
 
 def delete_original(*, original: Original) -> None:
     """Delete an original's row, variants and files (the files after commit). Call it inside a
     transaction holding the original's row lock."""
     variant_names = list(original.variants.values_list("name", flat=True))
+    public_names = exposure.public_names(original, original.public_token)
     original.delete()
-    transaction.on_commit(partial(delete_files, public_storage(), variant_names))
+    if original.public_token:
+        transaction.on_commit(partial(delete_files, public_storage(), public_names))
+    transaction.on_commit(partial(delete_files, guarded_storage(), variant_names))
     transaction.on_commit(partial(delete_files, private_storage(), [original.name]))
 
 

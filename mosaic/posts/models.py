@@ -13,7 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from mosaic.photos.models import Photo
+from mosaic.photos.models import Photo, owner_url
 from mosaic.photos.storage import public_storage
 
 
@@ -82,14 +82,19 @@ class Post(models.Model):
 
 
 class Video(models.Model):
-    """A video file, served as it was imported under a random public name (P05: stored only
-    while a post uses it). Its poster frame is the item's photo."""
+    """A video file, served as it was imported under a random name (P05: stored only while a
+    post uses it). Its poster frame is the item's photo. P31: it lives in the guarded storage;
+    while a public site shows it, a copy is in the public storage under ``public_name``, a fresh
+    random name each time (``posts.exposure``)."""
 
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="videos"
     )
     sha256 = models.CharField(max_length=64)
-    name = models.CharField(max_length=200, unique=True, help_text="Name in the public storage.")
+    name = models.CharField(max_length=200, unique=True, help_text="Name in the guarded storage.")
+    public_name = models.CharField(
+        max_length=200, blank=True, help_text="P31: the public copy's name, while there is one."
+    )
     size = models.PositiveBigIntegerField(help_text="Bytes.")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -103,7 +108,8 @@ class Video(models.Model):
 
     @property
     def url(self) -> str:
-        return public_storage().url(self.name)
+        """The public copy's address, or the owner-checked one while there is none (P31)."""
+        return public_storage().url(self.public_name) if self.public_name else owner_url(self.name)
 
 
 class PostItem(models.Model):

@@ -9,7 +9,7 @@ from typing import IO, Any
 from django.utils.translation import gettext_lazy as _
 
 from mosaic.accounts.models import User
-from mosaic.photos.storage import public_storage
+from mosaic.photos.storage import guarded_storage
 from mosaic.posts.models import Post, Video
 from mosaic.posts.services import delete_post
 from mosaic.privacy.registry import Category, Holding, Text, register
@@ -33,7 +33,7 @@ class PostData(Category):
             ("owner", "external_id", "caption", "hashtags", "hashtag_keys", "permalink"),
         ),
         Holding("posts.PostItem", ("external_id",)),
-        Holding("posts.Video", ("owner", "sha256", "name")),
+        Holding("posts.Video", ("owner", "sha256", "name", "public_name")),
         Holding("posts.Comment", ("external_id", "author", "text")),
     )
 
@@ -80,7 +80,7 @@ class PostData(Category):
         ]
 
     def files(self, user: User) -> Iterator[tuple[str, Callable[[], IO[bytes]]]]:
-        storage = public_storage()
+        storage = guarded_storage()
         for video in Video.objects.filter(owner=user).order_by("pk").iterator(chunk_size=200):
             yield f"{video.pk}.mp4", partial(storage.open, video.name, "rb")
 

@@ -25,7 +25,7 @@ from django.db import IntegrityError, transaction
 
 from mosaic.photos.models import Photo
 from mosaic.photos.services import PhotoRejected, delete_files, delete_photo
-from mosaic.photos.storage import public_storage
+from mosaic.photos.storage import guarded_storage, public_storage
 from mosaic.posts.hashtags import hashtags, tag_key
 from mosaic.posts.models import Comment, Post, PostItem, Video
 
@@ -231,10 +231,12 @@ def _release(*, photo_ids: Iterable[int], video_ids: Iterable[int]) -> None:
     for photo in Photo.objects.filter(pk__in=set(photo_ids), post_items__isnull=True):
         delete_photo(photo=photo)
     unused = Video.objects.filter(pk__in=set(video_ids), post_items__isnull=True)
-    names = list(unused.values_list("name", flat=True))
+    names = list(unused.values_list("name", "public_name"))
     if names:
         unused.delete()
-        transaction.on_commit(partial(delete_files, public_storage(), names))
+        public = [copy for _name, copy in names if copy]
+        transaction.on_commit(partial(delete_files, public_storage(), public))
+        transaction.on_commit(partial(delete_files, guarded_storage(), [n for n, _ in names]))
 
 
 def add_video(*, owner: User, source: IO[bytes], filename: str = "") -> Video:
@@ -260,7 +262,7 @@ def add_video(*, owner: User, source: IO[bytes], filename: str = "") -> Video:
         if existing is not None:
             return existing
         spool.seek(0)
-        storage = public_storage()
+        storage = guarded_storage()
         name = storage.save(f"videos/{secrets.token_hex(16)}.mp4", File(spool))
     try:
         with transaction.atomic():

@@ -22,14 +22,18 @@ class SiteQuerySet(models.QuerySet["Site"]):
         """Sites not deleted (a deleted site stays in quarantine, P08)."""
         return self.filter(deleted_at__isnull=True)
 
+    def online(self) -> SiteQuerySet:
+        """Sites that may be shown at all: not deleted, and their account not in quarantine
+        (P08). The one place that says so for queries (``Site.is_offline`` for one site): a new
+        reason to take sites offline (blocking) belongs here and there, and every use follows,
+        the media exposure included (``websites.exposure``)."""
+        return self.live().filter(owner__scheduled_deletion_at__isnull=True)
+
     def indexable(self) -> SiteQuerySet:
         """P21, P31: published public sites whose owner allows search engines (and whose
         account is not in quarantine): the only ones any sitemap may name."""
-        return self.live().filter(
-            visibility="public",
-            hide_from_search=False,
-            owner__scheduled_deletion_at__isnull=True,
-            published_at__isnull=False,
+        return self.online().filter(
+            visibility="public", hide_from_search=False, published_at__isnull=False
         )
 
 

@@ -249,7 +249,7 @@ def preview(request: HttpRequest, site_id: int, path: str = "") -> HttpResponseB
     """The draft, rendered on request, for the editor's phone-sized frame (owner only)."""
     site = owned_site(request, site_id)
     if path.startswith("_media/"):
-        return media_response(site, path.removeprefix("_media/"))
+        return media_response(request, site, path.removeprefix("_media/"))
     name = clean_path(path)
     if name is None:
         raise Http404

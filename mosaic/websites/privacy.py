@@ -13,6 +13,7 @@ from mosaic.accounts.models import User
 from mosaic.privacy.registry import Category, Holding, Text, exempt, register
 from mosaic.privacy.sweeps import apply_to_due, sweep
 from mosaic.websites import publishing
+from mosaic.websites.exposure import refresh_media
 from mosaic.websites.inactivity import act_on_inactive_site, sites_to_act_on
 from mosaic.websites.models import Site
 from mosaic.websites.services import erase_site, republish_owner_sites
@@ -63,13 +64,16 @@ class SiteData(Category):
         return len(sites)
 
     def quarantine(self, user: User) -> None:
-        """P08: the account's sites go offline at once (410) and their files are deleted."""
+        """P08: the account's sites go offline at once (410), their published files are
+        deleted and no photo or video of theirs keeps a public copy (``websites.exposure``)."""
         for slug in Site.objects.filter(owner=user).values_list("slug", flat=True):
             publishing.unpublish_files(slug=slug)
         Site.objects.filter(owner=user).update(published_build="", publish_pending=False)
+        refresh_media(owner_id=user.pk, expose=False)
 
     def restore(self, user: User) -> None:
-        """P08: restored accounts get their sites back, rebuilt from the published snapshot."""
+        """P08: restored accounts get their sites back, rebuilt from the published snapshot
+        (which brings the public copies back, under new names)."""
         republish_owner_sites(owner_id=user.pk)
 
 

@@ -25,6 +25,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from mosaic.websites.exposure import refresh_media
 from mosaic.websites.models import Site
 from mosaic.websites.render import SiteRenderer, Target
 
@@ -57,6 +58,7 @@ def publish_site(*, site_id: int) -> str | None:
     site = Site.objects.select_related("owner").filter(pk=site_id).first()
     if site is None or site.published is None or site.is_offline():
         return None
+    refresh_media(owner_id=site.owner_id)  # P31: public copies for what public sites show
     renderer = SiteRenderer(site=site, snapshot=site.published, target=served_target(site))
     build = f"{timezone.now():%Y%m%d%H%M%S}-{secrets.token_hex(4)}"
     folder = site_folder(site.slug)

@@ -1,8 +1,9 @@
 """Rendering a site to static files (pages, tag pages, sitemap, robots rules, hashed CSS).
 
 One renderer serves three purposes, told apart by a ``Target``:
-- the published build (image addresses from the public photo storage; a private site's go
-  through the owner-checked ``_media/`` route instead, P31);
+- the published build: the public copy's address of a file that has one (P31: only while a
+  public site shows it, ``websites.exposure``), the site's checked ``_media/`` route otherwise,
+  and always for a private site;
 - the owner's preview of the draft (rendered on request, same addresses);
 - the ZIP export (every address relative, every link ending in ``index.html``, the image files
   copied into the archive), which works opened from disk.
@@ -44,8 +45,9 @@ THUMB_MAX = {"grid": 640, "feed": 1440, "magazine": 1080}
 
 @dataclass(frozen=True)
 class Target:
-    """``images``: "public" (storage URLs), "guarded" (the owner-checked route) or "files"
-    (relative, copied into an export). ``export``: links end in ``index.html``."""
+    """``images``: "public" (public copies where they exist, the site's checked ``_media/``
+    route otherwise), "guarded" (always that route) or "files" (relative, copied into an
+    export). ``export``: links end in ``index.html``."""
 
     images: str = "public"
     export: bool = False
@@ -60,6 +62,8 @@ class Image:
     height: int
     alt: str
     eager: bool = False
+    #: the address is a public copy's (P31): only such an image may go into share cards
+    public: bool = False
 
 
 def json_ld(data: dict[str, Any]) -> SafeString:
@@ -105,13 +109,14 @@ class SiteRenderer:
         return [i for i in post.items.all() if i.photo is not None and i.photo.is_ready]
 
     # --- addresses ------------------------------------------------------------------------
-    def _file_url(self, name: str, root: str) -> str:
+    def _file_url(self, name: str, root: str, public_name: str = "") -> str:
+        """``name`` in the guarded storage; ``public_name`` its public copy's, if it has one."""
         if self.target.images == "files":
             self.used_files.add(name)
             return root + name
-        if self.target.images == "guarded":
-            return f"{root}_media/{name}"
-        return public_storage().url(name)
+        if self.target.images == "public" and public_name:
+            return public_storage().url(public_name)
+        return f"{root}_media/{name}"
 
     def href(self, root: str, rel: str) -> str:
         """A link to the page at ``rel`` ("" for the home page, "p/12/" for a post)."""
@@ -125,17 +130,21 @@ class SiteRenderer:
             by_format.setdefault(variant.format, []).append(variant)
         jpegs = by_format.get("jpeg", variants)
 
+        def url(variant: Variant) -> str:
+            return self._file_url(variant.name, root, variant.public_name)
+
         def srcset(items: list[Variant]) -> str:
-            return ", ".join(f"{self._file_url(v.name, root)} {v.width}w" for v in items)
+            return ", ".join(f"{url(v)} {v.width}w" for v in items)
 
         return Image(
-            src=self._file_url(jpegs[-1].name, root),
+            src=url(jpegs[-1]),
             webp=srcset(by_format.get("webp", [])),
             jpeg=srcset(jpegs),
             width=photo.width,
             height=photo.height,
             alt=alt,
             eager=eager,
+            public=self.target.images == "public" and bool(jpegs[-1].public_name),
         )
 
     # --- pages ----------------------------------------------------------------------------
@@ -262,7 +271,7 @@ class SiteRenderer:
             root=root, rel=rel, title=title, description=self.snapshot.get("bio", "")
         )
         pages = -(-len(self.posts) // PAGE_SIZE)
-        og_image = cards[0]["image"].src if cards and not context["guarded"] else ""
+        og_image = cards[0]["image"].src if cards and cards[0]["image"].public else ""
         context |= {
             "cards": cards,
             "is_home": True,
@@ -302,7 +311,11 @@ class SiteRenderer:
                 eager=number == 0,
                 max_width=1440,
             )
-            video = self._file_url(item.video.name, root) if item.video is not None else ""
+            video = (
+                self._file_url(item.video.name, root, item.video.public_name)
+                if item.video is not None
+                else ""
+            )
             images.append(image)
             shown.append({"image": image, "video": video, "id": f"item-{number + 1}"})
         index = self.posts.index(post)
@@ -315,7 +328,7 @@ class SiteRenderer:
             "tags": [(tag, self.href(root, f"t/{quote(tag_key(tag))}/")) for tag in post.hashtags],
             "newer": self.href(root, f"p/{newer.pk}/") if newer else "",
             "older": self.href(root, f"p/{older.pk}/") if older else "",
-            "og_image": self._absolute(images[0].src) if not context["guarded"] else "",
+            "og_image": self._absolute(images[0].src) if images[0].public else "",
             "jsonld": json_ld(
                 {
                     "@context": "https://schema.org",
@@ -324,11 +337,7 @@ class SiteRenderer:
                     "caption": strip_tags(post.caption),
                     "dateCreated": post.taken_at.isoformat(),
                     "url": self.base_url + f"p/{post.pk}/",
-                    **(
-                        {"contentUrl": self._absolute(images[0].src)}
-                        if not context["guarded"]
-                        else {}
-                    ),
+                    **({"contentUrl": self._absolute(images[0].src)} if images[0].public else {}),
                 }
             ),
         }

@@ -16,11 +16,12 @@ from django.utils import timezone
 
 from mosaic.photos.models import Photo
 from mosaic.photos.services import add_photo
-from mosaic.photos.storage import public_storage
+from mosaic.photos.storage import guarded_storage
 from mosaic.posts import services as posts
 from mosaic.posts.models import Post, PostItem
 from mosaic.websites import publishing
 from mosaic.websites.content import arrange, draft_snapshot, sort_key
+from mosaic.websites.exposure import refresh_media
 from mosaic.websites.models import Site, SiteLink, SitePost
 from mosaic.websites.render import SiteRenderer, Target
 
@@ -99,6 +100,7 @@ def update_settings(*, site: Site, slug: str, visibility: str, hide_from_search:
         site.slug = old_slug
         raise SlugTaken(slug) from error
     publishing.refresh_current_link(site=site)
+    refresh_media(owner_id=site.owner_id, expose=False)  # P31: offline before the answer
     if site.published is not None:
         request_publish(site_ids=[site.pk])
 
@@ -201,6 +203,7 @@ def delete_site(*, site: Site) -> None:
         Site.objects.filter(pk=site.pk).update(
             deleted_at=timezone.now(), published_build="", publish_pending=False
         )
+        refresh_media(owner_id=site.owner_id, expose=False)
         transaction.on_commit(partial(publishing.unpublish_files, slug=site.slug))
 
 
@@ -208,6 +211,7 @@ def erase_site(*, site: Site) -> None:
     """Erase a site for good: its row (links, choices and statistics go with it) and, once
     that is committed, its published files. Used by every path that ends a site (P06, P08)."""
     Site.objects.filter(pk=site.pk).delete()
+    refresh_media(owner_id=site.owner_id, expose=False)
     transaction.on_commit(partial(publishing.unpublish_files, slug=site.slug))
 
 
@@ -226,7 +230,7 @@ def export_zip(*, site: Site) -> IO[bytes]:
         site=site, snapshot=site.published or draft_snapshot(site), target=Target("files", True)
     )
     spool = tempfile.TemporaryFile()  # noqa: SIM115 (handed to the response, which closes it)
-    storage = public_storage()
+    storage = guarded_storage()
     with zipfile.ZipFile(spool, "w", zipfile.ZIP_DEFLATED) as archive:
         for path in renderer.paths():
             content = renderer.render(path)

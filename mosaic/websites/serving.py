@@ -2,7 +2,9 @@
 public sites directly, see docs/operations.md).
 
 - Hashed assets are cached for a year; pages carry an ETag and are revalidated (304).
-- P31: a private site (pages and images) answers only its owner; everyone else gets 404.
+- P31: a private site (pages and images) answers only its owner; everyone else gets 404. A
+  site's ``_media/`` route hands out only the files its published pages show (the owner: any of
+  theirs); ``/_media/`` hands the owner their own files (``websites.exposure``).
 - P21: unlisted, private and hidden-from-search sites send ``X-Robots-Tag: noindex``.
 - P07, P08: a deleted site, or one whose account is in quarantine, answers 410.
 """
@@ -10,7 +12,6 @@ public sites directly, see docs/operations.md).
 from __future__ import annotations
 
 import hashlib
-import mimetypes
 from pathlib import PurePosixPath
 
 from django.http import (
@@ -26,11 +27,10 @@ from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_safe
 
-from mosaic.photos.models import Variant
-from mosaic.photos.storage import public_storage
-from mosaic.posts.models import Video
+from mosaic.photos.delivery import guarded_response
 from mosaic.stats import referrers
 from mosaic.stats.visitors import host_of
+from mosaic.websites import exposure
 from mosaic.websites.models import Site
 from mosaic.websites.publishing import build_folder
 
@@ -56,31 +56,34 @@ def clean_path(path: str) -> str | None:
     return "/".join(parts)
 
 
-def can_view(request: HttpRequest, site: Site) -> bool:
-    if not site.is_private:
-        return True
+def is_owner(request: HttpRequest, site: Site) -> bool:
     return request.user.is_authenticated and request.user.pk == site.owner_id
 
 
-def owner_file(site: Site, name: str) -> bool:
-    """Whether ``name`` is a photo variant or video of the site's owner."""
-    return (
-        Variant.objects.filter(name=name, original__photos__owner_id=site.owner_id).exists()
-        or Video.objects.filter(name=name, owner_id=site.owner_id).exists()
-    )
+def can_view(request: HttpRequest, site: Site) -> bool:
+    return not site.is_private or is_owner(request, site)
 
 
-def media_response(site: Site, name: str) -> FileResponse:
-    """P31: a private site's images through the owner check, never their storage address."""
-    if not owner_file(site, name):
+def media_response(request: HttpRequest, site: Site, name: str) -> HttpResponseBase:
+    """P31: a file of a site that has no public copy, after the check: the owner gets any of
+    theirs, a visitor only what the site's published pages show (never a hidden post's)."""
+    owner = is_owner(request, site)
+    allowed = exposure.owner_has(site.owner_id, name) if owner else exposure.shown_on(site, name)
+    if not allowed:
         raise Http404
-    storage = public_storage()
-    try:
-        handle = storage.open(name)
-    except FileNotFoundError as missing:
-        raise Http404 from missing
-    response = FileResponse(handle, content_type=mimetypes.guess_type(name)[0])
-    response["Cache-Control"] = f"private, max-age={YEAR}, immutable"
+    # Guarded names never change content; "private" keeps shared caches from storing them.
+    return guarded_response(name, cache_control="private, max-age=86400")
+
+
+@require_safe
+def owner_media(request: HttpRequest, name: str) -> HttpResponseBase:
+    """``/_media/<name>``: the signed-in owner's own files (the panel shows photos that no
+    public site shows through it); 404 for anyone else (P31)."""
+    user = request.user
+    if not user.is_authenticated or user.in_quarantine or not exposure.owner_has(user.pk, name):
+        raise Http404
+    response = guarded_response(name, cache_control="private, max-age=3600")
+    patch_vary_headers(response, ["Cookie"])
     return response
 
 
@@ -98,7 +101,7 @@ def serve(request: HttpRequest, slug: str, path: str = "") -> HttpResponseBase:
     if not can_view(request, site):
         raise Http404
     if path.startswith("_media/"):
-        response: HttpResponseBase = media_response(site, path.removeprefix("_media/"))
+        response: HttpResponseBase = media_response(request, site, path.removeprefix("_media/"))
         patch_vary_headers(response, ["Cookie"])
         return response
     folder = build_folder(site)

@@ -14,7 +14,9 @@ import httpx
 import pytest
 from PIL import Image
 
-from mosaic.photos.models import Original
+from mosaic.photos.delivery import guarded_response
+from mosaic.photos.exposure import set_exposed
+from mosaic.photos.models import Original, Photo
 from mosaic.photos.services import delete_photo
 from mosaic.photos.tests.images import SERIAL, exif_with_secrets, make_image
 
@@ -99,6 +101,16 @@ def s3(settings, s3_endpoint):
                 "default_acl": "private",
             },
         },
+        "photos_guarded": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                **common,
+                "bucket_name": PRIVATE,
+                "location": "guarded",
+                "default_acl": "private",
+                "querystring_expire": 60,
+            },
+        },
     }
     yield client
     for bucket in (PUBLIC, PRIVATE):
@@ -111,25 +123,42 @@ def keys(client, bucket: str) -> list[str]:
     return sorted(item["Key"] for item in client.list_objects_v2(Bucket=bucket).get("Contents", []))
 
 
-def test_p05_the_pipeline_runs_on_s3_with_originals_kept_private(s3, s3_endpoint, add, on_commit):
+def test_p05_p31_the_pipeline_runs_on_s3_with_only_exposed_copies_public(
+    s3, s3_endpoint, add, on_commit, owner
+):
     with on_commit():
         photo = add(make_image("JPEG", (900, 600), exif=exif_with_secrets()))
     original = Original.objects.get(pk=photo.original_id)
+    variants = sorted(f"{width}.{fmt}" for width in (320, 640, 900) for fmt in ("jpeg", "webp"))
 
-    assert keys(s3, PRIVATE) == [f"private/{original.name}"]
-    assert keys(s3, PUBLIC) == sorted(
-        f"photos/{original.token}/{width}.{fmt}"
-        for width in (320, 640, 900)
-        for fmt in ("jpeg", "webp")
+    # Every variant is guarded (private bucket) until a public site shows the photo.
+    assert keys(s3, PRIVATE) == sorted(
+        [f"private/{original.name}"] + [f"guarded/photos/{original.token}/{v}" for v in variants]
     )
+    assert keys(s3, PUBLIC) == []
     assert original.status == Original.Status.READY
-    variant = photo.fallback()
+    variant = Photo.objects.with_variants().get(pk=photo.pk).fallback()
+    assert variant is not None
+    assert httpx.get(f"{s3_endpoint}/{PRIVATE}/guarded/{variant.name}").status_code == 403
+    handed_out = guarded_response(variant.name, cache_control="private")
+    assert handed_out.status_code == 302  # a presigned address, valid briefly
+    assert httpx.get(handed_out["Location"]).status_code == 200
+
+    with on_commit():
+        set_exposed(owner_id=owner.user.pk, wanted=Photo.objects.filter(pk=photo.pk))
+    token = Original.objects.get(pk=original.pk).public_token
+    assert keys(s3, PUBLIC) == [f"photos/{token}/{v}" for v in variants]
+    variant = Photo.objects.with_variants().get(pk=photo.pk).fallback()
     assert variant is not None
     response = httpx.get(variant.url)
     assert response.status_code == 200
     assert SERIAL.encode() not in response.content
     assert Image.open(io.BytesIO(response.content)).size == (900, 600)
     assert httpx.get(f"{s3_endpoint}/{PRIVATE}/private/{original.name}").status_code == 403
+
+    set_exposed(owner_id=owner.user.pk, wanted=Photo.objects.none())  # offline at once
+    assert keys(s3, PUBLIC) == []
+    assert httpx.get(variant.url).status_code in (403, 404)
 
     with on_commit():
         delete_photo(photo=photo)

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from mosaic.photos.models import Original, Photo, Variant
 from mosaic.photos.services import delete_photo, process_original
-from mosaic.photos.storage import private_storage, public_storage
+from mosaic.photos.storage import guarded_storage, private_storage, public_storage
 from mosaic.photos.tests.images import make_image
 
 pytestmark = pytest.mark.django_db
@@ -96,19 +96,26 @@ def test_the_orphan_sweep_reports_and_removes_leftovers_but_not_recent_work(
     Photo.objects.filter(pk=orphaned.pk).delete()  # e.g. the owner's account row was deleted
     private_storage().save("originals/ab/stray-original", ContentFile(b"x"))
     public_storage().save("photos/strayfolder/320.webp", ContentFile(b"y"))
+    guarded_storage().save("photos/strayguarded/320.webp", ContentFile(b"z"))
     kept_files = {
         p for p in files() if kept.original.token in str(p) or kept.original.sha256 in str(p)
     }
 
     out = io.StringIO()
     call_command("photos_orphans", "--delete", stdout=out)
-    assert "0 unused originals, 0 stray private files, 0 stray public files" in out.getvalue()
+    assert (
+        "0 unused originals, 0 stray private files, 0 stray guarded files, 0 stray public files"
+        in out.getvalue()
+    )
     assert Original.objects.count() == 2  # an hour's grace for work in progress
 
     with time_machine.travel(timezone.now() + timedelta(hours=2), tick=False):
         out = io.StringIO()
         call_command("photos_orphans", stdout=out)
-        assert "1 unused originals, 1 stray private files, 1 stray public files" in out.getvalue()
+        assert (
+            "1 unused originals, 1 stray private files, 1 stray guarded files,"
+            " 1 stray public files" in out.getvalue()
+        )
         assert Original.objects.count() == 2  # a report only
 
         with on_commit():

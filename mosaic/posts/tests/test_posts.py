@@ -139,7 +139,7 @@ def test_a_video_is_stored_once_and_deleted_with_its_last_post(owner, settings, 
     assert add_video(owner=owner.user, source=io.BytesIO(MP4)).pk == video.pk
     post, _ = save(owner.user, [NewItem(photo=poster, video=video)])
     assert post.items.get().is_video
-    stored = tmp_path / "media" / video.name
+    stored = tmp_path / "guarded" / video.name
     assert stored.read_bytes() == MP4
 
     delete_post(post=post)
@@ -151,7 +151,7 @@ def test_a_file_that_is_not_a_video_is_refused_and_nothing_is_stored(owner, tmp_
     with pytest.raises(PhotoRejected, match="not an MP4"):
         add_video(owner=owner.user, source=io.BytesIO(b"<html>not a video</html>"), filename="x")
     assert not Video.objects.exists()
-    assert not (tmp_path / "media" / "videos").exists()
+    assert not (tmp_path / "guarded" / "videos").exists()
 
 
 def test_a_video_over_the_size_limit_is_refused(owner, settings):

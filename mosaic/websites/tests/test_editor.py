@@ -7,7 +7,7 @@ import zipfile
 import pytest
 
 from mosaic.photos.models import Photo, Variant
-from mosaic.photos.storage import public_storage
+from mosaic.photos.storage import guarded_storage, public_storage
 from mosaic.websites import publishing, rules, services
 from mosaic.websites.models import Site
 from mosaic.websites.tests.conftest import body, make_post
@@ -135,13 +135,15 @@ def test_p07_removing_one_photo_republishes_and_deletes_its_files(owner, visitor
         services.publish(site=site)
     item = post.items.order_by("-position")[0]
     assert item.photo is not None
-    names = list(Variant.objects.filter(original__photos=item.photo).values_list("name", flat=True))
+    variants = list(Variant.objects.filter(original__photos=item.photo).select_related("original"))
+    names = [variant.public_name for variant in variants] + [v.name for v in variants]
     assert f"/media/{names[0]}" in "".join(body(visitor.get(f"/olivia/p/{post.pk}/")).split())
     with commit():
         response = owner.client.post(f"/panel/sites/{site.pk}/items/{item.pk}/remove/")
     assert response.status_code == 302
     assert not Photo.objects.filter(pk=item.photo.pk).exists()
     assert not any(public_storage().exists(name) for name in names)
+    assert not any(guarded_storage().exists(name) for name in names)
     assert names[0] not in body(visitor.get(f"/olivia/p/{post.pk}/"))
 
 

@@ -12,7 +12,8 @@ class Command(BaseCommand):
         "Report photo files and rows that nothing refers to; with --delete, remove them. "
         "It deletes: originals (row, private file and variant files) that no photo uses any "
         "more; files under originals/ in the private storage with no original row; files under "
-        f"photos/ in the public storage with no variant row. Only what is older than {GRACE} "
+        "photos/ in the guarded storage with no variant row; files under photos/ in the public "
+        f"storage that are no recorded public copy (P31). Only what is older than {GRACE} "
         "is touched, so work in progress is never removed."
     )
 
@@ -24,9 +25,10 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{len(orphans.originals)} unused originals, "
             f"{len(orphans.private_files)} stray private files, "
+            f"{len(orphans.guarded_files)} stray guarded files, "
             f"{len(orphans.public_files)} stray public files"
         )
-        for name in orphans.private_files + orphans.public_files:
+        for name in orphans.private_files + orphans.guarded_files + orphans.public_files:
             self.stdout.write(f"  {name}")
         if options["delete"] and len(orphans):
             clean_orphans(orphans)

@@ -18,6 +18,7 @@ Run: ``python -m bench media``.
 
 from __future__ import annotations
 
+import subprocess
 import tempfile
 import time
 from collections.abc import Iterator
@@ -74,7 +75,7 @@ def _measure(base: Path, media: Path, sites: Path, db: Path) -> Iterator[Metric]
     app_port = tools.free_port()
     app = _granian(app_port, db, media, sites)
     try:
-        tools._wait_for_port(app_port, app)
+        tools._wait_for_port(app_port, app, attempts=1200)  # a busy machine starts slowly
         with tools.nginx(_production_config(base, app_port)) as port:
             public_url = f"https://127.0.0.1:{port}/media/{variant.public_name}"
             checked_url = f"https://127.0.0.1:{port}/bench-unlisted/_media/{variant.name}"
@@ -84,7 +85,11 @@ def _measure(base: Path, media: Path, sites: Path, db: Path) -> Iterator[Metric]
             checked = tools.wrk_rps(checked_url, seconds=10)
     finally:
         app.terminate()
-        app.wait(timeout=30)
+        try:
+            app.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            app.kill()
+            app.wait(timeout=30)
     yield "media.public_rps", public, "req/s"
     yield "media.checked_rps", checked, "req/s"
     yield "media.checked_vs_public", checked / public, "ratio"

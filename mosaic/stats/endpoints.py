@@ -4,11 +4,15 @@
   Pages embed it as ``<img src=... alt="" width="1" height="1">`` (``{% stats_pixel %}``), so
   counting needs no JavaScript and works for static pages served by nginx or hosted elsewhere.
   Answers a 1x1 transparent GIF, counted or not (the answer never tells which), 400 for a bad
-  ``p`` or ``k``, 404 for an unknown site.
-- ``GET /_m/c/<site_id>/<link_id>/``: a link-button click. Counts, then answers 302 to that
-  link's URL *as published* (what the visitor clicked), and only when the site's published
-  page has that link (404 otherwise): never an open redirect. Counting can fail (a full disk,
-  Redis down); the visitor still reaches the link.
+  ``p`` or ``k``, 404 for an unknown site. Counted only for a page of the site's published
+  build, on a site anyone may see (``SiteFacts.counts_page``): a forged path is answered, not
+  counted.
+- ``GET /_m/c/<site_id>/<key>/``: a link-button click, by the link's random key (P31: one
+  link's address tells nothing of another's). Counts, then answers 302 to that link's URL *as
+  published* (what the visitor clicked), only when the site's published page has that link:
+  404 otherwise, and for a private site to anyone but its owner; 410 for a deleted site or an
+  account in quarantine. Never an open redirect. Counting can fail (a full disk, Redis down);
+  the visitor still reaches the link.
 
 Both answer ``Cache-Control: no-store``, never set a cookie and log nothing about the request
 (P12, P13, P30).
@@ -33,9 +37,10 @@ from urllib.parse import parse_qs, urlsplit
 
 from django.core.signals import request_finished
 from django.http import HttpRequest, HttpResponse
+from django.http.cookie import parse_cookie
 from django.utils.encoding import iri_to_uri
 
-from mosaic.stats import services
+from mosaic.stats import services, visitors
 from mosaic.stats.models import Kind
 
 logger = logging.getLogger(__name__)
@@ -45,7 +50,7 @@ PIXEL = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRA
 VIEW_KINDS = frozenset({Kind.PAGE.value, Kind.PHOTO.value})
 LINK_SCHEMES = frozenset({"http", "https", "mailto", "tel"})  # what a link button may be
 _VIEW = re.compile(r"/_m/v/([0-9]{1,18})\.gif")
-_CLICK = re.compile(r"/_m/c/([0-9]{1,18})/([0-9]{1,18})/")
+_CLICK = re.compile(r"/_m/c/([0-9]{1,18})/([A-Za-z0-9_-]{16,32})/")
 _PRIVATE = (
     ("Cache-Control", "no-store"),
     ("X-Content-Type-Options", "nosniff"),
@@ -87,6 +92,7 @@ GIF = Answer(200, PIXEL, "image/gif")
 NOT_FOUND = _plain(404, "Not found.")
 NO_SUCH_SITE = _plain(404, "No such site.")
 NO_SUCH_LINK = _plain(404, "No such link on this site.")
+SITE_GONE = _plain(410, "This site is no longer online.")
 BAD_BEACON = _plain(400, "Bad beacon: p must be a page path (/...) and k page or photo.")
 
 
@@ -102,7 +108,7 @@ def answer(environ: Environ) -> Answer:
     if view is not None:
         return _view(environ, int(view[1]))
     assert click is not None
-    return _click(environ, int(click[1]), int(click[2]))
+    return _click(environ, int(click[1]), click[2])
 
 
 def _query(environ: Environ) -> dict[str, str]:
@@ -136,25 +142,40 @@ def _view(environ: Environ, site_id: int) -> Answer:
     site = services.site_facts(site_id)
     if site is None:
         return NO_SUCH_SITE
-    if environ.get("REQUEST_METHOD") == "GET":  # HEAD: link checkers and prefetchers
-        _count(environ, query, site_id=site_id, owner_id=site.owner_id, kind=kind, path=page)
+    if environ.get("REQUEST_METHOD") != "GET":  # HEAD: link checkers and prefetchers
+        return GIF
+    if not site.counts_page(page):  # perhaps a build newer than the remembered one
+        site = services.site_facts(site_id, fresh=True)
+        if site is None or not site.counts_page(page):
+            return GIF
+    _count(environ, query, site_id=site_id, owner_id=site.owner_id, kind=kind, path=page)
     return GIF
 
 
-def _click(environ: Environ, site_id: int, link_id: int) -> Answer:
-    found = services.published_link(site_id, link_id)
-    if found is None:
+def _click(environ: Environ, site_id: int, key: str) -> Answer:
+    site = services.site_facts(site_id, fresh=True)
+    if site is None or not site.published:
         return NO_SUCH_LINK
-    owner_id, url = found
-    location = _safe_location(url)
-    if location is None:
+    if site.offline:
+        return SITE_GONE
+    if site.private and not visitors.is_owner(_cookies(environ), site.owner_id):
+        return NO_SUCH_LINK
+    found = site.links.get(key)
+    location = _safe_location(found[1]) if found else None
+    if found is None or location is None:
         return NO_SUCH_LINK
     if environ.get("REQUEST_METHOD") == "GET":
         kind = Kind.CLICK.value
         _count(
-            environ, _query(environ), site_id=site_id, owner_id=owner_id, kind=kind, link=link_id
-        )
+            environ, _query(environ), site_id=site_id, owner_id=site.owner_id, kind=kind,
+            link=found[0],
+        )  # fmt: skip
     return Answer(302, b"", location=location)
+
+
+def _cookies(environ: Environ) -> dict[str, str]:
+    raw = environ.get("HTTP_COOKIE", "")
+    return parse_cookie(raw) if raw else {}
 
 
 def _safe_location(url: str) -> str | None:

@@ -27,6 +27,7 @@ from mosaic.stats import visitors
 from mosaic.stats.buffer import Segment, get_buffer
 from mosaic.stats.models import BufferProgress, DailyCount, Event, Kind
 from mosaic.websites.models import Site
+from mosaic.websites.publishing import page_exists
 
 logger = logging.getLogger(__name__)
 
@@ -38,51 +39,69 @@ TOTAL, PATH, LINK, REFERRER, DEVICE = (choice.value for choice in DailyCount.Dim
 
 @dataclass(frozen=True, slots=True)
 class SiteFacts:
-    """What counting needs to know of a site: its owner, and the links its published page has."""
+    """What counting needs to know of a site: its owner, whether it may be seen and by whom,
+    its current build, and the links its published page has (by key: id and URL)."""
 
     owner_id: int
-    links: dict[int, str]
+    slug: str
+    build: str
+    private: bool
+    offline: bool
+    published: bool
+    links: dict[str, tuple[int, str]]
+
+    def counts_page(self, path: str) -> bool:
+        """P12, P31: only views of a page that exists in the site's published build, of a site
+        anyone may see (a private site's only visitor is its owner, who is never counted)."""
+        if self.offline or self.private or not self.published:
+            return False
+        return page_exists(self.slug, self.build, path)
 
 
 _sites: dict[int, tuple[SiteFacts | None, float]] = {}
 
 
 def site_facts(site_id: int, *, fresh: bool = False) -> SiteFacts | None:
-    """The site's owner and published links, or None when there is no such site.
+    """What counting needs of the site, or None when there is no such site.
 
     Remembered for ``STATS_SITE_CACHE_SECONDS`` in this process (``fresh`` reads the database
     anyway): a beacon comes with every page view, and a query each time would cost more than
-    the rest of the request. A site deleted meanwhile is dropped by the flush.
+    the rest of the request. Clicks always read it fresh: they reveal where a link leads, so
+    a site just made private or deleted must stop answering at once (P31, P08).
     """
     now = time.monotonic()
     known = _sites.get(site_id)
     if known is not None and known[1] > now and not fresh:
         return known[0]
-    row = Site.objects.filter(pk=site_id).values_list("owner_id", "published").first()
+    site = (
+        Site.objects.select_related("owner")
+        .only(
+            "owner_id", "slug", "published_build", "visibility", "deleted_at", "published",
+            "owner__scheduled_deletion_at",
+        )
+        .filter(pk=site_id)
+        .first()
+    )  # fmt: skip
     facts = None
-    if row is not None:
-        owner_id, published = row
-        links = (published or {}).get("links", [])
-        facts = SiteFacts(owner_id, {int(link["id"]): str(link["url"]) for link in links})
+    if site is not None:
+        links = (site.published or {}).get("links", [])
+        facts = SiteFacts(
+            owner_id=site.owner_id,
+            slug=site.slug,
+            build=site.published_build,
+            private=site.is_private,
+            offline=site.is_offline(),
+            published=site.published is not None,
+            links={
+                str(link["key"]): (int(link["id"]), str(link["url"]))
+                for link in links
+                if link.get("key")
+            },
+        )
     if len(_sites) > 50_000:  # bounded: junk ids cannot grow it without end
         _sites.clear()
     _sites[site_id] = (facts, now + settings.STATS_SITE_CACHE_SECONDS)
     return facts
-
-
-def published_link(site_id: int, link_id: int) -> tuple[int, str] | None:
-    """(owner id, URL) of a link on the site's *published* page, or None.
-
-    The page the visitor clicked on: a link only in the unpublished draft is not there yet,
-    one deleted from the draft is until the site is republished. A link not in the remembered
-    facts is looked up again, so one just published works at once; a published link's new URL
-    is followed within ``STATS_SITE_CACHE_SECONDS``.
-    """
-    for fresh in (False, True):
-        facts = site_facts(site_id, fresh=fresh)
-        if facts is not None and link_id in facts.links:
-            return facts.owner_id, facts.links[link_id]
-    return None
 
 
 def forget_sites() -> None:

@@ -11,5 +11,5 @@ from mosaic.stats.endpoints import counting_view
 app_name = "stats"
 urlpatterns = [
     path("v/<int:site_id>.gif", counting_view, name="view"),
-    path("c/<int:site_id>/<int:link_id>/", counting_view, name="click"),
+    path("c/<int:site_id>/<str:key>/", counting_view, name="click"),
 ]

@@ -106,7 +106,13 @@ def is_owner(cookies: Mapping[str, str], owner_id: int) -> bool:
 
 
 def host_of(value: str) -> str:
-    """A lower-case host name from a URL or a bare host, or "" when it is not one."""
+    """The normalised host name of a URL or a bare host, or "" when it is not one (P12: the
+    only part of a referrer that is kept).
+
+    Lower case, no port, no trailing dot, no leading ``www.``, internationalised names in their
+    ASCII (IDNA) form; a bare address (IPv4 or IPv6), a single-label name ("localhost") or
+    anything that is not a host name gives "".
+    """
     value = value.strip()
     if "//" in value:
         try:
@@ -114,7 +120,14 @@ def host_of(value: str) -> str:
         except ValueError:
             return ""
     value = value.lower().rstrip(".")
-    return value if _HOST.match(value) else ""
+    if not value.isascii():
+        try:
+            value = value.encode("idna").decode("ascii")
+        except UnicodeError:
+            return ""
+    if not _HOST.match(value) or "." not in value or value.rsplit(".", 1)[1].isdigit():
+        return ""
+    return value.removeprefix("www.") if value.count(".") > 1 else value
 
 
 def client_address(meta: Mapping[str, Any]) -> str:

@@ -20,7 +20,7 @@ def draft_snapshot(site: Site) -> dict[str, Any]:
         "theme": site.theme,
         "accent": site.accent,
         "links": [
-            {"id": link.pk, "label": link.label, "url": link.url}
+            {"id": link.pk, "key": link.key, "label": link.label, "url": link.url}
             for link in site.links.order_by("position", "id")
         ],
         "hidden": sorted(c.post_id for c in choices if c.hidden),

@@ -9,6 +9,8 @@ decide who may see the site (P21, P31), so they take effect at once.
 
 from __future__ import annotations
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -107,10 +109,20 @@ class Site(models.Model):
         return self.is_deleted or self.owner.in_quarantine
 
 
+def new_link_key() -> str:
+    """128 random bits, URL-safe: a link's click address cannot be guessed from another's."""
+    return secrets.token_urlsafe(16)
+
+
 class SiteLink(models.Model):
-    """A link button on a site (http, https, mailto or tel only)."""
+    """A link button on a site (http, https, mailto or tel only).
+
+    ``key`` names it in its click address (``/_m/c/<site>/<key>/``, P31): random, so knowing one
+    site's or link's address tells nothing about another's.
+    """
 
     site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="links")
+    key = models.CharField(max_length=32, unique=True, default=new_link_key, editable=False)
     label = models.CharField(max_length=60)
     url = models.CharField(max_length=500)
     position = models.PositiveSmallIntegerField(default=0)

@@ -20,6 +20,7 @@ import os
 import secrets
 import shutil
 from pathlib import Path
+from urllib.parse import unquote
 
 from django.conf import settings
 from django.db import transaction
@@ -45,6 +46,20 @@ def build_folder(site: Site) -> Path | None:
     if not site.published_build:
         return None
     return site_folder(site.slug) / site.published_build
+
+
+def page_exists(slug: str, build: str, path: str) -> bool:
+    """Whether ``path`` (``/<slug>/...``, as a page's counting pixel names it) is a page of the
+    site's build: the only paths statistics count (P12: nobody can fill an owner's figures
+    with invented pages)."""
+    prefix = f"/{slug}/"
+    if not build or not path.startswith(prefix) or not path.endswith("/"):
+        return False
+    rest = unquote(path.removeprefix(prefix))
+    parts = rest.split("/")[:-1]
+    if any(not part or part.startswith(".") for part in parts) or "\\" in rest or "\0" in rest:
+        return False
+    return (site_folder(slug) / build / rest / "index.html").is_file()
 
 
 def served_target(site: Site) -> Target:

@@ -168,9 +168,9 @@ def test_p08_no_trace_of_a_deleted_account_remains_after_quarantine_and_sweeps(
         visit = Client(HTTP_USER_AGENT="Mozilla/5.0 (iPhone) Mobile Safari/604.1")
         visit.get(
             f"/_m/v/{site.pk}.gif",
-            {"p": f"/zqxmarksite/{marker('path')}/", "r": f"{marker('referrer')}.example.org"},
+            {"p": "/zqxmarksite/", "r": f"{marker('referrer')}.example.org"},
         )
-        visit.get(f"/_m/c/{site.pk}/{link.pk}/")
+        visit.get(f"/_m/c/{site.pk}/{link.key}/")
         flush_statistics()
         InstagramConnection.objects.create(
             user=user,

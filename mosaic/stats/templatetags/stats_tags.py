@@ -9,12 +9,13 @@ Its ``r`` parameter is the placeholder ``REFERRER_PLACEHOLDER``: whoever serves 
 replace it with the host of the page's own Referer (nginx ``sub_filter``, or
 ``mosaic.stats.referrers.fill``), since an image's Referer is only the page showing it.
 
-``{% link_href site link.id %}`` renders the address of a link button that counts the click and
-redirects to the link's URL.
+``{% link_href site link %}`` renders the address of a link button (a link of the site's
+snapshot, with its random ``key``) that counts the click and redirects to the link's URL.
 """
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlencode
 
 from django import template
@@ -36,7 +37,7 @@ def stats_pixel(site: Site, page_path: str, kind: str = "page") -> SafeString:
 
 
 @register.simple_tag
-def link_href(site: Site, link_id: int) -> str:
-    """The click-counting address of the link button ``link_id`` (an id, as the published
-    snapshot of a site keeps its links as plain data)."""
-    return reverse("stats:click", args=[site.pk, link_id])
+def link_href(site: Site, link: dict[str, Any]) -> str:
+    """The click-counting address of a link button of the site's snapshot (plain data: id,
+    key, label, url), named by its random key (P31)."""
+    return reverse("stats:click", args=[site.pk, link["key"]])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import uuid
 from collections.abc import Iterator
 
@@ -10,11 +11,16 @@ import pytest
 import redis
 from django.test import Client
 
+from mosaic.photos.services import process_pending
+from mosaic.posts.models import Post
+from mosaic.posts.services import NewItem, save_post
 from mosaic.stats import buffer, visitors
 from mosaic.stats.models import DailyCount
 from mosaic.stats.services import forget_sites
 from mosaic.websites.content import draft_snapshot
 from mosaic.websites.models import Site, SiteLink
+from mosaic.websites.publishing import publish_site
+from mosaic.websites.tests.conftest import TAKEN, make_photo
 
 PHONE = (
     "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 "
@@ -49,7 +55,27 @@ def _own_buffer(settings, tmp_path) -> Iterator[None]:
 
 @pytest.fixture
 def site(owner) -> Site:
-    return Site.objects.create(owner=owner.user, slug="olivia", title="Olivia's photos")
+    """Olivia's published site with five posts (one photo): only pages of its build count."""
+    photo = make_photo(owner.user)
+    process_pending()
+    for number in range(5):
+        save_post(
+            owner=owner.user,
+            source=Post.Source.UPLOAD,
+            external_id=f"stats{number}",
+            caption=f"Post {number}",
+            taken_at=TAKEN + dt.timedelta(days=number),
+            items=[NewItem(photo=photo)],
+        )
+    site = Site.objects.create(owner=owner.user, slug="olivia", title="Olivia's photos")
+    publish_snapshot(site)
+    return site
+
+
+def post_path(site: Site, number: int = 0) -> str:
+    """The page of the site's ``number``-th post (oldest first), as its pixel names it."""
+    pk = Post.objects.filter(owner_id=site.owner_id).order_by("pk").values_list("pk", flat=True)
+    return f"/{site.slug}/p/{pk[number]}/"
 
 
 def browser_client(user_agent: str = PHONE, address: str = "192.0.2.10", **headers) -> Client:
@@ -76,8 +102,9 @@ def published_link(site: Site, label: str, url: str) -> SiteLink:
 
 
 def publish_snapshot(site: Site) -> None:
-    """What "Publish" makes live, without building the pages (counting reads only this)."""
+    """What "Publish" makes live, and its build (counting reads both)."""
     Site.objects.filter(pk=site.pk).update(published=draft_snapshot(site))
+    publish_site(site_id=site.pk)
 
 
 @pytest.fixture

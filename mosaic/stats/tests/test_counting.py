@@ -15,7 +15,17 @@ from django.test import Client
 from conftest import make_user
 from mosaic.stats.models import DailyCount, DailySalt, DailyVisitor, Event
 from mosaic.stats.services import flush
-from mosaic.stats.tests.conftest import DESKTOP, PHONE, TABLET, browser_client, total, view
+from mosaic.stats.tests.conftest import (
+    DESKTOP,
+    PHONE,
+    TABLET,
+    browser_client,
+    post_path,
+    publish_snapshot,
+    total,
+    view,
+)
+from mosaic.websites.models import Site
 
 pytestmark = pytest.mark.django_db
 
@@ -23,8 +33,9 @@ DAY = dt.datetime(2026, 3, 10, 9, tzinfo=dt.UTC)
 
 
 def test_p12_a_view_is_buffered_then_rolled_up_by_page_device_and_visitor(site):
+    photo_page = post_path(site)
     with time_machine.travel(DAY, tick=False):
-        response = view(browser_client(), site, "/olivia/p/7/", "photo")
+        response = view(browser_client(), site, photo_page, "photo")
         assert response.status_code == 200
         assert response["Content-Type"] == "image/gif"
         assert response["Cache-Control"] == "no-store"
@@ -33,11 +44,11 @@ def test_p12_a_view_is_buffered_then_rolled_up_by_page_device_and_visitor(site):
         assert flush() == 1
 
     event = Event.objects.get()
-    assert (event.kind, event.path, event.device) == ("photo", "/olivia/p/7/", "phone")
+    assert (event.kind, event.path, event.device) == ("photo", photo_page, "phone")
     rows = set(DailyCount.objects.values_list("day", "kind", "dimension", "key", "count"))
     assert rows == {
         (DAY.date(), "photo", "total", "", 1),
-        (DAY.date(), "photo", "path", "/olivia/p/7/", 1),
+        (DAY.date(), "photo", "path", photo_page, 1),
         (DAY.date(), "photo", "device", "phone", 1),
         (DAY.date(), "visitor", "total", "", 1),
     }
@@ -66,7 +77,7 @@ def test_p12_no_cookie_is_set_on_the_counting_path_even_for_a_signed_in_visitor(
     for each in (browser_client(), client, stale):
         for response in (
             view(each, site),
-            each.get(f"/_m/c/{site.pk}/{site_link.pk}/"),
+            each.get(f"/_m/c/{site.pk}/{site_link.key}/"),
             each.get(f"/_m/v/{site.pk}.gif", {"p": "bad"}),
             each.get(f"/_m/v/{site.pk + 1000}.gif", {"p": "/x/"}),
         ):
@@ -82,7 +93,7 @@ def test_p12_p30_the_address_is_never_stored_or_logged(site, site_link, caplog, 
     caplog.set_level(logging.DEBUG)
     client = Client(HTTP_USER_AGENT=PHONE, REMOTE_ADDR=address, HTTP_X_FORWARDED_FOR=address)
     view(client, site, r="https://news.example.org/story?id=9")
-    client.get(f"/_m/c/{site.pk}/{site_link.pk}/")
+    client.get(f"/_m/c/{site.pk}/{site_link.key}/")
     client.get(f"/_m/v/{site.pk}.gif", {"p": "bad"})  # the refused path logs nothing either
     spooled = b"".join(p.read_bytes() for p in tmp_path.rglob("*") if p.is_file())
     flush()
@@ -121,7 +132,7 @@ def test_p12_p30_the_address_is_never_stored_or_logged(site, site_link, caplog, 
 def test_p12_these_visits_are_not_counted_but_answered_alike(site, site_link, headers, reason):
     client = Client(**{"HTTP_USER_AGENT": PHONE, **headers})
     response = view(client, site)
-    click = client.get(f"/_m/c/{site.pk}/{site_link.pk}/")
+    click = client.get(f"/_m/c/{site.pk}/{site_link.key}/")
 
     assert response.status_code == 200
     assert response["Content-Type"] == "image/gif"
@@ -212,6 +223,12 @@ def test_raw_events_are_pruned_after_the_period_but_daily_counts_stay(site, sett
     [
         ("https://news.example.org/a/b?c=d", "news.example.org"),
         ("search.example.com", "search.example.com"),
+        ("HTTPS://WWW.News.Example.ORG:8443/x", "news.example.org"),  # one host, one name
+        ("https://www.example.org./", "example.org"),
+        ("https://bücher.example/", "xn--bcher-kva.example"),
+        ("https://203.0.113.7/", ""),  # an address is nobody's site name (P12)
+        ("https://[2001:db8::1]/", ""),
+        ("http://localhost:8000/", ""),
         ("__mosaic_referrer__", ""),  # the placeholder nobody filled in
         ("http://testserver/olivia/", ""),  # our own host: moving inside the site
         ("javascript:alert(1)", ""),
@@ -243,7 +260,7 @@ def test_a_bad_beacon_is_refused_with_a_clear_message(site, query):
 
 def test_a_head_request_is_answered_but_not_counted(site, site_link):
     assert browser_client().head(f"/_m/v/{site.pk}.gif", {"p": "/x/"}).status_code == 200
-    assert browser_client().head(f"/_m/c/{site.pk}/{site_link.pk}/").status_code == 302
+    assert browser_client().head(f"/_m/c/{site.pk}/{site_link.key}/").status_code == 302
     assert flush() == 0
 
 
@@ -251,3 +268,45 @@ def test_an_unknown_site_or_method_is_refused(site):
     assert browser_client().get("/_m/v/999999.gif", {"p": "/x/"}).status_code == 404
     assert browser_client().post(f"/_m/v/{site.pk}.gif?p=/x/").status_code == 405
     assert browser_client().get("/_m/nothing-here").status_code == 404
+
+
+def test_p12_a_forged_page_is_answered_but_not_counted(site):
+    for path in (
+        "/olivia/invented-page/",
+        "/olivia/p/999999/",
+        "/olivia/../oscar/",
+        "/olivia/.hidden/",
+        "/oscar/",  # another site's address
+        "/olivia/index.html",  # a file, not a page address
+        "/olivia/assets/",
+    ):
+        response = view(browser_client(), site, path)
+        assert response.status_code == 200, path
+        assert response["Content-Type"] == "image/gif"
+    view(browser_client(), site, post_path(site, 2))
+    assert flush() == 1  # only the real page
+    assert Event.objects.get().path == post_path(site, 2)
+
+
+def test_p12_a_page_removed_by_a_new_build_is_no_longer_counted(site, owner):
+    gone = post_path(site, 4)
+    owner.user.posts.order_by("-pk")[0].delete()
+    publish_snapshot(site)
+    view(browser_client(), site, gone)
+    view(browser_client(), site, "/olivia/")
+    assert flush() == 1
+
+
+@pytest.mark.parametrize("change", ["private", "deleted", "quarantine", "unpublished"])
+def test_p31_p08_views_of_a_site_nobody_may_see_are_not_counted(site, owner, change):
+    if change == "private":
+        Site.objects.filter(pk=site.pk).update(visibility="private")
+    elif change == "deleted":
+        Site.objects.filter(pk=site.pk).update(deleted_at=DAY)
+    elif change == "quarantine":
+        type(owner.user).objects.filter(pk=owner.user.pk).update(scheduled_deletion_at=DAY)
+    else:
+        Site.objects.filter(pk=site.pk).update(published=None)
+    response = view(browser_client(), site, "/olivia/")
+    assert response.status_code == 200  # answered alike: the pixel tells nothing
+    assert flush() == 0

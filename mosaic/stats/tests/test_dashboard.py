@@ -14,7 +14,7 @@ from django.utils import translation
 
 from mosaic.stats.models import DailyCount
 from mosaic.stats.services import flush
-from mosaic.stats.tests.conftest import DESKTOP, PHONE, browser_client, view
+from mosaic.stats.tests.conftest import DESKTOP, PHONE, browser_client, post_path, view
 
 DAY = dt.datetime(2026, 3, 10, 9, tzinfo=dt.UTC)
 
@@ -22,9 +22,9 @@ DAY = dt.datetime(2026, 3, 10, 9, tzinfo=dt.UTC)
 def _traffic(site, link) -> None:
     for number in range(4):
         view(browser_client(PHONE, f"192.0.2.{number}"), site, "/olivia/", r="news.example.org")
-    view(browser_client(DESKTOP), site, "/olivia/p/3/", "photo")
-    view(browser_client(DESKTOP), site, "/olivia/p/3/", "photo")
-    browser_client(PHONE, "192.0.2.1").get(f"/_m/c/{site.pk}/{link.pk}/")
+    view(browser_client(DESKTOP), site, post_path(site, 3), "photo")
+    view(browser_client(DESKTOP), site, post_path(site, 3), "photo")
+    browser_client(PHONE, "192.0.2.1").get(f"/_m/c/{site.pk}/{link.key}/")
     flush()
 
 
@@ -38,7 +38,7 @@ def test_the_owner_sees_views_visitors_clicks_ctr_and_the_top_lists(site, site_l
     report = response.context["report"]
     assert (report.views, report.visitors, report.clicks) == (6, 5, 1)
     assert f"{report.ctr:.1f}" == "16.7"
-    assert [(row.label, row.count) for row in report.photos] == [("/olivia/p/3/", 2)]
+    assert [(row.label, row.count) for row in report.photos] == [(post_path(site, 3), 2)]
     assert [(row.label, row.count) for row in report.links] == [("My shop", 1)]
     assert [(row.label, row.count) for row in report.referrers] == [("news.example.org", 4)]
     assert {row.label: row.count for row in report.devices} == {"Phone": 4, "Desktop": 2}
@@ -117,7 +117,7 @@ def test_numbers_on_the_dashboard_equal_the_events_sent(page, live_server, owner
             )
             assert answer.status_code == 200
         for _ in range(clicks):
-            answer = client.get(f"/_m/c/{site.pk}/{site_link.pk}/", follow_redirects=False)
+            answer = client.get(f"/_m/c/{site.pk}/{site_link.key}/", follow_redirects=False)
             assert answer.headers["location"] == site_link.url
     flush()
 

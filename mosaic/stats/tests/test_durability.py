@@ -17,7 +17,7 @@ from django.db import connection
 from mosaic.stats.buffer import get_buffer
 from mosaic.stats.models import DailyCount, Event
 from mosaic.stats.services import count, flush
-from mosaic.stats.tests.conftest import DESKTOP, PHONE, browser_client, total, view
+from mosaic.stats.tests.conftest import DESKTOP, PHONE, browser_client, post_path, total, view
 from mosaic.websites.models import Site
 from tests.processes import (
     MANAGE,
@@ -40,6 +40,7 @@ def stats_env(**extra: str) -> dict[str, str]:
         STATS_BUFFER=django_settings.STATS_BUFFER,
         STATS_SPOOL_DIR=str(django_settings.STATS_SPOOL_DIR),
         STATS_REDIS_PREFIX=django_settings.STATS_REDIS_PREFIX,
+        MEDIA_ROOT=str(django_settings.MEDIA_ROOT),  # the site's build: only its pages count
         **extra,
     )
     if django_settings.STATS_BUFFER == "redis":
@@ -48,10 +49,12 @@ def stats_env(**extra: str) -> dict[str, str]:
 
 
 def test_counts_stay_exact_with_concurrent_requests_and_concurrent_flushes(site):
+    pages = [post_path(site, number) for number in range(5)]
+
     def visitor(number: int) -> None:
         client = browser_client(PHONE if number % 2 else DESKTOP, f"192.0.2.{number}")
         for index in range(60):
-            assert view(client, site, f"/olivia/p/{index % 5}/").status_code == 200
+            assert view(client, site, pages[index % 5]).status_code == 200
         connection.close()
 
     threads = [threading.Thread(target=visitor, args=(n,)) for n in range(8)]
@@ -87,6 +90,7 @@ def test_p30_a_web_process_killed_mid_load_loses_no_accepted_view_and_logs_no_ad
     server = start(web_command(), env=env, log=log)
     base = f"http://127.0.0.1:{port}"
     beacon = f"{base}/_m/v/{site.pk}.gif"
+    pages = [post_path(site, number) for number in range(4)]
     accepted = sent = 0
     lock = threading.Lock()
     killed = threading.Event()
@@ -108,7 +112,7 @@ def test_p30_a_web_process_killed_mid_load_loses_no_accepted_view_and_logs_no_ad
                     with lock:
                         sent += 1
                     try:
-                        answer = client.get(beacon, params={"p": f"/olivia/{number}/"})
+                        answer = client.get(beacon, params={"p": pages[number]})
                     except httpx.HTTPError:
                         return
                     if answer.status_code == 200:

@@ -13,7 +13,7 @@ from django.db import close_old_connections
 
 from mosaic.stats.endpoints import CountingFirst
 from mosaic.stats.services import flush
-from mosaic.stats.tests.conftest import PHONE, browser_client, published_link, total
+from mosaic.stats.tests.conftest import PHONE, browser_client, post_path, published_link, total
 from mosaic.wsgi import application
 
 pytestmark = pytest.mark.django_db
@@ -73,7 +73,7 @@ def test_the_served_app_answers_counting_paths_itself():
 def test_p12_p13_a_beacon_is_answered_and_counted_without_django_and_without_cookies(site):
     served = serve(
         f"/_m/v/{site.pk}.gif",
-        "p=/olivia/p/3/&k=photo&r=news.example.org",
+        f"p={post_path(site, 3)}&k=photo&r=news.example.org",
         HTTP_COOKIE="sessionid=whatever; csrftoken=" + "x" * 32,
     )
 
@@ -93,8 +93,8 @@ def test_the_served_answers_equal_the_django_side_ones(site, site_link):
         (f"/_m/v/{site.pk}.gif", "p=bad"),
         (f"/_m/v/{site.pk}.gif", "p=/olivia/&k=video"),
         (f"/_m/v/{site.pk + 1000}.gif", "p=/olivia/"),
-        (f"/_m/c/{site.pk}/{site_link.pk}/", ""),
-        (f"/_m/c/{site.pk}/{site_link.pk + 1000}/", ""),
+        (f"/_m/c/{site.pk}/{site_link.key}/", ""),
+        (f"/_m/c/{site.pk}/{site_link.key[::-1]}/", ""),
         ("/_m/nothing", ""),
         ("/_m/v/1.gif/../../panel/", ""),
     ]
@@ -107,7 +107,7 @@ def test_the_served_answers_equal_the_django_side_ones(site, site_link):
 
 
 def test_a_click_is_redirected_and_counted_through_the_served_app(site, site_link):
-    served = serve(f"/_m/c/{site.pk}/{site_link.pk}/")
+    served = serve(f"/_m/c/{site.pk}/{site_link.key}/")
     assert served.status == 302
     assert served.header("Location") == "https://shop.example.com/olivia"
     assert served.body == b""
@@ -120,7 +120,7 @@ def test_a_click_is_redirected_and_counted_through_the_served_app(site, site_lin
 )
 def test_a_published_url_can_never_break_out_of_the_location_header(site, url):
     link = published_link(site, "Odd", url)
-    served = serve(f"/_m/c/{site.pk}/{link.pk}/")
+    served = serve(f"/_m/c/{site.pk}/{link.key}/")
     location = served.header("Location") or ""
     assert served.header("Set-Cookie") is None
     assert location.isascii()
@@ -130,7 +130,7 @@ def test_a_published_url_can_never_break_out_of_the_location_header(site, url):
 
 def test_head_is_answered_without_a_body_and_never_counted(site, site_link):
     pixel = serve(f"/_m/v/{site.pk}.gif", "p=/olivia/", method="HEAD")
-    click = serve(f"/_m/c/{site.pk}/{site_link.pk}/", method="HEAD")
+    click = serve(f"/_m/c/{site.pk}/{site_link.key}/", method="HEAD")
 
     assert (pixel.status, pixel.body) == (200, b"")
     assert (click.status, click.header("Location")) == (302, site_link.url)

@@ -11,7 +11,7 @@ from mosaic.privacy.registry import category
 from mosaic.privacy.sweeps import sweeps
 from mosaic.stats.models import DailyCount, DailyVisitor, Event
 from mosaic.stats.services import flush
-from mosaic.stats.tests.conftest import browser_client, view
+from mosaic.stats.tests.conftest import browser_client, publish_snapshot, view
 from mosaic.websites.models import Site
 
 pytestmark = pytest.mark.django_db
@@ -33,8 +33,9 @@ def test_p20_the_owner_exports_their_sites_counts_and_nothing_about_visitors(sit
 
 def test_p20_erase_removes_one_owners_statistics_only(site, owner, other_owner):
     other = Site.objects.create(owner=other_owner.user, slug="oscar", title="Oscar")
+    publish_snapshot(other)
     view(browser_client(), site)
-    view(browser_client(), other)
+    view(browser_client(), other, "/oscar/")
     flush()
 
     category("statistics").erase(owner.user)

@@ -44,10 +44,10 @@ def test_p12_a_served_page_carries_the_pixel_with_the_referring_host_and_counts_
 
 def test_p12_link_buttons_go_through_the_click_redirect_to_their_own_target(published, site_link):
     page = browser_client().get("/olivia/").content.decode()
-    assert f"/_m/c/{published.pk}/{site_link.pk}/" in page
+    assert f"/_m/c/{published.pk}/{site_link.key}/" in page
     assert 'href="https://shop.example.com/olivia"' not in page
 
-    answer = browser_client().get(f"/_m/c/{published.pk}/{site_link.pk}/")
+    answer = browser_client().get(f"/_m/c/{published.pk}/{site_link.key}/")
     assert answer.status_code == 302
     assert answer["Location"] == "https://shop.example.com/olivia"
 

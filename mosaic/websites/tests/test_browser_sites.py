@@ -103,7 +103,7 @@ def test_create_preview_publish_view_each_theme_change_visibility_and_export(
         assert f"theme-{theme.lower()}" in tab.locator("body").get_attribute("class")
         # The button counts the click (mosaic.stats), then leads to the owner's address.
         href = tab.get_by_role("link", name="My shop").get_attribute("href") or ""
-        assert re.fullmatch(r"/_m/c/\d+/\d+/", href)
+        assert re.fullmatch(r"/_m/c/\d+/[A-Za-z0-9_-]{22}/", href)
         click = tab.request.get(href, max_redirects=0)
         assert click.status == 302
         assert click.headers["location"] == "https://shop.example/"

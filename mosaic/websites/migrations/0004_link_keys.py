@@ -23,7 +23,7 @@ def add_keys(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("websites", "0002_inactivity")]
+    dependencies = [("websites", "0003_inactivity_delivery")]
 
     operations = [
         migrations.AddField(

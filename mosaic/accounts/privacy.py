@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any, TypeVar
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
@@ -11,18 +13,28 @@ from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.db import transaction
+from django.db.models import Model, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from mosaic.accounts.devices import network_address
 from mosaic.accounts.models import KnownDevice, User
 from mosaic.lib.batches import BATCH_SIZE
 from mosaic.privacy.registry import Category, Holding, Text, exempt, register
-from mosaic.privacy.services import end_all_sessions
 from mosaic.privacy.sweeps import delete_due, not_held, sweep
+
+M = TypeVar("M", bound=Model)
 
 
 def _iso(value: dt.datetime | None) -> str | None:
     return value.isoformat() if value else None
+
+
+def _by_user(queryset: QuerySet[M], users: Sequence[User]) -> defaultdict[int, list[M]]:
+    """The rows of ``queryset`` belonging to each of ``users``, in one query."""
+    rows: defaultdict[int, list[M]] = defaultdict(list)
+    for row in queryset.filter(user__in=[user.pk for user in users]):
+        rows[row.user_id].append(row)  # type: ignore[attr-defined]
+    return rows
 
 
 @register
@@ -45,19 +57,29 @@ class AccountData(Category):
         ) % {"days": settings.PRIVACY_QUARANTINE_DAYS}
 
     def export(self, user: User) -> dict[str, Any]:
+        return self.export_all([user])[user.pk]
+
+    def export_all(self, users: Sequence[User]) -> dict[int, Any]:
+        addresses = _by_user(EmailAddress.objects.order_by("pk"), users)
         return {
-            "username": user.username,
-            "email": user.email,
-            "date_joined": _iso(user.date_joined),
-            "last_login": _iso(user.last_login),
-            "email_addresses": [
-                {"email": address.email, "verified": address.verified, "primary": address.primary}
-                for address in EmailAddress.objects.filter(user=user).order_by("pk")
-            ],
+            user.pk: {
+                "username": user.username,
+                "email": user.email,
+                "date_joined": _iso(user.date_joined),
+                "last_login": _iso(user.last_login),
+                "email_addresses": [
+                    {"email": item.email, "verified": item.verified, "primary": item.primary}
+                    for item in addresses[user.pk]
+                ],
+            }
+            for user in users
         }
 
     def erase(self, user: User) -> int:
-        deleted, _by_model = User.objects.filter(pk=user.pk).delete()
+        return self.erase_all([user])
+
+    def erase_all(self, users: Sequence[User]) -> int:
+        deleted, _by_model = User.objects.filter(pk__in=[user.pk for user in users]).delete()
         return deleted
 
 
@@ -76,8 +98,14 @@ class ProfileData(Category):
     def export(self, user: User) -> dict[str, Any]:
         return {"display_name": user.display_name}
 
+    def export_all(self, users: Sequence[User]) -> dict[int, Any]:
+        return {user.pk: self.export(user) for user in users}
+
     def erase(self, user: User) -> int:
-        return User.objects.filter(pk=user.pk).update(display_name="")
+        return self.erase_all([user])
+
+    def erase_all(self, users: Sequence[User]) -> int:
+        return User.objects.filter(pk__in=[user.pk for user in users]).update(display_name="")
 
 
 @register
@@ -108,40 +136,56 @@ class SecurityData(Category):
         }
 
     def export(self, user: User) -> dict[str, Any]:
+        return self.export_all([user])[user.pk]
+
+    def export_all(self, users: Sequence[User]) -> dict[int, Any]:
+        sessions = _by_user(UserSession.objects.order_by("created_at"), users)
+        devices = _by_user(KnownDevice.objects.order_by("first_seen_at"), users)
+        authenticators = _by_user(Authenticator.objects.order_by("pk"), users)
         return {
-            "sessions": [
-                {
-                    "started": _iso(item.created_at),
-                    "last_seen": _iso(item.last_seen_at),
-                    "ip": item.ip,
-                    "browser": item.user_agent,
-                }
-                for item in UserSession.objects.filter(user=user).order_by("created_at")
-            ],
-            "known_devices": [
-                {
-                    "browser": device.browser,
-                    "network": device.network,
-                    "first_seen": _iso(device.first_seen_at),
-                    "last_seen": _iso(device.last_seen_at),
-                }
-                for device in KnownDevice.objects.filter(user=user).order_by("first_seen_at")
-            ],
-            "authenticators": [
-                {
-                    "type": item.type,
-                    "created": _iso(item.created_at),
-                    "last_used": _iso(item.last_used_at),
-                }
-                for item in Authenticator.objects.filter(user=user).order_by("pk")
-            ],
+            user.pk: {
+                "sessions": [
+                    {
+                        "started": _iso(item.created_at),
+                        "last_seen": _iso(item.last_seen_at),
+                        "ip": item.ip,
+                        "browser": item.user_agent,
+                    }
+                    for item in sessions[user.pk]
+                ],
+                "known_devices": [
+                    {
+                        "browser": device.browser,
+                        "network": device.network,
+                        "first_seen": _iso(device.first_seen_at),
+                        "last_seen": _iso(device.last_seen_at),
+                    }
+                    for device in devices[user.pk]
+                ],
+                "authenticators": [
+                    {
+                        "type": item.type,
+                        "created": _iso(item.created_at),
+                        "last_used": _iso(item.last_used_at),
+                    }
+                    for item in authenticators[user.pk]
+                ],
+            }
+            for user in users
         }
 
     def erase(self, user: User) -> int:
+        return self.erase_all([user])
+
+    def erase_all(self, users: Sequence[User]) -> int:
+        ids = [user.pk for user in users]
         with transaction.atomic():
-            count = end_all_sessions(user=user)
-            count += KnownDevice.objects.filter(user=user).delete()[0]
-            count += Authenticator.objects.filter(user=user).delete()[0]
+            sessions = list(UserSession.objects.filter(user__in=ids))
+            for record in sessions:  # through the session engine: cached copies go too
+                record.end()
+            count = len(sessions)
+            count += KnownDevice.objects.filter(user__in=ids).delete()[0]
+            count += Authenticator.objects.filter(user__in=ids).delete()[0]
         return count
 
 

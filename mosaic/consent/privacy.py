@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from allauth.account.models import EmailAddress
@@ -16,9 +17,10 @@ from mosaic.privacy.registry import Category, Holding, Text, exempt, register
 from mosaic.privacy.sweeps import delete_due, sweep
 
 
-def _addresses(user: User) -> list[str]:
-    emails = set(EmailAddress.objects.filter(user=user).values_list("email", flat=True))
-    return sorted(emails | ({user.email} if user.email else set()))
+def _addresses(*users: User) -> list[str]:
+    ids = [user.pk for user in users]
+    emails = set(EmailAddress.objects.filter(user__in=ids).values_list("email", flat=True))
+    return sorted(emails | {user.email for user in users if user.email})
 
 
 @register
@@ -54,7 +56,11 @@ class ConsentData(Category):
         ]
 
     def erase(self, user: User) -> int:
-        deleted, _by_model = Consent.objects.filter(user=user).delete()
+        return self.erase_all([user])
+
+    def erase_all(self, users: Sequence[User]) -> int:
+        ids = [user.pk for user in users]
+        deleted, _by_model = Consent.objects.filter(user__in=ids).delete()
         return deleted
 
 
@@ -89,10 +95,13 @@ class NewsletterData(Category):
         ]
 
     def erase(self, user: User) -> int:
-        """The account's addresses leave the newsletter with it (no suppression is needed:
+        return self.erase_all([user])
+
+    def erase_all(self, users: Sequence[User]) -> int:
+        """The accounts' addresses leave the newsletter with them (no suppression is needed:
         nothing is sent to an address that is not subscribed)."""
         deleted, _by_model = NewsletterSubscriber.objects.filter(
-            email__in=_addresses(user)
+            email__in=_addresses(*users)
         ).delete()
         return deleted
 

@@ -1,34 +1,81 @@
-"""Bounded work over large tables: a run handles at most ``batches`` x ``batch_size`` rows.
+"""Work over large tables in batches sized by the work, bounded by time.
 
-Periodic jobs and retention sweeps use these so that one run stays short whatever the size of
-the table (a million sites); whatever is left goes at the next run.
+Periodic jobs and retention sweeps take batches until nothing is left or their time is up;
+whatever is left goes at the next run, which the caller can bring forward (``time_budget``
+says whether the time ran out). So a run deletes as much as accumulated, however much that is,
+and still stays short: retention keeps pace with ingest (P12, P30) without a fixed cap.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextvars
+import itertools
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import TypeVar
 
 from django.db.models import Model, QuerySet
 
 BATCH_SIZE = 1000
-BATCHES = 50
+#: Without a ``time_budget`` around it, one helper call stops taking batches after this long.
+DEFAULT_SECONDS = 60.0
 
 M = TypeVar("M", bound=Model)
 
 
+@dataclass
+class Budget:
+    deadline: float
+    #: Set when a helper stopped with work left because the time was up.
+    exhausted: bool = False
+
+    def over(self) -> bool:
+        if time.monotonic() >= self.deadline:
+            self.exhausted = True
+            return True
+        return False
+
+
+_budget: contextvars.ContextVar[Budget | None] = contextvars.ContextVar("budget", default=None)
+
+
+@contextmanager
+def time_budget(seconds: float) -> Iterator[Budget]:
+    """Every batch helper called inside stops taking new batches after ``seconds`` in all."""
+    budget = Budget(deadline=time.monotonic() + seconds)
+    token = _budget.set(budget)
+    try:
+        yield budget
+    finally:
+        _budget.reset(token)
+
+
+def _count(batches: int | None) -> Iterator[int]:
+    return iter(range(batches)) if batches is not None else itertools.count()
+
+
+def _current() -> Budget:
+    return _budget.get() or Budget(deadline=time.monotonic() + DEFAULT_SECONDS)
+
+
 def delete_in_batches(
-    queryset: QuerySet[M], *, batch_size: int = BATCH_SIZE, batches: int = BATCHES
+    queryset: QuerySet[M], *, batch_size: int = BATCH_SIZE, batches: int | None = None
 ) -> int:
-    """Delete the rows of ``queryset``, at most ``batches`` x ``batch_size``; return how many."""
+    """Delete every row of ``queryset``, ``batch_size`` at a time, until none is left, the
+    time is up or (if given) ``batches`` were taken; returns how many. Rows are picked by the
+    query's own filter (no ordering), so an index on the filtered column serves each batch."""
+    budget = _current()
+    model = queryset.model
     deleted = 0
-    for _ in range(batches):
-        keys = list(queryset.order_by("pk").values_list("pk", flat=True)[:batch_size])
+    for _ in _count(batches):
+        keys = list(queryset.order_by().values_list("pk", flat=True)[:batch_size])
         if not keys:
             break
-        count, _by_model = queryset.model._default_manager.filter(pk__in=keys).delete()
+        count, _by_model = model._base_manager.filter(pk__in=keys).delete()
         deleted += count
-        if len(keys) < batch_size:
+        if len(keys) < batch_size or budget.over():
             break
     return deleted
 
@@ -38,20 +85,35 @@ def each_in_batches(
     action: Callable[[M], object],
     *,
     batch_size: int = BATCH_SIZE,
-    batches: int = BATCHES,
+    batches: int | None = None,
 ) -> int:
-    """Apply ``action`` to each row of ``queryset`` in primary-key order, at most ``batches`` x
-    ``batch_size`` rows; ``action`` may delete or change the row. Returns how many it handled."""
+    """Apply ``action`` to each row of ``queryset`` in primary-key order until none is left or
+    the time is up; ``action`` may delete or change the row. Returns how many it handled."""
+    return rows_in_batches(
+        queryset, lambda rows: [action(row) for row in rows], batch_size=batch_size, batches=batches
+    )
+
+
+def rows_in_batches(
+    queryset: QuerySet[M],
+    action: Callable[[list[M]], object],
+    *,
+    batch_size: int = BATCH_SIZE,
+    batches: int | None = None,
+) -> int:
+    """Hand ``action`` the rows of ``queryset`` a batch at a time, in primary-key order, until
+    none is left, the time is up or (if given) ``batches`` were taken. Returns how many rows."""
+    budget = _current()
     handled, last_pk = 0, None
-    for _ in range(batches):
+    for _ in _count(batches):
         page = queryset.order_by("pk")
         if last_pk is not None:
             page = page.filter(pk__gt=last_pk)
         rows = list(page[:batch_size])
-        for row in rows:
-            action(row)
+        if rows:
+            action(rows)
         handled += len(rows)
-        if len(rows) < batch_size:
+        if len(rows) < batch_size or budget.over():
             break
         last_pk = rows[-1].pk
     return handled

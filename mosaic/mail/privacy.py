@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from mosaic.accounts.models import User
@@ -15,11 +17,11 @@ from mosaic.privacy.registry import Category, Holding, Text, exempt, register
 from mosaic.privacy.sweeps import delete_due, sweep
 
 
-def _mine(user: User):  # type: ignore[no-untyped-def]
-    addresses = set(EmailAddress.objects.filter(user=user).values_list("email", flat=True))
-    if user.email:
-        addresses.add(user.email)
-    return Delivery.objects.filter(user=user) | Delivery.objects.filter(to__in=addresses)
+def _mine(*users: User) -> QuerySet[Delivery]:
+    ids = [user.pk for user in users]
+    addresses = set(EmailAddress.objects.filter(user__in=ids).values_list("email", flat=True))
+    addresses |= {user.email for user in users if user.email}
+    return Delivery.objects.filter(user__in=ids) | Delivery.objects.filter(to__in=addresses)
 
 
 @register
@@ -56,7 +58,10 @@ class EmailDeliveries(Category):
         ]
 
     def erase(self, user: User) -> int:
-        return _mine(user).delete()[0]
+        return self.erase_all([user])
+
+    def erase_all(self, users: Sequence[User]) -> int:
+        return _mine(*users).delete()[0]
 
 
 exempt(

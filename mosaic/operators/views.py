@@ -23,6 +23,7 @@ from mosaic.operators.forms import ResolveCorrectionForm
 from mosaic.privacy.corrections import resolve_correction_request
 from mosaic.privacy.models import CorrectionRequest
 from mosaic.staff.roles import SUPPORT, roles_of
+from mosaic.privacy.sweep_runs import failing as failing_sweeps
 from mosaic.staff.services import record_action
 
 LIST_LIMIT = 200
@@ -38,7 +39,8 @@ def self_audit(request: HttpRequest) -> HttpResponse:
     """The last self-audit result (counts only, never who), for operators of any role."""
     run = AuditRun.objects.order_by("-started_at").first()
     lines = report_lines(run) if run else []
-    return render(request, "operators/audit.html", {"run": run, "lines": lines})
+    context = {"run": run, "lines": lines, "failing_sweeps": failing_sweeps()}
+    return render(request, "operators/audit.html", context)
 
 
 # --- Support: correction requests (P33) ---------------------------------------------------------

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from functools import partial
 from pathlib import Path
 from typing import IO, Any
@@ -66,7 +66,10 @@ class PhotoData(Category):
             yield name, partial(storage.open, photo.original.name, "rb")
 
     def erase(self, user: User) -> int:
-        photos = list(Photo.objects.filter(owner=user))
+        return self.erase_all([user])
+
+    def erase_all(self, users: Sequence[User]) -> int:
+        photos = list(Photo.objects.filter(owner__in=[user.pk for user in users]))
         for photo in photos:
             delete_photo(photo=photo)
         return len(photos)

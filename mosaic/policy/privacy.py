@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
@@ -33,7 +34,11 @@ class NoticesReceived(Category):
         ]
 
     def erase(self, user: User) -> int:
-        deleted, _by_model = NoticeDelivery.objects.filter(user=user).delete()
+        return self.erase_all([user])
+
+    def erase_all(self, users: Sequence[User]) -> int:
+        ids = [user.pk for user in users]
+        deleted, _by_model = NoticeDelivery.objects.filter(user__in=ids).delete()
         return deleted
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from functools import partial
 from typing import IO, Any
 
@@ -85,7 +85,10 @@ class PostData(Category):
             yield f"{video.pk}.mp4", partial(storage.open, video.name, "rb")
 
     def erase(self, user: User) -> int:
-        posts = list(Post.objects.filter(owner=user))
+        return self.erase_all([user])
+
+    def erase_all(self, users: Sequence[User]) -> int:
+        posts = list(Post.objects.filter(owner__in=[user.pk for user in users]))
         for post in posts:
             delete_post(post=post)
         return len(posts)

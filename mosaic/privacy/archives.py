@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import hmac
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
@@ -48,25 +49,37 @@ def lookup_for(identifier: str) -> str:
 
 def seal_account(*, user: User, now: dt.datetime | None = None) -> SealedArchive:
     """P09: seal the profile and login data of an account about to be erased."""
+    return seal_accounts(users=[user], now=now)[0]
+
+
+def seal_accounts(*, users: Sequence[User], now: dt.datetime | None = None) -> list[SealedArchive]:
+    """P09: seal the profile and login data of each account of a batch about to be erased."""
     now = now or timezone.now()
-    content: dict[str, Any] = {
-        category.key: category.export(user)
+    recipient = archive_public_key()
+    key_fingerprint = fingerprint(recipient)
+    exports = {
+        category.key: category.export_all(users)
         for category in categories()
         if category.key in SEALED_CATEGORIES
     }
-    content["sealed_at"] = now.isoformat()
-    recipient = archive_public_key()
-    box = seal(json.dumps(content, ensure_ascii=False).encode(), recipient)
-    return SealedArchive.objects.create(
-        created_at=now,
-        destroy_after=now + dt.timedelta(days=settings.PRIVACY_ARCHIVE_DAYS),
-        email_lookup=lookup_for(user.email) if user.email else "",
-        username_lookup=lookup_for(user.username),
-        key_fingerprint=fingerprint(recipient),
-        ephemeral_public_key=box.ephemeral_public_key,
-        nonce=box.nonce,
-        ciphertext=box.ciphertext,
-    )
+    archives = []
+    for user in users:
+        content: dict[str, Any] = {key: data[user.pk] for key, data in exports.items()}
+        content["sealed_at"] = now.isoformat()
+        box = seal(json.dumps(content, ensure_ascii=False).encode(), recipient)
+        archives.append(
+            SealedArchive(
+                created_at=now,
+                destroy_after=now + dt.timedelta(days=settings.PRIVACY_ARCHIVE_DAYS),
+                email_lookup=lookup_for(user.email) if user.email else "",
+                username_lookup=lookup_for(user.username),
+                key_fingerprint=key_fingerprint,
+                ephemeral_public_key=box.ephemeral_public_key,
+                nonce=box.nonce,
+                ciphertext=box.ciphertext,
+            )
+        )
+    return SealedArchive.objects.bulk_create(archives)
 
 
 def find_archives(identifier: str) -> list[SealedArchive]:

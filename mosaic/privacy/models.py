@@ -211,3 +211,31 @@ class AccountBlock(models.Model):
 
     def __str__(self) -> str:
         return f"block {self.pk}"
+
+
+class SweepState(models.Model):
+    """How one retention rule (``privacy.sweeps``) last ran, and when it runs next.
+
+    Each rule runs and commits on its own: one that fails is retried with back-off while the
+    others go on, and its failure stays here (shown to operators and in the self-audit) until
+    it succeeds. A run claims the rule by moving ``next_run_at`` forward with a conditional
+    UPDATE, so two runs never sweep the same rule at once.
+    """
+
+    name = models.CharField(max_length=100, primary_key=True)
+    next_run_at = models.DateTimeField()
+    last_started_at = models.DateTimeField(null=True, blank=True)
+    last_succeeded_at = models.DateTimeField(null=True, blank=True)
+    last_failed_at = models.DateTimeField(null=True, blank=True)
+    #: Failures in a row; 0 once it succeeds.
+    failures = models.PositiveIntegerField(default=0)
+    #: The exception's name only (a database error's text can quote the data).
+    last_error = models.CharField(max_length=200, blank=True)
+    last_rows = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"sweep {self.name}"
+
+    @property
+    def failing(self) -> bool:
+        return self.failures > 0

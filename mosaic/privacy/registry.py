@@ -9,7 +9,7 @@ fails when a field that can hold personal data belongs to no category and is not
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import IO, Any, ClassVar, TypeVar
 
@@ -53,9 +53,20 @@ class Category:
         """Everything this category holds about ``user``, as JSON-serialisable data."""
         raise NotImplementedError
 
+    def export_all(self, users: Sequence[User]) -> dict[int, Any]:
+        """``export`` for each of ``users`` (by id): sealing a batch of accounts (P09). The
+        default exports them one by one; override with a few queries for the whole batch."""
+        return {user.pk: self.export(user) for user in users}
+
     def erase(self, user: User) -> int:
         """Delete or anonymise this category's data about ``user``; returns rows affected."""
         raise NotImplementedError
+
+    def erase_all(self, users: Sequence[User]) -> int:
+        """Erase this category's data about each of ``users``, a batch of accounts erased
+        together (P08): override with a few queries for the whole batch; the default erases
+        them one by one."""
+        return sum(self.erase(user) for user in users)
 
     def files(self, user: User) -> Iterable[tuple[str, Callable[[], IO[bytes]]]]:
         """Files to include in the user's export: (name inside the category folder, opener)."""

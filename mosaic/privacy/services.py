@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from allauth.usersessions.models import UserSession
 from django.conf import settings
@@ -10,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from mosaic.accounts.models import User
-from mosaic.privacy.archives import seal_account
+from mosaic.privacy.archives import seal_accounts
 from mosaic.privacy.registry import categories
 from mosaic.privacy.sweeps import not_held
 
@@ -67,14 +68,25 @@ def restore_account(*, user: User) -> bool:
 
 def erase_account(*, user: User, now: dt.datetime | None = None) -> int:
     """P08, P09: seal the profile and login data, then erase every category, the account last.
+    Returns rows affected (0 for a held account, see ``erase_accounts``)."""
+    return erase_accounts(users=[user], now=now)[1]
+
+
+def erase_accounts(*, users: Sequence[User], now: dt.datetime | None = None) -> tuple[int, int]:
+    """P08, P09: erase a batch of accounts together, in one transaction: seal each one's profile
+    and login data, then erase category by category for the whole batch (a few queries per
+    category, whatever the batch size), the accounts last. Returns (accounts, rows) erased.
 
     P10: an account under a legal hold, or blocked less than ``PRIVACY_BLOCK_KEEP_DAYS`` ago,
-    is left whole (returns 0), whoever asks: the sweeps skip it already, and this check, taken
-    under a lock on the account row, also covers a hold placed a moment ago and any other caller.
+    is left whole, whoever asks: the sweeps skip it already, and this check, taken under a lock
+    on the account rows, also covers a hold placed a moment ago and any other caller.
     """
+    ids = [user.pk for user in users]
     with transaction.atomic():
-        locked = User.objects.select_for_update().filter(pk=user.pk)
-        if not not_held(locked, user_field="pk", now=now).exists():
-            return 0
-        seal_account(user=user)
-        return sum(category.erase(user) for category in categories())
+        locked = User.objects.select_for_update().filter(pk__in=ids)
+        free = set(not_held(locked, user_field="pk", now=now).values_list("pk", flat=True))
+        batch = [user for user in users if user.pk in free]
+        if not batch:
+            return 0, 0
+        seal_accounts(users=batch, now=now)
+        return len(batch), sum(category.erase_all(batch) for category in categories())

@@ -25,7 +25,7 @@ from django.db.models import Model, QuerySet
 from django.utils import timezone
 
 from mosaic.accounts.models import User
-from mosaic.lib.batches import delete_in_batches, each_in_batches
+from mosaic.lib.batches import delete_in_batches, each_in_batches, rows_in_batches
 
 M = TypeVar("M", bound=Model)
 
@@ -126,7 +126,8 @@ def delete_due(
     user_field: str | _Infer | None = INFER,
     now: dt.datetime | None = None,
 ) -> int:
-    """Count the rows (dry run) or delete them, in bounded batches, skipping held ones (P10)."""
+    """Count the rows (dry run) or delete them in batches until none is left or the run's
+    time is up (``mosaic.lib.batches``), skipping held ones (P10)."""
     queryset = _unheld(queryset, user_field, now)
     return queryset.count() if dry_run else delete_in_batches(queryset)
 
@@ -143,3 +144,20 @@ def apply_to_due(
     held ones (P10)."""
     queryset = _unheld(queryset, user_field, now)
     return queryset.count() if dry_run else each_in_batches(queryset, action)
+
+
+def apply_to_due_batches(
+    queryset: QuerySet[M],
+    action: Callable[[list[M]], object],
+    *,
+    dry_run: bool,
+    batch_size: int,
+    user_field: str | _Infer | None = INFER,
+    now: dt.datetime | None = None,
+) -> int:
+    """Like ``apply_to_due``, handing ``action`` a list of up to ``batch_size`` rows at a time,
+    so it can act on the whole batch with a few queries."""
+    queryset = _unheld(queryset, user_field, now)
+    if dry_run:
+        return queryset.count()
+    return rows_in_batches(queryset, action, batch_size=batch_size)

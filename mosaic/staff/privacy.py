@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
@@ -49,9 +50,13 @@ class OperatorActions(Category):
         ]
 
     def erase(self, user: User) -> int:
+        return self.erase_all([user])
+
+    def erase_all(self, users: Sequence[User]) -> int:
         """The entries stay for their period (accountability); the operator's name is redacted.
         Entries about the account (``subject``) lose the link when the account row goes."""
-        return AuditEntry.objects.filter(actor=user).update(actor=None, actor_name="")
+        ids = [user.pk for user in users]
+        return AuditEntry.objects.filter(actor__in=ids).update(actor=None, actor_name="")
 
 
 @sweep(

@@ -8,6 +8,7 @@ for 48 hours. No address, no cookie, no full referring URL is ever stored.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
@@ -74,9 +75,13 @@ class StatisticsData(Category):
     def erase(self, user: User) -> int:
         """Deleting a site also deletes its statistics (cascade); this erases them first, in
         bounded batches, so the site's own deletion stays a short transaction."""
+        return self.erase_all([user])
+
+    def erase_all(self, users: Sequence[User]) -> int:
+        ids = [user.pk for user in users]
         erased = 0
         for model in (Event, DailyVisitor, DailyCount):
-            queryset = model.objects.filter(site__owner=user)
+            queryset = model.objects.filter(site__owner__in=ids)
             while count := delete_in_batches(queryset):
                 erased += count
         return erased

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from functools import partial
 from typing import Any
 
@@ -58,7 +59,10 @@ class SiteData(Category):
         ]
 
     def erase(self, user: User) -> int:
-        sites = list(Site.objects.filter(owner=user))
+        return self.erase_all([user])
+
+    def erase_all(self, users: Sequence[User]) -> int:
+        sites = list(Site.objects.filter(owner__in=[user.pk for user in users]))
         for site in sites:
             erase_site(site=site)
         return len(sites)

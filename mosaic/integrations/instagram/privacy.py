@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -76,9 +77,15 @@ class InstagramData(Category):
         }
 
     def erase(self, user: User) -> int:
+        return self.erase_all([user])
+
+    def erase_all(self, users: Sequence[User]) -> int:
         """The posts themselves are erased by the posts category."""
-        erased = int(disconnect(user=user, delete_posts=False))
-        for run in ImportRun.objects.filter(user=user):
+        ids = [user.pk for user in users]
+        erased = 0
+        for connection in InstagramConnection.objects.filter(user__in=ids).select_related("user"):
+            erased += int(disconnect(user=connection.user, delete_posts=False))
+        for run in ImportRun.objects.filter(user__in=ids):
             runs.delete_upload(run)
             run.delete()
             erased += 1

@@ -22,8 +22,8 @@ from mosaic.operators.access import operator_view
 from mosaic.operators.forms import ResolveCorrectionForm
 from mosaic.privacy.corrections import resolve_correction_request
 from mosaic.privacy.models import CorrectionRequest
-from mosaic.staff.roles import SUPPORT, roles_of
 from mosaic.privacy.sweep_runs import failing as failing_sweeps
+from mosaic.staff.roles import SUPPORT, roles_of
 from mosaic.staff.services import record_action
 
 LIST_LIMIT = 200

@@ -146,6 +146,14 @@ def _content_changed(owner_id: int) -> None:
     transaction.on_commit(partial(republish_owner_sites, owner_id=owner_id))
 
 
+def _withdraw(owner_id: int, post_id: int) -> None:
+    """P07: the removed post leaves the sites' served pages when this commits, before (and
+    whatever) the republish does."""
+    from mosaic.websites.services import withdraw_post
+
+    transaction.on_commit(partial(withdraw_post, owner_id=owner_id, post_id=post_id))
+
+
 def _replace_items(post: Post, items: Sequence[NewItem]) -> bool:
     old = list(post.items.order_by("position"))
     old_keys = [(i.kind, i.photo_id, i.video_id, i.external_id) for i in old]
@@ -199,6 +207,7 @@ def delete_post(*, post: Post) -> None:
     with transaction.atomic():
         items = list(post.items.all())
         Post.objects.filter(pk=post.pk).delete()
+        _withdraw(post.owner_id, post.pk)
         _content_changed(post.owner_id)
         _release(
             photo_ids={i.photo_id for i in items if i.photo_id},

@@ -75,6 +75,8 @@ class Site(models.Model):
     # Set when a publish is requested and cleared when the task starts, so a burst of changes
     # (an import of 600 posts) queues one publish, not 600.
     publish_pending = models.BooleanField(default=False)
+    # The last publish failed (the previous build stays online); cleared by the next success.
+    publish_failed_at = models.DateTimeField(null=True, blank=True)
     deleted_at = models.DateTimeField(
         null=True, blank=True, db_index=True, help_text="P08: offline, erased after quarantine."
     )

@@ -10,13 +10,18 @@ Layout under ``WEBSITES_PUBLISHED_ROOT`` (default: ``sites`` beside ``MEDIA_ROOT
 1. Render every file into a fresh build folder (``.tmp-<build>`` while it is written).
 2. Rename it to ``<build>``, then point ``Site.published_build`` at it (the app serves what the
    database names) and swap the ``current`` link with an atomic rename.
-3. Delete older builds. If anything before step 2 fails, the previous build stays online.
+3. Delete older builds. If anything before step 2 fails, the previous build stays online, and
+   ``services.run_publish`` records the failure for the owner's panel.
+
+Removing a post does not wait for the next build (P07, ``withdraw_post``): its page and its cards
+on the home and tag pages leave the served build at once, whatever the next build does.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import re
 import secrets
 import shutil
 from pathlib import Path
@@ -142,3 +147,30 @@ def move_files(*, old_slug: str, new_slug: str) -> None:
             shutil.rmtree(new, ignore_errors=True)
         new.parent.mkdir(parents=True, exist_ok=True)
         os.replace(old, new)
+
+
+def withdraw_post(*, owner_id: int, post_id: int) -> None:
+    """P07: take a removed post out of every served build of the owner's sites at once: its page
+    folder goes, and its card (``data-post``) is cut from the home, page and tag pages, each
+    rewritten with an atomic rename. The next build renders without it anyway; this makes the
+    removal hold even if that build fails or has not run yet."""
+    card = re.compile(rf'<li class="card[^"]*" data-post="{post_id}">.*?</li>'.encode(), re.S)
+    builds = Site.objects.filter(owner_id=owner_id).exclude(published_build="")
+    for slug, build in builds.values_list("slug", "published_build"):
+        folder = site_folder(slug) / build
+        shutil.rmtree(folder / "p" / str(post_id), ignore_errors=True)
+        listing = [folder / "index.html", *folder.glob("page/*/index.html")]
+        for page in [*listing, *folder.glob("t/*/index.html")]:
+            _cut(page, card)
+
+
+def _cut(page: Path, pattern: re.Pattern[bytes]) -> None:
+    staged = page.with_name(f".{page.name}-{secrets.token_hex(4)}")
+    try:
+        content = page.read_bytes()
+        trimmed = pattern.sub(b"", content)
+        if trimmed != content:
+            staged.write_bytes(trimmed)
+            os.replace(staged, page)
+    except FileNotFoundError:
+        staged.unlink(missing_ok=True)  # a newer build replaced this one meanwhile

@@ -32,6 +32,7 @@ from mosaic.posts.models import Post, PostItem
 from mosaic.websites import rules
 from mosaic.websites.content import arrange
 from mosaic.websites.models import Site
+from mosaic.websites.names import tag_folder
 
 PAGE_SIZE = 24
 EAGER = {"grid": 6, "feed": 1, "magazine": 2}  # images in the first view on a phone
@@ -97,10 +98,11 @@ class SiteRenderer:
             if avatar_id
             else None
         )
+        #: tag pages by folder name (``names.tag_folder``): the tag as first written, its posts
         self.tags: dict[str, tuple[str, list[Post]]] = {}
         for post in self.posts:
             for tag in post.hashtags:
-                self.tags.setdefault(tag_key(tag), (tag, []))[1].append(post)
+                self.tags.setdefault(tag_folder(tag_key(tag)), (tag, []))[1].append(post)
         self.css_name, self.css = self._render_css()
         self.base_url = f"{settings.SITE_URL}/{self.site.slug}/"
 
@@ -325,7 +327,10 @@ class SiteRenderer:
             "post": post,
             "permalink": post.permalink if post.permalink.startswith("https://") else "",
             "items": shown,
-            "tags": [(tag, self.href(root, f"t/{quote(tag_key(tag))}/")) for tag in post.hashtags],
+            "tags": [
+                (tag, self.href(root, f"t/{quote(tag_folder(tag_key(tag)))}/"))
+                for tag in post.hashtags
+            ],
             "newer": self.href(root, f"p/{newer.pk}/") if newer else "",
             "older": self.href(root, f"p/{older.pk}/") if older else "",
             "og_image": self._absolute(images[0].src) if images[0].public else "",

@@ -6,6 +6,7 @@ after an owner's posts change, C4: the site follows every sync and edit).
 
 from __future__ import annotations
 
+import logging
 import tempfile
 import zipfile
 from functools import partial
@@ -27,6 +28,8 @@ from mosaic.websites.render import SiteRenderer, Target
 
 if TYPE_CHECKING:
     from mosaic.accounts.models import User
+
+log = logging.getLogger(__name__)
 
 
 class SlugTaken(Exception):
@@ -67,8 +70,23 @@ def request_publish(*, site_ids: list[int]) -> None:
 
 
 def run_publish(*, site_id: int) -> str | None:
+    """Publish now; a failure is recorded for the owner's panel (the previous build stays
+    online) and raised for the task runner. A success clears it."""
     Site.objects.filter(pk=site_id).update(publish_pending=False)
-    return publishing.publish_site(site_id=site_id)
+    try:
+        build = publishing.publish_site(site_id=site_id)
+    except Exception:
+        log.exception("Publishing site %s failed", site_id)
+        Site.objects.filter(pk=site_id).update(publish_failed_at=timezone.now())
+        raise
+    if build is not None:
+        Site.objects.filter(pk=site_id).update(publish_failed_at=None)
+    return build
+
+
+def withdraw_post(*, owner_id: int, post_id: int) -> None:
+    """P07: a removed post leaves every served page of the owner's sites at once."""
+    publishing.withdraw_post(owner_id=owner_id, post_id=post_id)
 
 
 def republish_owner_sites(*, owner_id: int) -> None:

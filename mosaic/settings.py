@@ -200,6 +200,16 @@ ACCOUNT_USERNAME_BLACKLIST = ["admin", "root", "mosaic", "support", "security", 
 # Enumeration prevention: signing up with a taken email looks like success to the visitor, and
 # the address's owner gets an email saying an account already exists (P11, privacy first).
 ACCOUNT_PREVENT_ENUMERATION = True
+# --- Proxies (docs/operations.md "nginx") ------------------------------------------------------
+# How many proxies in front of the app append to X-Forwarded-For (nginx: 1). The visitor's
+# address is the entry that many from the end; 0 trusts only the socket. The one setting read
+# by rate limits and security logs (allauth) and statistics (P11, P19, P12).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+
+# A wrong password counts against the address (10 a minute) and against the account (5 in 5
+# minutes); attempts from a device or network the account already knows count in a bucket of
+# their own, so nobody elsewhere can lock the owner out (accounts.adapter, P11).
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",
@@ -574,8 +584,6 @@ if STATS_BUFFER == "redis" and not STATS_REDIS_URL:
     raise ImproperlyConfigured("STATS_BUFFER=redis needs STATS_REDIS_URL or REDIS_URL")
 STATS_SITE_CACHE_SECONDS = env_int("STATS_SITE_CACHE_SECONDS", 30, minimum=0)
 STATS_EVENT_DAYS = env_int("STATS_EVENT_DAYS", 7, minimum=1)  # raw events; daily counts stay
-# Behind nginx, 1: the visitor's address is the last X-Forwarded-For entry (hashed, never kept).
-STATS_TRUSTED_PROXY_COUNT = env_int("STATS_TRUSTED_PROXY_COUNT", 0, minimum=0)
 
 # --- DNS (mosaic/lib/dns.py: organizations' domain checks, custom domains) --------------------
 # The servers asked for TXT/CNAME/A records, "host" or "host:port" (IPv6 as "[::1]:53"); empty

@@ -183,3 +183,33 @@ def test_p12_p31_nginx_logs_no_address_and_nothing_of_the_counting_path(stack):
     assert '"GET /olivia/ HTTP/1.1" 200' in log
     assert "127.0.0.9" not in log
     assert "/_m/" not in log
+
+
+def test_p11_two_clients_behind_nginx_get_separate_rate_limit_buckets(stack):
+    """TRUSTED_PROXY_COUNT=1: each visitor's address is the one nginx saw, so one client's
+    wrong passwords (10 a minute per address) never throttle another's."""
+    make_user("olivia")
+    attacker = stack.client(source="127.0.0.5")
+    for number in range(10):
+        answer = stack.sign_in(attacker, f"nobody{number}", "wrong")
+        assert "Too many failed login attempts" not in answer.text
+    assert "Too many failed login attempts" in stack.sign_in(attacker, "nobody", "wrong").text
+
+    someone_else = stack.client(source="127.0.0.6")
+    assert stack.sign_in(someone_else, "olivia", PASSWORD).status_code == 302
+
+
+def test_p19_a_sign_in_from_a_new_network_behind_nginx_alerts_the_owner(stack):
+    make_user("olivia")
+    home = stack.client(source="127.0.0.7", user_agent=FIREFOX)
+    assert stack.sign_in(home, "olivia", PASSWORD).status_code == 302  # the first device
+    stack.run_tasks()
+    assert not [m for m in stack.mail.messages if "olivia@example.com" in m["To"]]
+
+    elsewhere = stack.client(source="127.1.0.7", user_agent=FIREFOX)  # another /16
+    assert stack.sign_in(elsewhere, "olivia", PASSWORD).status_code == 302
+    stack.run_tasks()
+    alerts = [m for m in stack.mail.messages if "olivia@example.com" in m["To"]]
+    assert len(alerts) == 1
+    assert "New sign-in to your account" in alerts[0]["Subject"]
+    assert "127.1.0.0/16" in str(alerts[0])  # the network nginx saw, not nginx's own

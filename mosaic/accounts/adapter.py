@@ -3,10 +3,13 @@ from __future__ import annotations
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.models import EmailAddress
 from allauth.core import context as allauth_context
 from django.contrib.sites.shortcuts import get_current_site
+from django.http import HttpRequest
 
-from mosaic.accounts.models import User
+from mosaic.accounts.devices import network_of
+from mosaic.accounts.models import KnownDevice, User
 from mosaic.mail.services import send, subject_line
 
 
@@ -31,3 +34,20 @@ class AccountAdapter(DefaultAccountAdapter):
             user=user if isinstance(user, User) else None,
             request=request,
         )
+
+    def _get_login_attempts_cache_key(self, request: HttpRequest, **credentials: Any) -> str:
+        """P11: wrong passwords from a network the account already knows (a known device, P19)
+        count in a bucket of their own: a stranger guessing elsewhere fills the other bucket
+        and cannot lock the owner out of their own phone or home network."""
+        key = super()._get_login_attempts_cache_key(request, **credentials)
+        login = str(credentials.get("email", credentials.get("username", "")))
+        return f"{key}:known" if self._from_known_network(request, login) else key
+
+    def _from_known_network(self, request: HttpRequest, login: str) -> bool:
+        if not login:
+            return False
+        users = User.objects.filter(username__iexact=login).values("pk")
+        if "@" in login:
+            users = EmailAddress.objects.filter(email__iexact=login).values("user_id")
+        network = network_of(self.get_client_ip(request))
+        return KnownDevice.objects.filter(user__in=users, network=network).exists()

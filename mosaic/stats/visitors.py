@@ -131,8 +131,9 @@ def host_of(value: str) -> str:
 
 
 def client_address(meta: Mapping[str, Any]) -> str:
-    """The visitor's address, from the last trusted proxy's X-Forwarded-For or the socket."""
-    hops = settings.STATS_TRUSTED_PROXY_COUNT
+    """The visitor's address, from the last trusted proxy's X-Forwarded-For or the socket
+    (``TRUSTED_PROXY_COUNT``, the same rule allauth applies to rate limits)."""
+    hops = settings.TRUSTED_PROXY_COUNT
     forwarded = meta.get("HTTP_X_FORWARDED_FOR", "")
     if hops and forwarded:
         addresses = [part.strip() for part in forwarded.split(",") if part.strip()]

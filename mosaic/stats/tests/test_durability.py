@@ -86,7 +86,7 @@ def test_p30_a_web_process_killed_mid_load_loses_no_accepted_view_and_logs_no_ad
 ):
     port = free_port()
     log = tmp_path / "server.log"
-    env = stats_env(PORT=str(port), STATS_TRUSTED_PROXY_COUNT="1")
+    env = stats_env(PORT=str(port), TRUSTED_PROXY_COUNT="1")
     server = start(web_command(), env=env, log=log)
     base = f"http://127.0.0.1:{port}"
     beacon = f"{base}/_m/v/{site.pk}.gif"

@@ -144,6 +144,7 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "mosaic",
+            "KEY_FUNCTION": "mosaic.lib.caching.keyed_key",  # P03: no address in any key
         }
     }
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
@@ -155,6 +156,7 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "mosaic_cache",
+            "KEY_FUNCTION": "mosaic.lib.caching.keyed_key",  # P03: no address in any key
         }
     }
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from mosaic.accounts.devices import network_address
 from mosaic.accounts.models import KnownDevice, User
 from mosaic.lib.batches import BATCH_SIZE
+from mosaic.lib.caching import cull_expired
 from mosaic.privacy.registry import Category, Holding, Text, exempt, register
 from mosaic.privacy.sweeps import delete_due, not_held, sweep
 
@@ -186,6 +187,9 @@ class SecurityData(Category):
             count = len(sessions)
             count += KnownDevice.objects.filter(user__in=ids).delete()[0]
             count += Authenticator.objects.filter(user__in=ids).delete()[0]
+        # P08: live sessions went through the engine above (their cached copies with them);
+        # expired cached sessions and rate-limit counters go now, not at the next hourly cull.
+        cull_expired()
         return count
 
 

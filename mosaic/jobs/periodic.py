@@ -16,12 +16,20 @@ from django_tasks_db.models import DBTaskResult
 
 from mosaic.jobs.registry import periodic
 from mosaic.lib.batches import delete_in_batches
+from mosaic.lib.caching import cull_expired
 
 
 @periodic(name="sessions.clear_expired", every=timedelta(hours=1))
 def clear_expired_sessions() -> int:
     """Delete sessions whose expiry date has passed (P13: login state is kept no longer)."""
     return delete_in_batches(Session.objects.filter(expire_date__lt=timezone.now()))
+
+
+@periodic(name="cache.cull_expired", every=timedelta(hours=1))
+def cull_expired_cache() -> int:
+    """Delete expired rows of the database cache: rate-limit counters and cached sessions
+    hold addresses and account data, and Django culls them only when the cache is full (P03)."""
+    return cull_expired()
 
 
 @periodic(name="tasks.prune_results", every=timedelta(hours=6))

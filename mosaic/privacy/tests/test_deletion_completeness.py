@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import hashlib
 import io
 import pickle
 from pathlib import Path
@@ -58,6 +59,95 @@ def video_with_marker() -> io.BytesIO:
     return io.BytesIO(
         b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + marker("video").encode()
     )
+
+
+ADDRESS = "203.0.113.9"
+#: Whole values a person gave, as code may hash or encode them (allauth's rate-limit keys hold
+#: the SHA-256 of "<domain>:<login>"; the database cache base64-encodes what it pickles).
+WHOLE = [
+    f"{MARK}username",
+    f"{MARK}email@example.com",
+    f"{MARK}displayname",
+    f"{MARK}igusername",
+    f"{MARK}token",
+    ADDRESS,
+]
+
+
+def base64_forms(value: bytes) -> list[str]:
+    """The base64 text ``value`` becomes at each of the three alignments inside a larger blob
+    (the groups it shares with its neighbours cut off)."""
+    forms = []
+    for shift in range(3):
+        encoded = base64.b64encode(b"\0" * shift + value).decode()
+        forms.append(encoded[4 if shift else 0 : -4])
+    return forms
+
+
+def derived_markers() -> list[str]:
+    """sha256 hex and base64 forms of every whole value (and allauth's key forms of logins)."""
+    found: list[str] = []
+    for value in WHOLE:
+        texts = {value, value.lower(), *(f"{domain}:{value.lower()}" for domain in DOMAINS)}
+        for text in texts:
+            found.append(hashlib.sha256(text.encode()).hexdigest())
+        found += base64_forms(value.encode())
+        found.append(base64.urlsafe_b64encode(value.encode()).decode().rstrip("=")[:-2])
+    return found
+
+
+DOMAINS = ("example.com", "testserver")
+
+
+def rows_with(needles: list[str]) -> list[str]:
+    found = []
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names():
+            columns = [
+                c.name for c in connection.introspection.get_table_description(cursor, table)
+            ]
+            quoted = connection.ops.quote_name
+            for column in columns:
+                for needle in needles:
+                    cursor.execute(
+                        f"SELECT COUNT(*) FROM {quoted(table)} "  # noqa: S608 (introspection)
+                        f"WHERE CAST({quoted(column)} AS TEXT) LIKE %s",
+                        [f"%{needle}%"],
+                    )
+                    if cursor.fetchone()[0]:
+                        found.append(f"{table}.{column}: {needle}")
+    return found
+
+
+def cache_entries_with(needles: list[str]) -> list[str]:
+    """Keys and decoded values of the database cache holding any of ``needles``."""
+    if "DatabaseCache" not in settings.CACHES["default"]["BACKEND"]:
+        return []
+    table = connection.ops.quote_name(settings.CACHES["default"]["LOCATION"])
+    found = []
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT cache_key, value FROM {table}")  # noqa: S608 (a setting)
+        for key, value in cursor.fetchall():
+            text = key + value + repr(pickle.loads(base64.b64decode(value)))  # noqa: S301
+            found += [f"{key}: {needle}" for needle in needles if needle in text]
+    return found
+
+
+def files_with(needles: list[str]) -> list[str]:
+    roots = [
+        Path(settings.MEDIA_ROOT),
+        Path(settings.MEDIA_ROOT).parent / "private",
+        published_root(),
+    ]
+    return [
+        f"{path}: {needle}"
+        for root in roots
+        if root.exists()
+        for path in root.rglob("*")
+        if path.is_file()
+        for needle in needles
+        if needle.encode() in path.read_bytes() or needle in path.name
+    ]
 
 
 def rows_with_markers() -> list[str]:
@@ -110,10 +200,11 @@ def files_with_markers() -> list[str]:
 
 
 def test_p08_no_trace_of_a_deleted_account_remains_after_quarantine_and_sweeps(
-    django_capture_on_commit_callbacks, settings, tmp_path
+    django_capture_on_commit_callbacks, settings, tmp_path, caplog
 ):
     settings.STATS_SPOOL_DIR = tmp_path / "stats-spool"
-    client = Client(HTTP_USER_AGENT=f"Mozilla/5.0 {marker('useragent')}", REMOTE_ADDR="203.0.113.9")
+    caplog.set_level("INFO")  # what the logs keep is searched at the end too
+    client = Client(HTTP_USER_AGENT=f"Mozilla/5.0 {marker('useragent')}", REMOTE_ADDR=ADDRESS)
     with time_machine.travel(START, tick=False):
         client.post(
             "/accounts/signup/",
@@ -213,3 +304,10 @@ def test_p08_no_trace_of_a_deleted_account_remains_after_quarantine_and_sweeps(
     assert rows_with_markers() == []
     assert cache_entries_with_markers() == []
     assert files_with_markers() == []
+    # P03, P08: nor hashed or encoded: allauth's SHA-256 of a login, a base64-pickled session
+    derived = derived_markers()
+    assert rows_with(derived) == []
+    assert cache_entries_with([*derived, ADDRESS]) == []
+    assert files_with(derived) == []
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert [needle for needle in [MARK, *derived] if needle in logged] == []

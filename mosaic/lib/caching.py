@@ -1,0 +1,60 @@
+"""The cache holds no personal data past its time (P03, P08).
+
+- ``keyed_key`` is the cache's ``KEY_FUNCTION``: every key is stored as an HMAC (a key derived
+  from ``SECRET_KEY``) of the key the code asked for, so the cache never holds an address, a
+  login name or an email (nor allauth's plain SHA-256 of one) in a rate-limit key; the same
+  request finds the same entry, and nobody can go from a stored key back to a person.
+- ``cull_expired`` deletes expired rows of the database cache (Django's database cache only
+  culls when it is full, so expired rate-limit counters and sessions would stay for years). The
+  ``cache.cull_expired`` periodic job runs it; erasing an account runs it too. Redis expires
+  keys by itself.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from functools import lru_cache
+
+from django.conf import settings
+from django.core.cache import caches
+from django.core.cache.backends.db import DatabaseCache
+from django.db import connections, router
+from django.utils import timezone
+
+BATCH_SIZE = 1000
+
+
+@lru_cache(maxsize=4)
+def _hash_key(secret: str) -> bytes:
+    return hashlib.sha256(b"mosaic cache key:" + secret.encode()).digest()
+
+
+def keyed_key(key: str, key_prefix: str, version: int) -> str:
+    digest = hmac.new(_hash_key(settings.SECRET_KEY), key.encode(), hashlib.sha256).hexdigest()
+    return f"{key_prefix}:{version}:{digest}"
+
+
+def cull_expired(*, alias: str = "default", batches: int = 100) -> int:
+    """Delete up to ``batches`` x 1,000 expired rows of a database cache; returns how many."""
+    cache = caches[alias]
+    if not isinstance(cache, DatabaseCache):
+        return 0
+    database = router.db_for_write(cache.cache_model_class)
+    connection = connections[database]
+    table = connection.ops.quote_name(cache._table)  # type: ignore[attr-defined]
+    now = timezone.now().replace(microsecond=0)
+    if not settings.USE_TZ:
+        now = now.replace(tzinfo=None)
+    deleted = 0
+    with connection.cursor() as cursor:
+        for _ in range(batches):
+            cursor.execute(
+                f"DELETE FROM {table} WHERE cache_key IN "  # noqa: S608 (the cache's own table)
+                f"(SELECT cache_key FROM {table} WHERE expires < %s LIMIT {BATCH_SIZE})",
+                [connection.ops.adapt_datetimefield_value(now)],
+            )
+            deleted += max(cursor.rowcount, 0)
+            if cursor.rowcount < BATCH_SIZE:
+                break
+    return deleted

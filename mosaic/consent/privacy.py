@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from mosaic.accounts.models import User
 from mosaic.consent.mailing import address_hash
 from mosaic.consent.models import Consent, NewsletterSubscriber
+from mosaic.mail import services as mail
 from mosaic.privacy.registry import Category, Holding, Text, exempt, register
 from mosaic.privacy.sweeps import delete_due, sweep
 
@@ -59,9 +60,22 @@ class ConsentData(Category):
         return self.erase_all([user])
 
     def erase_all(self, users: Sequence[User]) -> int:
+        """The accounts' consents, and those given for their addresses without an account (the
+        newsletter's): erasure withdraws them all (P17, P23)."""
         ids = [user.pk for user in users]
-        deleted, _by_model = Consent.objects.filter(user__in=ids).delete()
+        hashes = [address_hash(email) for email in _addresses(*users)]
+        mine = Consent.objects.filter(user__in=ids) | Consent.objects.filter(
+            subject_hash__in=hashes
+        )
+        deleted, _by_model = mine.delete()
         return deleted
+
+    def quarantine(self, user: User) -> None:
+        """P08, P29: no promotional mail reaches an account in quarantine; what waits is
+        cancelled now (``mail.services.send`` refuses new ones)."""
+        mail.cancel(user=user)
+        for email in _addresses(user):
+            mail.cancel(to=email)
 
 
 @register

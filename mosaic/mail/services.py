@@ -105,6 +105,9 @@ def send(
     """
     if kind == PROMOTIONAL and not unsubscribe_url:
         raise ValueError("promotional mail needs a one-click unsubscribe address (P29)")
+    if kind == PROMOTIONAL and _in_quarantine(to=to, user=user):
+        # P08, P29: nothing promotional reaches an account in quarantine; nothing is recorded.
+        return Delivery(template=template[:150], kind=kind, status=Delivery.Status.CANCELLED)
     context = {**(context or {}), "site_url": settings.SITE_URL}
     if unsubscribe_url:
         context["unsubscribe_url"] = unsubscribe_url
@@ -135,6 +138,13 @@ def send(
     )
     transaction.on_commit(lambda: _hand(delivery.pk), robust=True)
     return delivery
+
+
+def _in_quarantine(*, to: str, user: User | None) -> bool:
+    """Whether the recipient is an account in quarantine (P08), by the account or an address."""
+    quarantined = User.objects.filter(scheduled_deletion_at__isnull=False)
+    by_address = Q(email__iexact=to) | Q(emailaddress__email__iexact=to)
+    return quarantined.filter(Q(pk=user.pk) | by_address if user else by_address).exists()
 
 
 def _sender_domain() -> str:

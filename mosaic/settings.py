@@ -352,6 +352,8 @@ LOGGING = {
 
 # --- Privacy: retention periods (the policy page is rendered from these same values) ----------
 PRIVACY_QUARANTINE_DAYS = env_int("PRIVACY_QUARANTINE_DAYS", 180, minimum=1)  # P08
+# P05: imported posts of an account with no site are deleted after this long since the import.
+PRIVACY_IMPORTS_WITHOUT_SITE_DAYS = env_int("PRIVACY_IMPORTS_WITHOUT_SITE_DAYS", 30, minimum=1)
 PRIVACY_SECURITY_LOG_DAYS = env_int("PRIVACY_SECURITY_LOG_DAYS", 30, minimum=1)  # P03
 PRIVACY_EXPORT_DAYS = env_int("PRIVACY_EXPORT_DAYS", 7, minimum=1)  # P20: download link lifetime
 PRIVACY_EXPORT_INTERVAL_HOURS = env_int("PRIVACY_EXPORT_INTERVAL_HOURS", 24, minimum=0)

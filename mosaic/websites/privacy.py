@@ -15,6 +15,7 @@ from mosaic.privacy.registry import Category, Holding, Text, exempt, register
 from mosaic.privacy.sweeps import apply_to_due, sweep
 from mosaic.websites import publishing
 from mosaic.websites.exposure import refresh_media
+from mosaic.websites.imports import accounts_holding_imports_without_site, drop_imports_without_site
 from mosaic.websites.inactivity import act_on_inactive_site, sites_to_act_on
 from mosaic.websites.models import Site
 from mosaic.websites.services import erase_site, republish_owner_sites
@@ -86,14 +87,38 @@ class SiteData(Category):
     promise="P08",
     help=(
         "Erases sites deleted by their owner more than PRIVACY_QUARANTINE_DAYS ago (their "
-        "published files were deleted at deletion), with their links and choices."
+        "published files were deleted at deletion), with their links and choices; when it was "
+        "the owner's last site, the posts imported for it go too (P05)."
     ),
 )
 def erase_deleted_sites(now: dt.datetime, dry_run: bool) -> int:
     due = Site.objects.filter(
         deleted_at__lt=now - dt.timedelta(days=settings.PRIVACY_QUARANTINE_DAYS)
     )
-    return apply_to_due(due, lambda site: erase_site(site=site), dry_run=dry_run)
+    return apply_to_due(due, _erase_with_imports, dry_run=dry_run)
+
+
+def _erase_with_imports(site: Site) -> None:
+    """P05: the owner's last site takes the content imported for it along."""
+    erase_site(site=site)
+    drop_imports_without_site(owner_id=site.owner_id)
+
+
+@sweep(
+    name="websites.imports_without_site",
+    promise="P05",
+    help=(
+        "Deletes the imported posts (from Instagram or a data download), with their photos and"
+        " videos, of accounts that have had no site for PRIVACY_IMPORTS_WITHOUT_SITE_DAYS since"
+        " their last import. Uploaded posts stay."
+    ),
+)
+def erase_imports_without_site(now: dt.datetime, dry_run: bool) -> int:
+    """P05: imported content is kept only while a site exists."""
+    due = accounts_holding_imports_without_site(now)
+    return apply_to_due(
+        due, lambda user: drop_imports_without_site(owner_id=user.pk), dry_run=dry_run
+    )
 
 
 exempt("websites.Site", ("accent",), reason="A colour like #1d5fd1 chosen from a picker.")

@@ -24,6 +24,7 @@ from mosaic.accounts.models import User
 from mosaic.consent.models import Consent, NewsletterSubscriber
 from mosaic.integrations.instagram.models import ImportRun
 from mosaic.mail.models import Delivery
+from mosaic.posts.models import Post
 from mosaic.privacy.archives import lookup_for, seal_account
 from mosaic.privacy.holds import NothingToHold, lift_hold, place_hold
 from mosaic.privacy.models import DataExport, LegalHold, SealedArchive
@@ -125,6 +126,13 @@ def deleted_sites(user: User) -> Remaining:
     return Site.objects.filter(owner=user).count
 
 
+def imports_without_site(user: User) -> Remaining:
+    post = Post.objects.create(
+        owner=user, source=Post.Source.INSTAGRAM, external_id="held", taken_at=START
+    )
+    return Post.objects.filter(pk=post.pk).count
+
+
 def withdrawn_consents(user: User) -> Remaining:
     Consent.objects.create(
         user=user, purpose="promotional_email", given_at=START, withdrawn_at=START
@@ -193,6 +201,7 @@ PLANTERS: dict[str, Callable[[User], Remaining]] = {
     "legal-records": legal_records,
     "inactive-sites": inactive_sites,
     "websites.deleted_sites": deleted_sites,
+    "websites.imports_without_site": imports_without_site,
     "withdrawn-consents": withdrawn_consents,
     "instagram-import-records": instagram_import_records,
     "stats.raw_events": raw_events,

@@ -191,9 +191,31 @@ def browser():
         chromium.close()
 
 
+#: P13: every cookie a browser test ended with, by name, with the tests that saw it; checked
+#: against the policy's inventory when the session ends (``pytest_sessionfinish``).
+BROWSER_COOKIES: dict[str, set[str]] = {}
+
+
+def pytest_sessionfinish(session, exitstatus) -> None:
+    """P13: a cookie any browser test was given and the policy does not declare fails the run."""
+    if not BROWSER_COOKIES:
+        return
+    from mosaic.policy.cookies import declared_names
+
+    undeclared = {
+        name: sorted(tests)
+        for name, tests in BROWSER_COOKIES.items()
+        if name not in declared_names()
+    }
+    if undeclared:
+        print(f"\nP13: browser tests were given cookies the policy does not declare: {undeclared}")
+        session.exitstatus = 1
+
+
 @pytest.fixture
-def page(browser, live_server):
-    """A fresh phone-sized browser tab; fails the test on any console error (CSP included)."""
+def page(browser, live_server, request):
+    """A fresh phone-sized browser tab; fails the test on any console error (CSP included).
+    The cookies it ends with are collected for the P13 check (``BROWSER_COOKIES``)."""
     context = browser.new_context(viewport={"width": 390, "height": 844}, base_url=live_server.url)
     context.set_default_timeout(10_000)
     tab = context.new_page()
@@ -209,6 +231,8 @@ def page(browser, live_server):
         ),
     )
     yield tab
+    for cookie in context.cookies():
+        BROWSER_COOKIES.setdefault(cookie["name"], set()).add(request.node.nodeid)
     context.close()
     assert not errors, f"browser console errors: {errors}"
 

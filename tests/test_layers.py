@@ -2,8 +2,8 @@
 
 A module may import its own app, and another app only on the same line of the layer list or
 below it; nothing but the project's wiring (settings, urls, wsgi) imports another app's interface
-module; an app's plug-in (privacy.py, audit_checks.py, periodic.py) may import the app it plugs
-into wherever that sits.
+module; an app's plug-in (privacy.py, audit_checks.py, periodic.py, policy_statements.py) may
+import the app it plugs into wherever that sits.
 """
 
 from __future__ import annotations
@@ -18,7 +18,12 @@ BLOCK = re.search(r"```layers\n(.*?)```", (ROOT / "docs/architecture.md").read_t
 LINES = [line.split("#")[0].split() for line in BLOCK.group(1).splitlines()] if BLOCK else []
 INTERFACES = [name for line in LINES if line[:1] == ["interfaces:"] for name in line[1:]]
 RANK = {app: -n for n, line in enumerate(LINES) if line[:1] != ["interfaces:"] for app in line}
-PLUGINS = {"privacy": "privacy", "audit_checks": "audit", "periodic": "jobs"}
+PLUGINS = {
+    "privacy": "privacy",
+    "audit_checks": "audit",
+    "periodic": "jobs",
+    "policy_statements": "policy",
+}
 WIRING = {"mosaic.settings", "mosaic.urls", "mosaic.wsgi"}
 
 

@@ -6,17 +6,21 @@ same code and settings that keep the promises (P01, P04), so the page cannot dis
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from mosaic.policy import statements as _core_statements  # noqa: F401 (declares the core ones)
 from mosaic.policy.cookies import inventory
-from mosaic.privacy.registry import Text, categories
+from mosaic.policy.statements import statements
+from mosaic.privacy.registry import Category, Text, categories
 
 
 @dataclass(frozen=True)
@@ -26,47 +30,82 @@ class Right:
     url: str
 
 
-def rights() -> list[Right]:
-    """How to exercise each right yourself, with the page that does it (P20)."""
+def _rights() -> list[tuple[str, Callable[[], Right]]]:
+    """Each right with the app whose pages exercise it (P20)."""
     return [
-        Right(
-            _("See what we keep"),
-            _("Every category of data, why and how long, on your data page."),
-            reverse("panel:your_data"),
+        (
+            "mosaic.panel",
+            lambda: Right(
+                _("See what we keep"),
+                _("Every category of data, why and how long, on your data page."),
+                reverse("panel:your_data"),
+            ),
         ),
-        Right(
-            _("Get a copy"),
-            _("Download all your data as a ZIP, ready within minutes, for %(days)s days.")
-            % {"days": settings.PRIVACY_EXPORT_DAYS},
-            reverse("panel:request_data_export"),
+        (
+            "mosaic.panel",
+            lambda: Right(
+                _("Get a copy"),
+                _("Download all your data as a ZIP, ready within minutes, for %(days)s days.")
+                % {"days": settings.PRIVACY_EXPORT_DAYS},
+                reverse("panel:request_data_export"),
+            ),
         ),
-        Right(
-            _("Correct it"),
-            _("Change your email address; other details on the pages that show them."),
-            reverse("account_email"),
+        (
+            "allauth.account",
+            lambda: Right(
+                _("Correct it"),
+                _("Change your email address; other details on the pages that show them."),
+                reverse("account_email"),
+            ),
         ),
-        Right(
-            _("Delete it"),
-            _("Delete your account: offline at once, erased after %(days)s days.")
-            % {"days": settings.PRIVACY_QUARANTINE_DAYS},
-            reverse("panel:delete_account"),
+        (
+            "mosaic.panel",
+            lambda: Right(
+                _("Delete it"),
+                _("Delete your account: offline at once, erased after %(days)s days.")
+                % {"days": settings.PRIVACY_QUARANTINE_DAYS},
+                reverse("panel:delete_account"),
+            ),
         ),
-        Right(
-            _("Object to promotional email"),
-            _("Promotional email is off unless you turn it on; one click stops it."),
-            reverse("consent:email_preferences"),
+        (
+            "mosaic.consent",
+            lambda: Right(
+                _("Object to promotional email"),
+                _("Promotional email is off unless you turn it on; one click stops it."),
+                reverse("consent:email_preferences"),
+            ),
         ),
-        Right(
-            _("See and end your sessions"),
-            _("Every device signed in to your account, and signing them out."),
-            reverse("usersessions_list"),
+        (
+            "allauth.usersessions",
+            lambda: Right(
+                _("See and end your sessions"),
+                _("Every device signed in to your account, and signing them out."),
+                reverse("usersessions_list"),
+            ),
         ),
+    ]
+
+
+def rights() -> list[Right]:
+    """How to exercise each right yourself, with the page that does it: only the rights whose
+    pages are installed (P20)."""
+    return [make() for app, make in _rights() if apps.is_installed(app)]
+
+
+def installed_categories() -> list[Category]:
+    """The registry's categories whose app is installed: an app that is not contributes
+    nothing to the page."""
+    return [
+        category
+        for category in categories()
+        if apps.get_containing_app_config(type(category).__module__) is not None
     ]
 
 
 def privacy_context() -> dict[str, Any]:
     return {
-        "categories": categories(),
+        "statements": statements(),
+        "categories": installed_categories(),
         "processors": settings.PRIVACY_PROCESSORS,
         "cookies": inventory(),
         "rights": rights(),

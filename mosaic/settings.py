@@ -564,6 +564,10 @@ INSTAGRAM_ARCHIVE_MAX_TOTAL_BYTES = env_int(
     "INSTAGRAM_ARCHIVE_MAX_TOTAL_BYTES", 8 * 1024**3, minimum=1
 )
 INSTAGRAM_ARCHIVE_MAX_RATIO = env_int("INSTAGRAM_ARCHIVE_MAX_RATIO", 200, minimum=2)
+# One posts list (posts_N.json, media.json) in the download: read as a stream, refused above this.
+INSTAGRAM_ARCHIVE_MAX_POSTS_FILE_BYTES = env_int(
+    "INSTAGRAM_ARCHIVE_MAX_POSTS_FILE_BYTES", 64 * 1024**2, minimum=1
+)
 
 # --- Websites (mosaic/websites, docs/operations.md "Published sites") -------------------------
 # Published sites are rendered to static files here, one folder per address; empty means

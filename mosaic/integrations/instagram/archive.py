@@ -10,26 +10,28 @@ Every layout Instagram has used is recognised, under an optional top folder:
   the post's ``title`` or, when that is absent, the first item's.
 
 Text is repaired (UTF-8 bytes that the download writes as Latin-1 characters) and hashtags
-parsed. The archive is checked by ``SafeZip`` first; metadata files are read one at a time with
-a size cap and media are only ever opened as streams, so a 1 GB archive is read in bounded
-memory. Nothing is written anywhere: the caller decides what to import.
+parsed. The archive is checked by ``SafeZip`` first; posts files are parsed as streams, one post
+in memory at a time, with size and nesting limits (``posts_json``), and media are only ever
+opened as streams, so a 1 GB archive with a 60 MB posts list is read in bounded memory.
+Nothing is written anywhere: the caller decides what to import.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import posixpath
 import re
+import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import IO, Any
 
+from mosaic.integrations.instagram import posts_json
 from mosaic.integrations.instagram.text import hashtags, repair_mojibake
 from mosaic.lib.zipsafe import SafeZip, UnsafeArchive, ZipLimits
 
-MAX_METADATA_BYTES = 64 * 1024 * 1024
 IMAGE_EXTENSIONS = {".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif"}
 VIDEO_EXTENSIONS = {".mp4", ".mov", ".m4v"}
 _POSTS_FILE = re.compile(
@@ -67,7 +69,14 @@ class ArchivePost:
 class InstagramArchive:
     """Use as a context manager: ``with InstagramArchive(file) as archive: archive.posts()``."""
 
-    def __init__(self, source: IO[bytes], *, limits: ZipLimits | None = None) -> None:
+    def __init__(
+        self,
+        source: IO[bytes],
+        *,
+        limits: ZipLimits | None = None,
+        max_posts_file_bytes: int = 64 * 1024 * 1024,
+    ) -> None:
+        self._max_posts_file_bytes = max_posts_file_bytes
         try:
             self._zip = SafeZip(source, limits=limits)
         except UnsafeArchive as exc:
@@ -122,30 +131,33 @@ class InstagramArchive:
             raise ArchiveError(str(exc)) from exc
 
     def posts(self) -> Iterator[ArchivePost]:
-        """Every post, file by file; posts without any readable media are skipped (and noted in
-        ``warnings``)."""
+        """Every post, file by file, each file parsed as a stream (``posts_json``); posts without
+        any readable media are skipped (and noted in ``warnings``)."""
         for root, _number, name in self._posts_files:
-            for raw in _post_list(self._load_json(name), name):
+            for raw in self._entries(name, sections=None):
                 if (post := self._post(raw, root)) is not None:
                     yield post
         if not self._posts_files:
             for root, name in self._media_json:
-                document = self._load_json(name)
-                if not isinstance(document, dict):
-                    raise ArchiveError(f"{name} is not in the expected format")
-                for section in ("photos", "videos"):
-                    for raw in document.get(section) or []:
-                        if (post := self._old_post(raw, root)) is not None:
-                            yield post
+                for raw in self._entries(name, sections=("photos", "videos")):
+                    if (post := self._old_post(raw, root)) is not None:
+                        yield post
 
-    def _load_json(self, name: str) -> Any:
+    def _entries(self, name: str, *, sections: tuple[str, ...] | None) -> Iterator[Any]:
+        if self._zip.size(name) > self._max_posts_file_bytes:
+            raise ArchiveError(
+                f"{name} is not an Instagram posts list: it is larger than"
+                f" {self._max_posts_file_bytes} bytes"
+            )
         try:
-            data = self._zip.read(name, max_size=MAX_METADATA_BYTES)
-            return json.loads(data)
+            with self._zip.open(name) as stream:
+                yield from posts_json.posts_in(stream, name=name, sections=sections)
+        except (posts_json.NotAPostsList, posts_json.BrokenJson) as exc:
+            raise ArchiveError(str(exc)) from exc
         except UnsafeArchive as exc:
             raise ArchiveError(str(exc)) from exc
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise ArchiveError(f"{name} in the archive is not valid JSON") from exc
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
+            raise ArchiveError(f"the file {name!r} in the archive is damaged") from exc
 
     def _post(self, raw: Any, root: str) -> ArchivePost | None:
         if not isinstance(raw, dict):
@@ -220,16 +232,6 @@ class InstagramArchive:
                 return candidate
         matches = self._by_basename.get(posixpath.basename(clean), [])
         return matches[0] if len(matches) == 1 else None
-
-
-def _post_list(document: Any, name: str) -> list[Any]:
-    if isinstance(document, list):
-        return document
-    if isinstance(document, dict):  # some versions wrap the list in an object
-        for value in document.values():
-            if isinstance(value, list):
-                return value
-    raise ArchiveError(f"{name} in the archive is not in the expected format")
 
 
 def _text(value: Any) -> str:

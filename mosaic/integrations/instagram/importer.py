@@ -1,8 +1,9 @@
 """Importing an Instagram data download (see ``archive.py``) into posts.
 
-1. The ZIP is checked whole by ``SafeZip`` (limits from settings) and every posts file is read
-   once to count the posts: a refused or unreadable archive ends the run with its message
-   before a single post is written.
+1. The ZIP is checked whole by ``SafeZip`` (limits from settings) and every posts file is
+   parsed as a stream, one post in memory at a time, to check and count the posts: a refused
+   or unreadable archive (broken JSON, nesting or size past any real posts list) ends the run
+   with its message before a single post is written.
 2. Posts are imported in the archive's order; each post's photos (``add_photo``) and videos
    (``add_video``) are stored, then the post is saved with the run's progress in one
    transaction, keyed by the post's stable key, so a restarted import skips what is done and
@@ -55,7 +56,11 @@ def run_archive(*, run: ImportRun, budget: int | None, source: IO[bytes] | None 
     else:
         stream = source
     try:
-        with InstagramArchive(stream, limits=archive_limits()) as archive:
+        with InstagramArchive(
+            stream,
+            limits=archive_limits(),
+            max_posts_file_bytes=settings.INSTAGRAM_ARCHIVE_MAX_POSTS_FILE_BYTES,
+        ) as archive:
             if run.total is None:
                 run.total = sum(1 for _post in archive.posts())
                 for warning in archive.warnings:

@@ -246,6 +246,21 @@ def bomb() -> bytes:
         (overlapping_zip, {}, "overlap"),
         (lambda: zip_bytes({"holiday.jpg": TINY_JPEG}), {}, "does not look like an Instagram"),
         (lambda: zip_bytes({"content/posts_1.json": b"[{oops", **FILES}), {}, "not valid JSON"),
+        (  # the first post is fine, the file is cut short after it
+            lambda: zip_bytes({"content/posts_1.json": json.dumps(POSTS).encode()[:-20], **FILES}),
+            {},
+            "not valid JSON",
+        ),
+        (
+            lambda: zip_bytes({"content/posts_1.json": b"[" * 200_000, **FILES}),
+            {},
+            "is not an Instagram posts list: it is nested deeper",
+        ),
+        (
+            lambda: zip_bytes({"content/posts_1.json": POSTS, **FILES}),
+            {"INSTAGRAM_ARCHIVE_MAX_POSTS_FILE_BYTES": 100},
+            "is not an Instagram posts list: it is larger than 100 bytes",
+        ),
     ],
 )
 def test_every_zip_refusal_ends_the_run_with_its_message_in_the_panel(
@@ -260,6 +275,7 @@ def test_every_zip_refusal_ends_the_run_with_its_message_in_the_panel(
     assert run.state == ImportRun.State.FAILED
     assert message in run.error
     assert run.error.startswith("This file cannot be imported:")
+    assert "Start it again" not in run.error  # a refusal never promises a retry could work
     page = owner.client.get("/panel/instagram/").content.decode()
     assert "This file cannot be imported:" in page
     assert not Post.objects.exists()  # nothing half-written

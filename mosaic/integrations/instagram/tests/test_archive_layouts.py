@@ -197,3 +197,55 @@ def test_an_unsafe_zip_is_refused_before_anything_is_read():
 def test_a_file_that_is_not_a_zip_is_refused():
     with pytest.raises(ArchiveError, match="not a readable ZIP"):
         InstagramArchive(io.BytesIO(b"PK not really"))
+
+
+def test_posts_are_read_one_at_a_time_as_the_file_streams():
+    """The first post comes out before the parser has reached the broken end of the file."""
+    good = json.dumps(POSTS[0]).encode()
+    with archive({"content/posts_1.json": b"[" + good + b", {oops", **MEDIA_FILES}) as download:
+        posts = download.posts()
+        first = next(posts)
+        assert first.caption == "Café morning #café #Sunrise"
+        with pytest.raises(ArchiveError, match="not valid JSON"):
+            next(posts)
+
+
+@pytest.mark.parametrize(
+    ("content", "why"),
+    [
+        (b"[" * 100_000 + b"]" * 100_000, "nested deeper than any posts list"),
+        (b'{"a": ' * 50_000 + b"1" + b"}" * 50_000, "nested deeper than any posts list"),
+        (json.dumps([{"media": [{"uri": "x"}] * 20_000}]).encode(), "bigger than any post"),
+        (json.dumps([{"title": "#long" * 20_000}]).encode(), "longer than any caption"),
+        (b'"just a string"', "a single value, not a list"),
+        (b'{"profile": {"name": "olivia"}}', "it holds no list"),
+    ],
+)
+def test_what_no_posts_list_holds_is_refused_as_not_a_posts_list(content, why):
+    with (
+        archive({"content/posts_1.json": content, **MEDIA_FILES}) as download,
+        pytest.raises(ArchiveError, match=f"posts_1.json is not an Instagram posts list: .*{why}"),
+    ):
+        list(download.posts())
+
+
+def test_a_media_json_that_is_a_list_is_refused():
+    with (
+        archive({"media.json": [{"path": "a.jpg"}], "a.jpg": JPEG}) as download,
+        pytest.raises(ArchiveError, match=r"media\.json is not an Instagram posts list"),
+    ):
+        list(download.posts())
+
+
+def test_a_posts_file_over_the_size_cap_is_refused_before_it_is_read():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("content/posts_1.json", json.dumps(POSTS))
+        for name, data in MEDIA_FILES.items():
+            zf.writestr(name, data)
+    buffer.seek(0)
+    with (
+        InstagramArchive(buffer, max_posts_file_bytes=100) as download,
+        pytest.raises(ArchiveError, match="is not an Instagram posts list: it is larger than 100"),
+    ):
+        list(download.posts())

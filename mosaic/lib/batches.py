@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TypeVar
 
+from django.db import transaction
 from django.db.models import Model, QuerySet
 
 BATCH_SIZE = 1000
@@ -117,3 +118,22 @@ def rows_in_batches(
             break
         last_pk = rows[-1].pk
     return handled
+
+
+def claim_batch(queryset: QuerySet[M], *, size: int, **claim: object) -> list[int]:
+    """Claim up to ``size`` rows of ``queryset`` (in its own ordering, which an index should
+    serve) by writing ``claim`` into them, and return their primary keys.
+
+    On PostgreSQL the rows are locked with ``FOR UPDATE SKIP LOCKED``, so concurrent claimers
+    take different rows and never wait on each other; on SQLite the write transaction already
+    admits one claimer at a time. ``claim`` must take the rows out of ``queryset`` (a lease
+    time moved forward, a state changed), so the next call takes the next rows.
+    """
+    model = queryset.model
+    with transaction.atomic():
+        keys = list(
+            queryset.select_for_update(skip_locked=True).values_list("pk", flat=True)[:size]
+        )
+        if keys:
+            model._base_manager.filter(pk__in=keys).update(**claim)
+    return keys

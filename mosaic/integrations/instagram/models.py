@@ -12,6 +12,8 @@ from mosaic.lib.crypto import EncryptedTextField
 
 REFRESH_MIN_AGE = timedelta(hours=24)  # Instagram refuses to refresh a younger token
 REFRESH_WINDOW = timedelta(days=10)  # refresh once a token is this close to expiring
+REFRESH_FIRST_RETRY = timedelta(minutes=15)  # after a failed refresh; doubles each time
+REFRESH_LONGEST_WAIT = timedelta(hours=24)
 
 
 class ConnectionQuerySet(models.QuerySet["InstagramConnection"]):
@@ -22,7 +24,7 @@ class ConnectionQuerySet(models.QuerySet["InstagramConnection"]):
             token_issued_at__lte=now - REFRESH_MIN_AGE,
             token_expires_at__lte=now + REFRESH_WINDOW,
             token_expires_at__gt=now,
-        )
+        ).filter(models.Q(refresh_retry_at__isnull=True) | models.Q(refresh_retry_at__lte=now))
 
 
 class InstagramConnection(models.Model):
@@ -47,9 +49,15 @@ class InstagramConnection(models.Model):
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
     connected_at = models.DateTimeField(default=timezone.now)
     broken_at = models.DateTimeField(null=True, blank=True)
-    # The periodic sync claims a connection by moving this forward with a conditional UPDATE.
-    next_sync_at = models.DateTimeField(null=True, blank=True)
+    # The periodic sync claims a connection by moving this forward (``claim_batch``).
+    next_sync_at = models.DateTimeField(default=timezone.now)
     last_full_sync_at = models.DateTimeField(null=True, blank=True)
+    # Token refresh: the job claims a connection by moving ``refresh_retry_at`` forward; a
+    # failed refresh (Instagram down, an odd answer) backs it off exponentially and tells the
+    # owner in the panel, so a few failing connections never crowd out the others.
+    refresh_retry_at = models.DateTimeField(null=True, blank=True)
+    refresh_failures = models.PositiveSmallIntegerField(default=0)
+    refresh_error = models.CharField(max_length=300, blank=True)
 
     objects = ConnectionQuerySet.as_manager()
 
@@ -66,6 +74,11 @@ class InstagramConnection(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status == self.Status.ACTIVE
+
+    def refresh_backoff(self) -> timedelta:
+        """How long to wait after ``refresh_failures`` failed refreshes in a row."""
+        doubling = REFRESH_FIRST_RETRY * 2 ** min(max(self.refresh_failures - 1, 0), 16)
+        return min(doubling, REFRESH_LONGEST_WAIT)
 
     def needs_refresh(self) -> bool:
         now = timezone.now()

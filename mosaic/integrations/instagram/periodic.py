@@ -7,32 +7,39 @@ from datetime import timedelta
 from mosaic.integrations.instagram import runs
 from mosaic.integrations.instagram.services import refresh_expiring_tokens
 from mosaic.jobs.registry import periodic
+from mosaic.lib.batches import time_budget
 
-BATCHES = 50
+#: A run takes batches until nothing is due or this much time has gone; the next run goes on.
+RUN_SECONDS = 5 * 60
 
 
 @periodic(name="instagram.refresh_tokens", every=timedelta(hours=6))
 def refresh_instagram_tokens() -> int:
-    """Refresh tokens older than 24 h and within 10 days of expiry; returns how many.
-
-    Works through up to BATCHES batches per run and stops early when nothing is left or
-    Instagram rate-limits us; the next run carries on.
-    """
+    """Refresh tokens older than 24 h and within 10 days of expiry, in claimed batches, until
+    none is due, Instagram rate-limits us or the run's time is up; returns how many. A token
+    whose refresh failed waits (15 minutes, doubling up to a day) and its owner sees why."""
     refreshed = 0
-    for _ in range(BATCHES):
-        report = refresh_expiring_tokens()
-        refreshed += report.refreshed
-        handled = report.refreshed + report.broken + report.failed
-        if report.rate_limited or handled == 0:
-            break
+    with time_budget(RUN_SECONDS) as budget:
+        while True:
+            report = refresh_expiring_tokens()
+            refreshed += report.refreshed
+            if report.rate_limited or not report.claimed or budget.over():
+                break
     return refreshed
 
 
 @periodic(name="instagram.sync_feeds", every=timedelta(minutes=15))
 def sync_instagram_feeds() -> int:
     """Start a sync of every connection not synced for INSTAGRAM_SYNC_INTERVAL_HOURS (new posts;
-    a full sync once every INSTAGRAM_FULL_SYNC_INTERVAL_HOURS); returns how many started."""
-    return runs.start_due_syncs()
+    a full sync once every INSTAGRAM_FULL_SYNC_INTERVAL_HOURS), in claimed batches of 500, until
+    none is due or the run's time is up; returns how many started."""
+    started = 0
+    with time_budget(RUN_SECONDS) as budget:
+        while batch := runs.start_due_syncs():
+            started += batch
+            if budget.over():
+                break
+    return started
 
 
 @periodic(name="instagram.resume_imports", every=timedelta(minutes=5))

@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from mosaic.integrations.instagram.models import ImportRun, InstagramConnection, SeenMedia
+from mosaic.lib.batches import claim_batch
 from mosaic.photos.services import delete_files
 from mosaic.photos.storage import private_storage
 from mosaic.posts.models import Post
@@ -248,20 +249,23 @@ def resume_due(*, batch_size: int = 200) -> int:
 
 
 def start_due_syncs(*, batch_size: int = 500) -> int:
-    """Start a sync for each active connection that is due: incremental, or full once
-    ``INSTAGRAM_FULL_SYNC_INTERVAL_HOURS`` have passed since the last full one. Each connection
-    is claimed by moving ``next_sync_at`` forward with a conditional UPDATE."""
+    """Claim one bounded batch of due active connections and start a sync for each:
+    incremental, or full once ``INSTAGRAM_FULL_SYNC_INTERVAL_HOURS`` have passed since the last
+    full one. The claim moves ``next_sync_at`` forward (``claim_batch``: an index scan on
+    status and ``next_sync_at``, so it costs the same with ten thousand connections or a
+    million). Returns how many started; the periodic job takes batches while time is left."""
     now = timezone.now()
-    due = Q(next_sync_at__isnull=True) | Q(next_sync_at__lte=now)
-    active = InstagramConnection.objects.filter(status=InstagramConnection.Status.ACTIVE)
-    ids = list(active.filter(due).order_by("next_sync_at", "pk").values_list("pk", flat=True))
+    due = InstagramConnection.objects.filter(
+        status=InstagramConnection.Status.ACTIVE, next_sync_at__lte=now
+    ).order_by("next_sync_at")
+    claimed = claim_batch(
+        due,
+        size=batch_size,
+        next_sync_at=now + timedelta(hours=settings.INSTAGRAM_SYNC_INTERVAL_HOURS),
+    )
+    full_due = now - timedelta(hours=settings.INSTAGRAM_FULL_SYNC_INTERVAL_HOURS)
     started = 0
-    for pk in ids[:batch_size]:
-        next_at = now + timedelta(hours=settings.INSTAGRAM_SYNC_INTERVAL_HOURS)
-        if not active.filter(due, pk=pk).update(next_sync_at=next_at):
-            continue  # another scheduler took it
-        connection = InstagramConnection.objects.select_related("user").get(pk=pk)
-        full_due = now - timedelta(hours=settings.INSTAGRAM_FULL_SYNC_INTERVAL_HOURS)
+    for connection in InstagramConnection.objects.filter(pk__in=claimed).select_related("user"):
         full = connection.last_full_sync_at is None or connection.last_full_sync_at <= full_due
         kind = ImportRun.Kind.FULL if full else ImportRun.Kind.INCREMENTAL
         start_sync(user=connection.user, kind=kind)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import secrets
 import time
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
@@ -27,6 +28,7 @@ from mosaic.accounts.models import User
 from mosaic.integrations.instagram import runs
 from mosaic.integrations.instagram.client import (
     InstagramClient,
+    InstagramError,
     InvalidToken,
     RateLimited,
 )
@@ -35,6 +37,7 @@ from mosaic.integrations.instagram.models import (
     ImportRun,
     InstagramConnection,
 )
+from mosaic.lib.batches import claim_batch
 from mosaic.lib.safe_http import Fetched, FetchPolicy, fetch
 from mosaic.mail.services import send
 from mosaic.posts.models import Post
@@ -170,18 +173,32 @@ def _email_broken(connection: InstagramConnection) -> None:
     send("instagram/email/connection_broken", to=user.email, user=user, context=context)
 
 
-def refresh_token(*, connection: InstagramConnection) -> None:
-    """Swap the token for a fresh 60-day one; error 190 marks the connection broken."""
-    with InstagramClient() as client:
+def refresh_token(
+    *, connection: InstagramConnection, client: InstagramClient | None = None
+) -> None:
+    """Swap the token for a fresh 60-day one; error 190 marks the connection broken. The HTTP
+    call runs outside any transaction (on SQLite a write transaction would block every other
+    write for as long as Instagram takes to answer)."""
+    with nullcontext(client) if client else InstagramClient() as http:
         try:
-            fresh = client.refresh(token=connection.access_token)
+            fresh = http.refresh(token=connection.access_token)
         except InvalidToken:
             mark_broken(connection=connection)
             raise
     connection.access_token = fresh.access_token
     connection.token_issued_at = timezone.now()
     connection.token_expires_at = fresh.expires_at
-    connection.save(update_fields=["access_token", "token_issued_at", "token_expires_at"])
+    connection.refresh_failures, connection.refresh_retry_at, connection.refresh_error = 0, None, ""
+    connection.save(
+        update_fields=[
+            "access_token",
+            "token_issued_at",
+            "token_expires_at",
+            "refresh_failures",
+            "refresh_retry_at",
+            "refresh_error",
+        ]
+    )
 
 
 def valid_token(*, connection: InstagramConnection) -> str:
@@ -193,48 +210,77 @@ def valid_token(*, connection: InstagramConnection) -> str:
 
 @dataclass
 class RefreshReport:
+    claimed: int = 0
     refreshed: int = 0
     broken: int = 0
     failed: int = 0
     rate_limited: bool = False
 
 
-def refresh_expiring_tokens(*, batch_size: int = 200) -> RefreshReport:
-    """The periodic job: refresh every active token older than 24 h that expires within 10 days.
+#: A claimed connection is left to its claimer this long (a worker killed mid-batch gives it
+#: back after this).
+REFRESH_CLAIM = timedelta(minutes=10)
 
-    Idempotent (a refreshed token is no longer due) and bounded (``batch_size`` per run); each
-    row is claimed with ``select_for_update(skip_locked=True)`` so two runs never refresh the
-    same token. Stops early when Instagram rate-limits us; the next run picks up the rest.
+
+def refresh_expiring_tokens(*, batch_size: int = 200) -> RefreshReport:
+    """One batch of the periodic job: refresh active tokens older than 24 h that expire within
+    10 days.
+
+    1. Claim up to ``batch_size`` due connections, soonest expiry first (``claim_batch``: the
+       claim moves ``refresh_retry_at`` forward, so two runs never take the same one).
+    2. Refresh each outside any transaction. A refreshed token is no longer due; error 190
+       marks the connection broken and emails the owner; any other failure backs the
+       connection off (15 minutes, doubling up to a day) and shows the reason in its owner's
+       panel, so failing connections never crowd out the rest.
+    3. A rate limit stops the batch and hands the unrefreshed claims back for when Instagram
+       allows calls again.
     """
     report = RefreshReport()
-    ids = list(
-        InstagramConnection.objects.due_for_refresh()
-        .order_by("token_expires_at")
-        .values_list("pk", flat=True)[:batch_size]
+    now = timezone.now()
+    claimed = claim_batch(
+        InstagramConnection.objects.due_for_refresh().order_by("token_expires_at"),
+        size=batch_size,
+        refresh_retry_at=now + REFRESH_CLAIM,
     )
-    for pk in ids:
-        with transaction.atomic():
-            connection = (
-                InstagramConnection.objects.due_for_refresh()
-                .select_for_update(skip_locked=True)
-                .filter(pk=pk)
-                .first()
-            )
-            if connection is None:
-                continue
+    report.claimed = len(claimed)
+    connections = InstagramConnection.objects.filter(pk__in=claimed).select_related("user")
+    handled: set[int] = set()
+    with InstagramClient() as client:
+        for connection in connections:
             try:
-                refresh_token(connection=connection)
+                refresh_token(connection=connection, client=client)
             except InvalidToken:
                 report.broken += 1
-            except RateLimited:
+            except RateLimited as exc:
                 report.rate_limited = True
+                InstagramConnection.objects.filter(pk__in=set(claimed) - handled).update(
+                    refresh_retry_at=timezone.now() + timedelta(seconds=exc.retry_after)
+                )
                 break
+            except InstagramError as exc:
+                _refresh_failed(connection, str(exc))
+                report.failed += 1
             except Exception:
-                logger.exception("refreshing Instagram connection %s failed", pk)
+                logger.exception("refreshing Instagram connection %s failed", connection.pk)
+                _refresh_failed(connection, "an unexpected error on Mosaic's side")
                 report.failed += 1
             else:
                 report.refreshed += 1
+            handled.add(connection.pk)
     return report
+
+
+def _refresh_failed(connection: InstagramConnection, reason: str) -> None:
+    connection.refresh_failures += 1
+    logger.warning(
+        "refreshing Instagram connection %s failed (%s in a row): %s",
+        connection.pk,
+        connection.refresh_failures,
+        reason,
+    )
+    connection.refresh_retry_at = timezone.now() + connection.refresh_backoff()
+    connection.refresh_error = reason[:300]
+    connection.save(update_fields=["refresh_failures", "refresh_retry_at", "refresh_error"])
 
 
 def deauthorize(*, instagram_user_id: str, delete_posts: bool = True) -> int:

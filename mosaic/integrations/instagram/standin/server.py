@@ -19,6 +19,7 @@ import json
 import secrets
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -67,6 +68,9 @@ class StandInState:
     requests: list[str] = field(default_factory=list)
     url_secret: bytes = field(default_factory=lambda: secrets.token_bytes(32))
     lock: threading.Lock = field(default_factory=threading.Lock)
+    # Called with the path of each Graph call before it is answered (tests: what Mosaic's
+    # database allows while it waits for Instagram).
+    on_call: Callable[[str], None] | None = None
 
     def fail_next(self, kind: str, times: int = 1, *, after: int = 0) -> None:
         """The next ``times`` Graph calls fail with ``kind``, once ``after`` calls went through."""
@@ -295,6 +299,8 @@ class StandInHandler(BaseHTTPRequestHandler):
             self.state.requests.append(
                 urlsplit(self.path).path + (f"?after={query['after']}" if "after" in query else "")
             )
+        if self.state.on_call is not None:
+            self.state.on_call(urlsplit(self.path).path)
         failure = self.state.take_failure()
         if failure == "server_error":
             raise _graph_error("An unexpected error has occurred. Please retry.", 2, status=500)

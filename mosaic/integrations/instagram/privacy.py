@@ -32,7 +32,7 @@ class InstagramData(Category):
     holdings = (
         Holding(
             "instagram.InstagramConnection",
-            ("user", "instagram_user_id", "username", "access_token"),
+            ("user", "instagram_user_id", "username", "access_token", "refresh_error"),
         ),
         Holding("instagram.DataDeletionRequest", ("instagram_user_id",)),
         Holding("instagram.ImportRun", ("user", "cursor", "upload_name", "warnings", "error")),
@@ -70,6 +70,7 @@ class InstagramData(Category):
                 "status": connection.status,
                 "connected_at": connection.connected_at.isoformat(),
                 "token_expires_at": connection.token_expires_at.isoformat(),
+                "last_refresh_problem": connection.refresh_error,
             }
             if connection
             else None,

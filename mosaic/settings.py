@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "mosaic.jobs",
     "mosaic.privacy",
     "mosaic.staff",
+    "mosaic.legal",
     "mosaic.operators",
     "mosaic.photos",
     "mosaic.posts",

@@ -9,8 +9,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from mosaic.legal.models import LegalRequest, identifiers_in
 from mosaic.privacy.holds import find_account
-from mosaic.privacy.models import CorrectionRequest, LegalRequest
+from mosaic.privacy.models import CorrectionRequest
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrPromise
@@ -40,13 +41,35 @@ class ResolveCorrectionForm(forms.Form):
 
 
 class LegalRequestForm(forms.Form):
+    """P15: what a legal request is recorded with, before anything is disclosed for it."""
+
     authority = forms.CharField(label=_("Authority"), max_length=200)
     reference = forms.CharField(label=_("Their reference"), max_length=100)
+    kind = forms.ChoiceField(label=_("Kind"), choices=LegalRequest.Kind.choices)
+    country = forms.CharField(
+        label=_("Country"),
+        max_length=2,
+        min_length=2,
+        help_text=_("Two-letter code of the authority's country, e.g. DE."),
+    )
+    legal_basis = forms.CharField(label=_("Legal basis"), max_length=300)
     received_on = forms.DateField(
         label=_("Received on"), widget=forms.DateInput(attrs={"type": "date"})
     )
     scope = forms.CharField(
         label=_("What it asks for"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    period_start = forms.DateField(
+        label=_("Data from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    period_end = forms.DateField(
+        label=_("Data until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    accounts = forms.CharField(
+        label=_("Accounts concerned"),
+        max_length=4000,
+        help_text=_("Usernames or email addresses, one a line. A disclosure must name one."),
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     decision = forms.ChoiceField(label=_("Decision"), choices=LegalRequest.Decision.choices)
     reason = reason_field(_("Grounds for the decision"))
@@ -56,6 +79,37 @@ class LegalRequestForm(forms.Form):
         if value > timezone.localdate():
             raise forms.ValidationError(_("The date cannot be in the future."))
         return value
+
+    def clean_country(self) -> str:
+        value: str = self.cleaned_data["country"].strip().upper()
+        if not (len(value) == 2 and value.isascii() and value.isalpha()):
+            raise forms.ValidationError(_("Use the two-letter country code, e.g. DE."))
+        return value
+
+    def clean_accounts(self) -> str:
+        value: str = self.cleaned_data["accounts"]
+        names = identifiers_in(value)
+        if not names:
+            raise forms.ValidationError(_("Name at least one account."))
+        if len(names) > 200 or any(len(name) > 254 for name in names):
+            raise forms.ValidationError(_("At most 200 accounts of up to 254 characters each."))
+        return value
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("period_start"), data.get("period_end")
+        if start and end and start > end:
+            self.add_error("period_end", _("The period ends before it starts."))
+        return data
+
+
+class DecideLegalRequestForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[c for c in LegalRequest.Decision.choices if c[0] != LegalRequest.Decision.PENDING],
+        widget=forms.RadioSelect,
+    )
+    reason = reason_field(_("Grounds for the decision"))
 
 
 class PlaceHoldForm(forms.Form):

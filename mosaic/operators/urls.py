@@ -14,6 +14,7 @@ urlpatterns = [
     path("audit-log/", security_views.audit_log, name="audit_log"),
     path("legal/", legal_views.legal, name="legal"),
     path("legal/requests/", legal_views.add_legal_request, name="add_legal_request"),
+    path("legal/requests/<int:pk>/", legal_views.legal_request, name="legal_request"),
     path("legal/holds/", legal_views.add_hold, name="add_hold"),
     path("legal/holds/<int:pk>/lift/", legal_views.lift, name="lift_hold"),
     path("moderation/", moderation_views.moderation, name="moderation"),

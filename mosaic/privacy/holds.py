@@ -1,4 +1,6 @@
-"""Legal requests, legal holds and blocked accounts: what keeps data past its date (P10, P15).
+"""Legal holds and blocked accounts: what keeps data past its date (P10).
+
+Legal requests themselves are recorded in ``mosaic.legal`` (P15); a hold may name one.
 
 Every workflow here is an operator action: it checks the role and writes the audit entry
 (``record_action``, P25) in the same transaction as the change, so there is no change without
@@ -16,7 +18,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from mosaic.accounts.models import User
-from mosaic.privacy.models import AccountBlock, LegalHold, LegalRequest, SealedArchive
+from mosaic.legal.models import LegalRequest
+from mosaic.privacy.models import AccountBlock, LegalHold, SealedArchive
 from mosaic.privacy.services import end_all_sessions
 from mosaic.privacy.sweeps import not_held
 from mosaic.staff.roles import LEGAL, MODERATION
@@ -45,56 +48,6 @@ def find_account(identifier: str) -> User | None:
 def is_held(user: User, *, now: dt.datetime | None = None) -> bool:
     """P10: whether the account is under a legal hold or within its block's keeping period."""
     return not not_held(User.objects.filter(pk=user.pk), user_field="pk", now=now).exists()
-
-
-def record_legal_request(
-    *,
-    operator: User,
-    authority: str,
-    reference: str,
-    received_on: dt.date,
-    scope: str,
-    decision: str,
-    reason: str,
-) -> LegalRequest:
-    """P15: record a request from an authority, before anything is disclosed for it."""
-    now = timezone.now()
-    with transaction.atomic():
-        legal_request = LegalRequest.objects.create(
-            authority=authority.strip(),
-            reference=reference.strip(),
-            received_on=received_on,
-            scope=scope.strip(),
-            decision=decision,
-            recorded_at=now,
-            recorded_by=operator,
-            delete_after=now + dt.timedelta(days=settings.PRIVACY_LEGAL_RECORD_DAYS),
-        )
-        record_action(
-            actor=operator,
-            role=LEGAL,
-            action="record legal request",
-            target=f"legal-request:{legal_request.pk}",
-            reason=reason,
-            case_reference=legal_request.reference,
-        )
-    return legal_request
-
-
-def decide_legal_request(
-    *, operator: User, legal_request: LegalRequest, decision: str, reason: str
-) -> None:
-    with transaction.atomic():
-        record_action(
-            actor=operator,
-            role=LEGAL,
-            action=f"decide legal request: {decision}",
-            target=f"legal-request:{legal_request.pk}",
-            reason=reason,
-            case_reference=legal_request.reference,
-        )
-        LegalRequest.objects.filter(pk=legal_request.pk).update(decision=decision)
-    legal_request.decision = decision
 
 
 def place_hold(

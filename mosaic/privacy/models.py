@@ -118,32 +118,6 @@ class CorrectionRequest(models.Model):
         return self.status == self.Status.OPEN and self.deadline < timezone.now()
 
 
-class LegalRequest(models.Model):
-    """P15: data is disclosed to an authority only against a request recorded here."""
-
-    class Decision(models.TextChoices):
-        PENDING = "pending", _("pending")
-        DISCLOSED = "disclosed", _("disclosed")
-        PARTLY = "partly", _("partly disclosed")
-        REFUSED = "refused", _("refused")
-
-    authority = models.CharField(_("authority"), max_length=200)
-    reference = models.CharField(_("their reference"), max_length=100)
-    received_on = models.DateField(_("received on"))
-    scope = models.TextField(_("what it asks for"), max_length=4000)
-    decision = models.CharField(
-        _("decision"), max_length=10, choices=Decision.choices, default=Decision.PENDING
-    )
-    recorded_at = models.DateTimeField()
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    delete_after = models.DateTimeField(db_index=True)
-
-    def __str__(self) -> str:
-        return f"{self.authority} {self.reference}"
-
-
 class LegalHold(models.Model):
     """P10, P15: while a hold is not lifted, no sweep and no erasure touches what it holds.
 
@@ -152,7 +126,7 @@ class LegalHold(models.Model):
     """
 
     request = models.ForeignKey(
-        LegalRequest, null=True, blank=True, on_delete=models.CASCADE, related_name="holds"
+        "legal.LegalRequest", null=True, blank=True, on_delete=models.CASCADE, related_name="holds"
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

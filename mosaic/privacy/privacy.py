@@ -10,13 +10,13 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from mosaic.accounts.models import User
+from mosaic.legal.models import LegalRequest
 from mosaic.privacy.exports import delete_export
 from mosaic.privacy.models import (
     AccountBlock,
     CorrectionRequest,
     DataExport,
     LegalHold,
-    LegalRequest,
     SealedArchive,
 )
 from mosaic.privacy.registry import Category, Holding, Text, exempt, register
@@ -247,7 +247,20 @@ class LegalRecords(Category):
     purpose = _("To answer lawful requests, and to prove we disclosed nothing without one.")
     legal_basis = _("Legal obligation.")
     holdings = (
-        Holding("privacy.LegalRequest", ("authority", "reference", "scope", "recorded_by")),
+        Holding(
+            "legal.LegalRequest",
+            (
+                "authority",
+                "reference",
+                "country",
+                "legal_basis",
+                "scope",
+                "accounts",
+                "decision_reason",
+                "recorded_by",
+            ),
+        ),
+        Holding("legal.Disclosure", ("target",)),
         Holding(
             "privacy.LegalHold",
             ("user", "case_reference", "reason", "placed_by", "lifted_by", "lift_reason"),

@@ -8,9 +8,10 @@ import pytest
 import time_machine
 from django.core import mail
 
+from mosaic.legal.models import LegalRequest
 from mosaic.privacy.archives import seal_account
 from mosaic.privacy.corrections import file_correction_request
-from mosaic.privacy.models import AccountBlock, LegalHold, LegalRequest
+from mosaic.privacy.models import AccountBlock, LegalHold
 from mosaic.staff.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
@@ -100,21 +101,67 @@ def test_p15_legal_records_a_request_and_refuses_a_bad_one(legal_operator):
         "reference": "12/2026",
         "received_on": "2026-01-05",
         "scope": "Sign-in records of one account",
+        "kind": "court-order",
+        "country": "de",
+        "legal_basis": "StPO 100",
+        "accounts": "olivia",
+        "period_start": "2025-12-01",
+        "period_end": "2025-12-31",
         "decision": "pending",
         "reason": "Awaiting review",
     }
-    bad = legal_operator.client.post(
-        "/operators/legal/requests/", prefixed("request", {**good, "received_on": "2999-01-01"})
-    )
-    assert bad.status_code == 400
-    assert "cannot be in the future" in bad.text
+    bad_fields = {
+        "received_on": ("2999-01-01", "cannot be in the future"),
+        "country": ("D1", "two-letter country code"),
+        "accounts": (" \n , ", "Name at least one account"),
+        "period_end": ("2025-11-01", "ends before it starts"),
+        "kind": ("<script>", "Select a valid choice"),
+    }
+    for field, (value, message) in bad_fields.items():
+        bad = legal_operator.client.post(
+            "/operators/legal/requests/", prefixed("request", {**good, field: value})
+        )
+        assert bad.status_code == 400
+        assert message in bad.text
     assert not LegalRequest.objects.exists()
 
-    legal_operator.client.post("/operators/legal/requests/", prefixed("request", good))
+    answer = legal_operator.client.post("/operators/legal/requests/", prefixed("request", good))
 
     [recorded] = LegalRequest.objects.all()
-    assert recorded.recorded_by == legal_operator.user
-    assert AuditEntry.objects.get().case_reference == "12/2026"
+    assert answer.url == f"/operators/legal/requests/{recorded.pk}/"
+    assert (recorded.recorded_by, recorded.country, recorded.kind) == (
+        legal_operator.user,
+        "DE",
+        "court-order",
+    )
+    assert AuditEntry.objects.get(action="record legal request").case_reference == "12/2026"
+
+
+def test_p15_legal_reads_a_request_and_decides_it_once(legal_operator):
+    from mosaic.legal.services import record_legal_request
+
+    item = record_legal_request(
+        operator=legal_operator.user,
+        authority="Police",
+        reference="P-7",
+        received_on=dt.date(2026, 5, 1),
+        scope="Posts",
+        accounts="olivia",
+        decision="pending",
+        reason="New",
+    )
+    url = f"/operators/legal/requests/{item.pk}/"
+    page = legal_operator.client.get(url)
+    assert "olivia" in page.text
+    assert AuditEntry.objects.filter(action="read legal request").count() == 1
+
+    no_reason = legal_operator.client.post(url, {"decision": "refused", "reason": " "})
+    assert no_reason.status_code == 400
+    legal_operator.client.post(url, {"decision": "refused", "reason": "No jurisdiction"})
+
+    item.refresh_from_db()
+    assert (item.decision, item.decision_reason) == ("refused", "No jurisdiction")
+    assert "No jurisdiction" in legal_operator.client.get(url).text
 
 
 def test_p10_legal_places_and_lifts_a_hold_through_the_screen(owner, legal_operator):

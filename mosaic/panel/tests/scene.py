@@ -120,5 +120,31 @@ def an_operator(username: str = "opal") -> User:
     return user
 
 
+def a_legal_request(operator: User) -> int:
+    """A court order naming Olivia, complied with, with a sealed-archive disclosure (P15)."""
+    from mosaic.legal.models import Disclosure
+    from mosaic.legal.services import record_legal_request
+
+    item = record_legal_request(
+        operator=operator,
+        authority="Amtsgericht Berlin-Tiergarten",
+        reference="LR-2026-014",
+        received_on=dt.date(2026, 3, 2),
+        scope="Sign-in records and profile of the account named, March 2026",
+        kind="court-order",
+        country="DE",
+        legal_basis="§ 100g StPO",
+        period_start=dt.date(2026, 3, 1),
+        period_end=dt.date(2026, 3, 31),
+        accounts="olivia\nolivia@example.com",
+        decision="disclosed",
+        reason="A valid order of a competent court, limited to the account named.",
+    )
+    Disclosure.objects.create(
+        legal_request=item, kind="sealed-archive", at=item.recorded_at, target="sealed-archive:1"
+    )
+    return item.pk
+
+
 def unique(prefix: str) -> str:
     return f"{prefix}-{uuid.uuid4().hex[:8]}"

@@ -75,7 +75,7 @@ OPERATOR = [
     Screen("operators", "/operators/", (1600, 1100)),
     Screen("operators-corrections", "/operators/corrections/", (1600, 1100)),
     Screen("operators-archives", "/operators/archives/", (1600, 1100)),
-    Screen("operators-legal", "/operators/legal/", (3000, 2000)),
+    Screen("operators-legal", "/operators/legal/", (3600, 2800)),  # two forms, a table
     Screen("operators-moderation", "/operators/moderation/", (1800, 1200)),
     Screen("operators-audit", "/operators/audit/", (2400, 1600)),
     Screen("operators-audit-log", "/operators/audit-log/", (3000, 2000)),
@@ -257,9 +257,15 @@ def test_every_panel_page_is_readable_at_a_phone_and_a_laptop_size(
             found += preview_beside_the_form(page)
     page.get_by_role("button", name=re.compile("sign out", re.I)).first.click()
 
-    scene.an_operator("opal")
+    operator = scene.an_operator("opal")
+    legal_request = scene.a_legal_request(operator)
     sign_in(page, "opal", scene.OPERATOR_TOTP_SECRET)
-    for screen in OPERATOR:
+    for screen in [
+        *OPERATOR,
+        Screen(
+            "operators-legal-request", f"/operators/legal/requests/{legal_request}/", (2400, 1600)
+        ),
+    ]:
         found += problems_on(page, screen, size)
     context.close()
     assert found == [], "\n".join(found)

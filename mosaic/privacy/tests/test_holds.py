@@ -303,8 +303,8 @@ def test_p10_a_sweep_over_rows_with_no_way_to_their_account_is_refused():
 def test_p15_a_legal_request_is_kept_its_period_and_never_while_its_hold_stands(
     owner, legal_operator
 ):
-    from mosaic.privacy.holds import record_legal_request
-    from mosaic.privacy.models import LegalRequest
+    from mosaic.legal.models import LegalRequest
+    from mosaic.legal.services import record_legal_request
 
     with time_machine.travel(START, tick=False):
         held_case, closed_case = (

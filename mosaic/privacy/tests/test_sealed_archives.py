@@ -11,6 +11,8 @@ import time_machine
 from django.core.management import CommandError, call_command
 
 from conftest import make_user
+from mosaic.legal.models import Disclosure, LegalRequest
+from mosaic.legal.services import record_legal_request
 from mosaic.lib.sealing import SealError, new_key_pair
 from mosaic.privacy.archives import find_archives, open_archive
 from mosaic.privacy.models import SealedArchive
@@ -42,6 +44,21 @@ def erased(owner, security_key):
 
 
 @pytest.fixture
+def court_order(make_operator):
+    """P15: a recorded request naming Olivia, complied with: what an opening is made against."""
+    return record_legal_request(
+        operator=make_operator("legal", "lena").user,
+        authority="District Court",
+        reference="LR-2026-014",
+        received_on=START.date(),
+        scope="Sign-in records",
+        accounts="olivia@example.com\nolivia",
+        decision=LegalRequest.Decision.DISCLOSED,
+        reason="Valid order",
+    ).pk
+
+
+@pytest.fixture
 def sam(make_operator) -> str:
     """Sam from security, with an authenticator app (P25)."""
     return make_operator("security", "sam").user.username
@@ -69,7 +86,7 @@ def test_p09_nothing_the_service_holds_can_open_an_archive(erased, settings):
 
 
 def test_p09_p25_opening_needs_the_security_role_a_case_and_leaves_an_audit_entry(
-    erased, security_key, sam
+    erased, security_key, sam, court_order
 ):
     make_user("mallory")
     args = ["olivia@example.com", "--private-key-file", str(security_key)]
@@ -80,12 +97,12 @@ def test_p09_p25_opening_needs_the_security_role_a_case_and_leaves_an_audit_entr
             *args,
             "--operator",
             "mallory",
-            "--case",
-            "X",
+            "--request",
+            str(court_order),
             "--reason",
             "curious",
         )
-    assert not AuditEntry.objects.exists()
+    assert not AuditEntry.objects.filter(role="security").exists()
 
     out = io.StringIO()
     call_command(
@@ -93,24 +110,26 @@ def test_p09_p25_opening_needs_the_security_role_a_case_and_leaves_an_audit_entr
         *args,
         "--operator",
         sam,
-        "--case",
-        "LR-2026-014",
+        "--request",
+        str(court_order),
         "--reason",
         "Court order 12/2026",
         stdout=out,
     )
 
     assert json.loads(out.getvalue())["account"]["email"] == "olivia@example.com"
-    [entry] = AuditEntry.objects.all()
+    [entry] = AuditEntry.objects.filter(role="security")
     assert (entry.actor_name, entry.role, entry.case_reference) == (
         "sam",
         "security",
         "LR-2026-014",
     )
-    assert entry.reason == "Court order 12/2026"
+    assert entry.reason == f"legal request {court_order}: Court order 12/2026"
+    [disclosure] = Disclosure.objects.all()
+    assert (disclosure.legal_request_id, disclosure.kind) == (court_order, "sealed-archive")
 
 
-def test_p09_a_wrong_private_key_is_refused_clearly(erased, tmp_path, sam):
+def test_p09_a_wrong_private_key_is_refused_clearly(erased, tmp_path, sam, court_order):
     wrong = tmp_path / "wrong.key"
     wrong.write_text(new_key_pair()[0])
 
@@ -122,11 +141,12 @@ def test_p09_a_wrong_private_key_is_refused_clearly(erased, tmp_path, sam):
             str(wrong),
             "--operator",
             sam,
-            "--case",
-            "C-1",
+            "--request",
+            str(court_order),
             "--reason",
             "test",
         )
+    assert not Disclosure.objects.exists()  # nothing was disclosed
 
 
 def test_p09_archives_are_destroyed_after_two_years(erased):
@@ -140,7 +160,7 @@ def test_p09_archives_are_destroyed_after_two_years(erased):
     assert find_archives("olivia@example.com") == []
 
 
-def test_p34_audit_entries_go_after_their_period(erased, security_key, sam):
+def test_p34_audit_entries_go_after_their_period(erased, security_key, sam, court_order):
     with time_machine.travel(START, tick=False):
         call_command(
             "open_sealed_archive",
@@ -149,8 +169,8 @@ def test_p34_audit_entries_go_after_their_period(erased, security_key, sam):
             str(security_key),
             "--operator",
             sam,
-            "--case",
-            "C-2",
+            "--request",
+            str(court_order),
             "--reason",
             "abuse report",
             stdout=io.StringIO(),
@@ -158,4 +178,4 @@ def test_p34_audit_entries_go_after_their_period(erased, security_key, sam):
     with time_machine.travel(START + dt.timedelta(days=1096), tick=False):
         call_command("privacy_sweep", stdout=io.StringIO())
 
-    assert not AuditEntry.objects.exists()
+    assert not AuditEntry.objects.filter(role="security").exists()

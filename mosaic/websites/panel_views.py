@@ -55,7 +55,13 @@ def site_list(request: HttpRequest) -> HttpResponse:
         except services.SlugTaken:
             form.add_error("slug", _("This address is taken. Please choose another."))
         else:
-            messages.success(request, _("Your site is ready. Make it yours, then publish."))
+            messages.success(
+                request,
+                _(
+                    "Your site is ready as a draft. Make it yours, then publish: until then its "
+                    "address shows nothing."
+                ),
+            )
             return redirect("websites:edit", site_id=site.pk)
     sites = Site.objects.filter(owner=user).order_by("created_at")
     return render(

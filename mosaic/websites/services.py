@@ -37,13 +37,13 @@ class SlugTaken(Exception):
 
 
 def create_site(*, owner: User, slug: str, title: str) -> Site:
-    """A new site showing all the owner's posts; its first version is published at once."""
+    """A new site showing all the owner's posts, as a draft: its address answers 404 (and its
+    photos stay private) until the owner publishes it for the first time."""
     try:
         with transaction.atomic():
             site = Site.objects.create(owner=owner, slug=slug, title=title)
     except IntegrityError as error:
         raise SlugTaken(slug) from error
-    publish(site=site)
     return site
 
 

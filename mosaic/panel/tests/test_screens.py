@@ -24,6 +24,7 @@ from mosaic.integrations.instagram.tests.conftest import APP_ID, APP_SECRET
 from mosaic.panel.tests import scene
 from mosaic.privacy.corrections import file_correction_request
 from mosaic.privacy.exports import request_export
+from mosaic.websites import services
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -43,11 +44,12 @@ class Screen:
     max_height: tuple[int, int]
 
 
-def screens(site_id: int) -> list[Screen]:
+def screens(site_id: int, draft_id: int) -> list[Screen]:
     return [
         Screen("panel", "/panel/", (1800, 1100)),
         Screen("sites", "/panel/sites/", (1400, 1000)),
         Screen("editor", f"/panel/sites/{site_id}/", (5200, 3200)),
+        Screen("editor-unpublished", f"/panel/sites/{draft_id}/", (5200, 3200)),
         Screen("photos", f"/panel/sites/{site_id}/posts/", (9000, 6500)),
         Screen("instagram", "/panel/instagram/", (4200, 2800)),
         Screen("statistics", "/panel/stats/", (1600, 1100)),
@@ -216,6 +218,7 @@ def world(settings, tmp_path, stand_in):
         user=user, what="My display name on an old invoice", correction="Olivia M."
     )
     request_export(user=user)
+    services.create_site(owner=user, slug="olivia-prints", title="Olivia's prints")
     return site
 
 
@@ -251,7 +254,8 @@ def test_every_panel_page_is_readable_at_a_phone_and_a_laptop_size(
         found += problems_on(page, screen, size)
 
     sign_in(page, "olivia")
-    for screen in screens(world.pk):
+    draft = world.owner.sites.get(slug="olivia-prints")
+    for screen in screens(world.pk, draft.pk):
         found += problems_on(page, screen, size)
         if screen.name == "editor" and size == "laptop":
             found += preview_beside_the_form(page)

@@ -18,7 +18,9 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def site(owner, commit):
     with commit():
-        return services.create_site(owner=owner.user, slug="olivia", title="Olivia")
+        site = services.create_site(owner=owner.user, slug="olivia", title="Olivia")
+        services.publish(site=site)
+        return site
 
 
 @pytest.mark.parametrize(

@@ -27,7 +27,9 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def site(owner, commit):
     with commit():
-        return services.create_site(owner=owner.user, slug="olivia", title="Olivia")
+        site = services.create_site(owner=owner.user, slug="olivia", title="Olivia")
+        services.publish(site=site)
+        return site
 
 
 def public_files() -> list[str]:
@@ -203,7 +205,8 @@ def test_p31_a_photo_shared_with_another_owners_public_site_stays_public_for_the
         items=[NewItem(photo=shared)],
     )
     with commit():
-        services.create_site(owner=other_owner.user, slug="oscar", title="Oscar")
+        oscar = services.create_site(owner=other_owner.user, slug="oscar", title="Oscar")
+        services.publish(site=oscar)
         services.publish(site=site)
     token = Original.objects.get(pk=photo.original_id).public_token
     assert token

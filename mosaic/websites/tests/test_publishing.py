@@ -16,7 +16,9 @@ def site(owner, commit):
     make_post(owner.user, "Morning swim #sea #summer", photos=2)
     make_post(owner.user, "Harbour lights", video=True, days=1)
     with commit():
-        return services.create_site(owner=owner.user, slug="olivia", title="Olivia's photos")
+        site = services.create_site(owner=owner.user, slug="olivia", title="Olivia's photos")
+        services.publish(site=site)
+        return site
 
 
 def test_a_new_site_is_published_and_served(site, visitor):

@@ -22,7 +22,9 @@ pytestmark = pytest.mark.django_db
 def site(owner, commit):
     make_post(owner.user, "Morning swim #sea")
     with commit():
-        return services.create_site(owner=owner.user, slug="olivia", title="Olivia")
+        site = services.create_site(owner=owner.user, slug="olivia", title="Olivia")
+        services.publish(site=site)
+        return site
 
 
 def set_visibility(site, commit, visibility: str, hide: bool = False) -> Site:
@@ -132,8 +134,10 @@ def test_an_unknown_address_is_404(visitor, db):
 def test_p21_the_root_sitemap_names_only_public_indexable_sites(site, owner, visitor, commit):
     with commit():
         hidden = services.create_site(owner=owner.user, slug="olivia-hidden", title="Hidden")
+        services.publish(site=hidden)
         unlisted = services.create_site(owner=owner.user, slug="olivia-unlisted", title="U")
         private = services.create_site(owner=owner.user, slug="olivia-private", title="P")
+        services.publish(site=private)
     set_visibility(hidden, commit, "public", hide=True)
     set_visibility(unlisted, commit, "unlisted")
     set_visibility(private, commit, "private")
@@ -156,6 +160,7 @@ def test_p31_root_robots_rules_keep_crawlers_out_of_the_app_and_never_name_a_sit
 ):
     with commit():
         unlisted = services.create_site(owner=owner.user, slug="olivia-unlisted", title="U")
+        services.publish(site=unlisted)
     set_visibility(unlisted, commit, "unlisted")
 
     robots = visitor.get("/robots.txt")

@@ -74,6 +74,15 @@ def test_create_preview_publish_view_each_theme_change_visibility_and_export(
     preview = page.frame_locator("iframe.phone-frame")
     preview.get_by_role("heading", name="Olivia by the sea").wait_for()
 
+    # Nothing at the address before the first publish, and the editor says so.
+    visitor = browser.new_context(base_url=live_server.url, viewport={"width": 390, "height": 844})
+    tab = visitor.new_page()
+    assert tab.goto("/olivia/").status == 404
+    page.get_by_text("Not published yet").wait_for()
+    page.get_by_role("button", name="Publish for the first time").click()
+    tab.goto("/olivia/")
+    assert tab.get_by_role("heading", level=1).inner_text() == "Olivia by the sea"
+
     # A draft: the preview changes, the live site does not until "Publish".
     page.get_by_label("Title").fill("Olivia & the sea")
     page.get_by_label("Feed").check()
@@ -81,11 +90,9 @@ def test_create_preview_publish_view_each_theme_change_visibility_and_export(
     page.frame_locator("iframe.phone-frame").get_by_role(
         "heading", name="Olivia & the sea"
     ).wait_for()
-    visitor = browser.new_context(base_url=live_server.url, viewport={"width": 390, "height": 844})
-    tab = visitor.new_page()
     tab.goto("/olivia/")
     assert tab.get_by_role("heading", level=1).inner_text() == "Olivia by the sea"
-    page.get_by_role("button", name="Publish").click()
+    page.get_by_role("button", name="Publish", exact=True).click()
     tab.goto("/olivia/")
     assert tab.get_by_role("heading", level=1).inner_text() == "Olivia & the sea"
 

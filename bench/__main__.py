@@ -25,7 +25,10 @@ def main(argv: list[str]) -> int:
     for name in wanted:
         module = importlib.import_module(f"bench.bench_{name}")
         for metric, value, unit in module.run():
-            shown = f"{value:.2f}" if isinstance(value, float) else str(value)
+            if isinstance(value, float):  # a ratio under 1 (SSIM) needs more than 2 places
+                shown = f"{value:.4f}" if abs(value) < 1 else f"{value:.2f}"
+            else:
+                shown = str(value)
             print(f"{metric}: {shown} {unit}", flush=True)
     return 0
 

@@ -6,14 +6,22 @@
   folder.
 - images.full_set_photos_per_s, images.peak_rss_mb: every variant (WebP + JPEG at each width,
   and the placeholder) of 600 photos on every core; peak memory of the whole process tree.
-- images.bytes_per_photo_320 / _1080: average size of the served WebP at those widths (the JPEG
-  fallback's too).
+- images.full_set_cpu_ms_per_photo: the CPU time all processes spent per photo in that run
+  (workers and this one), which other jobs on the machine do not inflate as they do wall time;
+  2000 / it is what two idle cores would do.
+- images.ssim_min, images.ssim_mean_webp: SSIM (scikit-image, RGB) of every served variant of
+  ``SSIM_PHOTOS`` corpus photos against the reference resize (Lanczos from the full decode
+  straight to the width): the quality the speed must not cost.
+- images.bytes_per_photo_320 / _640 / _1080: average size of the served WebP at those widths
+  (the JPEG fallback's too).
 """
 
 from __future__ import annotations
 
+import io
 import logging
 import os
+import resource
 import tempfile
 import threading
 import time
@@ -22,6 +30,7 @@ from functools import partial
 from pathlib import Path
 
 from django.conf import settings
+from PIL import Image
 
 from mosaic.photos import batch, imaging
 
@@ -30,6 +39,7 @@ CORPUS = Path(
 ).resolve()
 ROUNDS = 7
 FULL_SET_PHOTOS = 600
+SSIM_PHOTOS = 12
 
 Metric = tuple[str, float | int, str]
 
@@ -83,7 +93,6 @@ def vs_sigal(photos: list[Path]) -> Iterator[Metric]:
     """Side by side: each photo is done by sigal then by us, in every round; each side's time
     for a photo is its best round, in CPU time of this process (on a shared machine, other work
     would otherwise land on whichever side happens to be running)."""
-    from PIL import Image
 
     logging.getLogger("sigal").setLevel(logging.WARNING)
     undo = _one_core()
@@ -150,6 +159,13 @@ def _unique_copies(photos: list[Path], count: int) -> Iterator[tuple[int, Callab
         yield index, read
 
 
+def _cpu_seconds() -> float:
+    """CPU time of this process and of its children that have ended (the pool's workers)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def full_set(photos: list[Path]) -> Iterator[Metric]:
     peak = 0.0
     at_100 = 0.0
@@ -165,6 +181,7 @@ def full_set(photos: list[Path]) -> Iterator[Metric]:
     done = 0
     with tempfile.TemporaryDirectory() as out:
         sampler.start()
+        cpu = _cpu_seconds()
         start = time.perf_counter()
         for key, result in batch.render_many(
             _unique_copies(photos, FULL_SET_PHOTOS), widths=tuple(settings.PHOTOS_WIDTHS)
@@ -177,6 +194,7 @@ def full_set(photos: list[Path]) -> Iterator[Metric]:
             if done == 100:
                 at_100 = peak
         elapsed = time.perf_counter() - start
+        cpu = _cpu_seconds() - cpu  # the pool has shut down: its workers are counted
         stop.set()
         sampler.join()
     yield (
@@ -184,15 +202,54 @@ def full_set(photos: list[Path]) -> Iterator[Metric]:
         done / elapsed,
         f"photos/s ({batch.default_workers()} cores)",
     )
+    yield "images.full_set_cpu_ms_per_photo", 1000 * cpu / done, "ms"
     yield "images.peak_rss_mb", peak, f"MB ({done} photos; {at_100:.0f} MB after 100)"
     for fmt in ("webp", "jpeg"):
-        for width in (320, 1080):
+        for width in (320, 640, 1080):
             values = sizes.get((fmt, width), [0])
             suffix = "" if fmt == "webp" else "_jpeg"
             yield f"images.bytes_per_photo_{width}{suffix}", sum(values) // len(values), "bytes"
+
+
+def reference(data: bytes, width: int) -> Image.Image:
+    """The best resize there is: Lanczos from the full-size decode straight to ``width``."""
+    full = imaging._decode(imaging._open(data, imaging.DEFAULT_LIMITS), largest_width=None)
+    if width == full.width:
+        return full
+    height = max(1, round(full.height * width / full.width))
+    return full.resize((width, height), Image.Resampling.LANCZOS)
+
+
+def ssim(expected: Image.Image, served: Image.Image) -> float:
+    import numpy as np
+    from skimage.metrics import structural_similarity
+
+    return float(
+        structural_similarity(
+            np.asarray(expected.convert("RGB")),
+            np.asarray(served.convert("RGB")),
+            channel_axis=-1,
+            data_range=255,
+        )
+    )
+
+
+def quality(photos: list[Path]) -> Iterator[Metric]:
+    """SSIM of every served variant of the first ``SSIM_PHOTOS`` photos against the reference."""
+    scores: dict[str, list[float]] = {"webp": [], "jpeg": []}
+    for path in photos[:SSIM_PHOTOS]:
+        data = path.read_bytes()
+        rendition = imaging.render(data, widths=tuple(settings.PHOTOS_WIDTHS))
+        expected = {width: reference(data, width) for width in {o.width for o in rendition.outputs}}
+        for output in rendition.outputs:
+            served = Image.open(io.BytesIO(output.data))
+            scores[output.format].append(ssim(expected[output.width], served))
+    yield "images.ssim_min", min(scores["webp"] + scores["jpeg"]), f"({SSIM_PHOTOS} photos)"
+    yield "images.ssim_mean_webp", sum(scores["webp"]) / len(scores["webp"]), ""
 
 
 def run() -> Iterator[Metric]:
     photos = corpus()
     yield from vs_sigal(photos)
     yield from full_set(photos)
+    yield from quality(photos)

@@ -45,7 +45,16 @@ _KNOWN_SIGNATURES: tuple[tuple[bytes, str], ...] = (
 )
 
 JPEG_OPTIONS = {"quality": 85}
-WEBP_OPTIONS = {"quality": 80, "method": 4}
+# WebP per width, chosen by SSIM against the reference resize, bytes and encode time
+# (docs/images.md, "WebP per width"): method 2 costs 40-45 % of method 4 and one or two points
+# of quality buy back the SSIM it loses, so every width is at least as close to the reference
+# as before #21 (method 4, quality 80) for 10-12 % more bytes.
+# Rows are (up to this width, options), narrowest first; the last row covers every wider output.
+WEBP_BY_WIDTH: tuple[tuple[int, dict[str, int]], ...] = (
+    (320, {"quality": 82, "method": 2}),
+    (640, {"quality": 81, "method": 2}),
+    (16_384, {"quality": 81, "method": 2}),
+)
 # Downscaling first box-averages by the largest whole factor, then a bicubic filter (Pillow's
 # default for thumbnails) does the remaining less-than-2x (as libvips's shrink + reduce):
 # 1080 -> 320 is a 3x box then 360 -> 320, five times cheaper than Lanczos from 540
@@ -234,12 +243,20 @@ def _scaled(image: Image.Image, width: int) -> Image.Image:
     return image.resize((width, height), RESAMPLE, reducing_gap=REDUCING_GAP)
 
 
+def webp_options(width: int) -> dict[str, int]:
+    """The WebP quality and method for an output ``width`` wide (``WEBP_BY_WIDTH``)."""
+    for up_to, options in WEBP_BY_WIDTH:
+        if width <= up_to:
+            return options
+    return WEBP_BY_WIDTH[-1][1]
+
+
 def encode(image: Image.Image, fmt: str) -> bytes:
     buffer = io.BytesIO()
     if fmt == "jpeg":
         image.save(buffer, "JPEG", **JPEG_OPTIONS)
     elif fmt == "webp":
-        image.save(buffer, "WEBP", **WEBP_OPTIONS)
+        image.save(buffer, "WEBP", **webp_options(image.width))
     else:
         raise ValueError(f"unknown output format {fmt!r}")
     return buffer.getvalue()
@@ -256,6 +273,29 @@ def placeholder(image: Image.Image) -> str:
     return "data:image/webp;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
+def scaled_set(
+    data: bytes, widths: Sequence[int], limits: Limits = DEFAULT_LIMITS
+) -> tuple[tuple[int, int], list[Image.Image]]:
+    """The original's upright size and the pixels of each planned width, widest first.
+
+    1. Open with the accepted decoders only and check the declared size (bombs, absurd sizes).
+    2. Decode once, at the smallest DCT scale that still covers the largest width (JPEG).
+    3. Apply EXIF orientation, convert to sRGB, drop every metadata field.
+    4. Scale down widest first, each width from the next wider one (box reduce + bicubic).
+    """
+    image = _open(data, limits)
+    # The upright size of the original, read before a DCT-scaled decode changes ``image.size``,
+    # is what the page reserves space for.
+    size = _upright_size(image)
+    planned = plan_widths(size[0], widths)
+    current = _decode(image, largest_width=max(planned))
+    scaled: list[Image.Image] = []
+    for target in sorted(planned, reverse=True):
+        current = _scaled(current, min(target, current.width))
+        scaled.append(current)
+    return size, scaled
+
+
 def render(
     data: bytes,
     *,
@@ -264,32 +304,17 @@ def render(
     limits: Limits = DEFAULT_LIMITS,
     with_placeholder: bool = True,
 ) -> Rendition:
-    """Every served file of one original: each planned width in each format.
-
-    1. Open with the accepted decoders only and check the declared size (bombs, absurd sizes).
-    2. Decode once, at the smallest DCT scale that still covers the largest width (JPEG).
-    3. Apply EXIF orientation, convert to sRGB, drop every metadata field.
-    4. Scale down largest first, each width from the previous one (cheap box reduce + Lanczos).
-    """
-    image = _open(data, limits)
-    # The upright size of the original, read before a DCT-scaled decode changes ``image.size``,
-    # is what the page reserves space for.
-    width, height = _upright_size(image)
-    planned = plan_widths(width, widths)
-    pixels = _decode(image, largest_width=max(planned))
-    outputs: list[Output] = []
-    current = pixels
-    for target in sorted(planned, reverse=True):
-        current = _scaled(current, min(target, current.width))
-        outputs.extend(
-            Output(
-                width=current.width, height=current.height, format=fmt, data=encode(current, fmt)
-            )
-            for fmt in formats
-        )
+    """Every served file of one original: each planned width (``scaled_set``) in each format,
+    every format encoded from the same scaled pixels."""
+    (width, height), scaled = scaled_set(data, widths, limits)
+    outputs = [
+        Output(width=image.width, height=image.height, format=fmt, data=encode(image, fmt))
+        for image in scaled
+        for fmt in formats
+    ]
     return Rendition(
         width=width,
         height=height,
-        placeholder=placeholder(current) if with_placeholder else "",
+        placeholder=placeholder(scaled[-1]) if with_placeholder else "",
         outputs=tuple(sorted(outputs, key=lambda output: (output.format, output.width))),
     )

@@ -23,7 +23,9 @@ QUEUE_ONLY = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}
 def site(owner, commit):
     make_post(owner.user, "Sunset #sea", days=1)
     with commit():
-        return services.create_site(owner=owner.user, slug="olivia", title="Olivia")
+        site = services.create_site(owner=owner.user, slug="olivia", title="Olivia")
+        services.publish(site=site)
+        return site
 
 
 def test_p07_a_90_character_chinese_hashtag_publishes(owner, visitor, site, commit):

@@ -13,6 +13,10 @@
   ``stats.pg_redis.*``.
 - ``*server_cpu_us_per_event``: CPU the server's processes spent per event (from /proc), a
   figure the machine's other load does not change: 1e6 / it is the rate one free core gives.
+- ``*prune_events_per_s``: right after each ingest, ``BENCH_PRUNE_EVENTS`` (1,000,000) raw
+  events past their retention are inserted in one statement and the hourly ``stats.upkeep``
+  job is run until it finds nothing: the rate retention deletes at, to read beside the ingest
+  rate of the same run (it must be at least ten times as high).
 - ``stats.dashboard_ms_1m``: the dashboard's render time (median of 7) for a site with
   1,000,000 events over 90 days (their daily roll-ups inserted directly).
 
@@ -65,6 +69,39 @@ print(sum(DailyCount.objects.filter(dimension="total").exclude(kind="visitor")
 
 # Many visitors, each with their own keep-alive connection and one request at a time.
 CONNECTIONS = int(os.environ.get("BENCH_STATS_CONNECTIONS", "64"))
+# Raw events past their retention, inserted in one statement, then pruned by the real hourly
+# job (stats.upkeep: indexed deletes in batches sized by the work, bounded by time).
+PRUNE = """
+import time
+from datetime import timedelta
+from django.db import connection
+from django.utils import timezone
+from mosaic.stats.models import Event
+from mosaic.stats.periodic import upkeep
+count, site = {count}, {site}
+old = timezone.now() - timedelta(days=9)
+stamp = connection.ops.adapt_datetimefield_value(old)
+columns = "site_id, kind, at, path, link_id, referrer_host, device, visitor"
+if connection.vendor == "postgresql":
+    rows = ("SELECT %s, 'view', %s, '/', NULL, '', 'phone', md5(n::text)"
+            " FROM generate_series(1, %s) AS n")
+else:
+    rows = ("WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c WHERE n < %s)"
+            " SELECT %s, 'view', %s, '/', NULL, '', 'phone', hex(randomblob(16)) FROM c")
+with connection.cursor() as cursor:
+    if connection.vendor == "postgresql":
+        cursor.execute(f"INSERT INTO stats_event ({{columns}}) {{rows}}", [site, stamp, count])
+    else:
+        cursor.execute(f"INSERT INTO stats_event ({{columns}}) {{rows}}", [count, site, stamp])
+kept = Event.objects.filter(at__gte=old + timedelta(days=1)).count()
+started = time.perf_counter()
+pruned = 0
+while removed := upkeep.call():
+    pruned += removed
+elapsed = time.perf_counter() - started
+assert Event.objects.count() == kept, "only the old events go"
+print(pruned, elapsed)
+"""
 CLEAR = """
 from mosaic.stats.models import DailyCount, DailyVisitor, Event
 for model in (Event, DailyCount, DailyVisitor):
@@ -243,6 +280,14 @@ def _ingest(
     yield f"{prefix}events_counted", counted, "events"
     yield f"{prefix}refused_answers", sum(answers.values()) - sent, "answers"
     yield f"{prefix}flush_events_per_s", sent / flush_elapsed, "events/s"
+    count = int(os.environ.get("BENCH_PRUNE_EVENTS", "1000000"))
+    pruned, prune_elapsed = _manage(
+        "shell", "-c", PRUNE.format(count=count, site=site), env=env
+    ).split()[-2:]
+    if int(pruned) < count:
+        raise RuntimeError(f"the prune removed {pruned} of {count} old events")
+    # Beside the ingest rate above, in the same run: retention must keep pace (P12, P30).
+    yield f"{prefix}prune_events_per_s", int(pruned) / float(prune_elapsed), "events/s"
     _manage("shell", "-c", CLEAR, env=env)
 
 

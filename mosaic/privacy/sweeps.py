@@ -125,11 +125,15 @@ def delete_due(
     dry_run: bool,
     user_field: str | _Infer | None = INFER,
     now: dt.datetime | None = None,
+    max_batch_size: int | None = None,
 ) -> int:
     """Count the rows (dry run) or delete them in batches until none is left or the run's
-    time is up (``mosaic.lib.batches``), skipping held ones (P10)."""
+    time is up (``mosaic.lib.batches``; ``max_batch_size``: batches grow up to it while they
+    are quick), skipping held ones (P10)."""
     queryset = _unheld(queryset, user_field, now)
-    return queryset.count() if dry_run else delete_in_batches(queryset)
+    if dry_run:
+        return queryset.count()
+    return delete_in_batches(queryset, max_batch_size=max_batch_size)
 
 
 def apply_to_due(

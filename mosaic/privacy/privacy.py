@@ -30,7 +30,7 @@ exempt(
 )
 
 #: Accounts erased together, in one transaction (P08).
-ERASE_BATCH = 200
+ERASE_BATCH = 500
 
 exempt(
     "django_tasks_database.DBTaskResult",

@@ -220,3 +220,23 @@ def _wait_for_port(port: int, process: subprocess.Popen[bytes], *, attempts: int
                 return
         time.sleep(0.1)
     raise RuntimeError(f"nothing listens on 127.0.0.1:{port}")
+
+
+@contextmanager
+def throwaway_postgres(server: str, label: str) -> Iterator[str]:
+    """A new database ``mosaic_bench_<label>_<pid>`` on the PostgreSQL server at ``server`` (a
+    URL; its database part, if any, is ignored), dropped on exit; yields the database's URL."""
+    import os
+    from urllib.parse import urlsplit, urlunsplit
+
+    import psycopg
+
+    base = urlunsplit(urlsplit(server)._replace(path="", query="", fragment=""))
+    name = f"mosaic_bench_{label}_{os.getpid()}"
+    with psycopg.connect(f"{base}/postgres", autocommit=True, connect_timeout=10) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"{base}/{name}"
+    finally:
+        with psycopg.connect(f"{base}/postgres", autocommit=True, connect_timeout=10) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Final, TypeVar
 
 from django.core.exceptions import ImproperlyConfigured
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
 
 from mosaic.accounts.models import User
@@ -74,6 +74,18 @@ def held_user_ids(now: dt.datetime | None = None) -> tuple[QuerySet[Model], Quer
     held = LegalHold.objects.filter(lifted_at__isnull=True, user__isnull=False).values("user_id")
     blocked = AccountBlock.objects.filter(keep_until__gt=now).values("user_id")
     return held, blocked  # type: ignore[return-value]
+
+
+def released_since(since: dt.datetime, now: dt.datetime) -> QuerySet[Model]:
+    """P10: a subquery of the accounts whose legal hold was lifted, or whose block's keeping
+    period ended, between ``since`` and ``now``: their data is the sweeps' again."""
+    from mosaic.privacy.models import AccountBlock, LegalHold
+
+    lifted = LegalHold.objects.filter(lifted_at__gte=since, user__isnull=False)
+    ended = AccountBlock.objects.filter(keep_until__gte=since, keep_until__lte=now)
+    return User.objects.filter(  # type: ignore[return-value]
+        Q(pk__in=lifted.values("user_id")) | Q(pk__in=ended.values("user_id"))
+    ).values("pk")
 
 
 def not_held(

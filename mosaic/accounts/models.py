@@ -18,6 +18,8 @@ class User(AbstractUser):
 
     class Meta:
         db_table = "accounts_user"
+        # P06: the inactivity sweep starts from owners not signed in for months (a range).
+        indexes = [models.Index(fields=["last_login"], name="accounts_user_last_login")]
 
     def __str__(self) -> str:
         return self.display_name or self.username

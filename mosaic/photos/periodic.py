@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
+from django.core.cache import cache
 from django.db import transaction
+from django.db.models import Exists, Max, OuterRef
 from django.utils import timezone
 
 from mosaic.jobs.registry import periodic
-from mosaic.lib.batches import each_in_batches
-from mosaic.photos.models import Original
+from mosaic.lib.batches import BATCH_SIZE, each_in_batches
+from mosaic.photos.models import Original, Photo
 from mosaic.photos.orphans import GRACE
 from mosaic.photos.services import delete_original, enqueue_processing
 
@@ -38,5 +40,25 @@ def photos_upkeep() -> int:
     handled = each_in_batches(
         stale.only("pk"), lambda original: enqueue_processing(original.pk), batches=5
     )
-    unused = Original.objects.filter(photos__isnull=True, created_at__lt=cutoff)
-    return handled + each_in_batches(unused, _delete_if_unused, batches=5)
+    return handled + _delete_unused_in_window(cutoff)
+
+
+#: Originals looked at per run for a photo that still uses them, in primary-key order from
+#: where the last run stopped: each run costs the same however many originals there are, and a
+#: million are all looked at within a day of hourly runs.
+UNUSED_WINDOW = 50_000
+_CURSOR = "photos.upkeep.unused-cursor"
+
+
+def _delete_unused_in_window(cutoff: datetime) -> int:
+    start = int(cache.get(_CURSOR, 0))
+    end = start + UNUSED_WINDOW
+    used = Photo.objects.filter(original=OuterRef("pk"))
+    unused = Original.objects.filter(pk__gt=start, pk__lte=end, created_at__lt=cutoff).filter(
+        ~Exists(used)
+    )
+    deleted = each_in_batches(unused, _delete_if_unused, batches=5)
+    if deleted < 5 * BATCH_SIZE:  # the window is done: the next run takes the next one
+        highest = Original.objects.aggregate(highest=Max("pk"))["highest"] or 0
+        cache.set(_CURSOR, end if end < highest else 0, None)
+    return deleted

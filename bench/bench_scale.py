@@ -149,9 +149,7 @@ def _seed(upto: int, done: int) -> None:
         for statement in SEED:
             cursor.execute(statement, {"lo": done + 1, "hi": upto})
         for table in SEQUENCES:
-            cursor.execute(
-                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), %s)", [upto]
-            )
+            cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), %s)", [upto])
         cursor.execute("ANALYZE")
 
 

@@ -26,9 +26,12 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import IO
 
 from bench.tools import throwaway_postgres
 
@@ -120,26 +123,43 @@ def run() -> Iterator[Metric]:
     with throwaway_postgres(server, "scale") as database:
         env = {key: value for key, value in os.environ.items() if key not in CLEARED}
         env.update(DATABASE_URL=database, MOSAIC_VAR_DIR=str(ROOT / "var" / "bench-scale"))
-        subprocess.run(
-            [sys.executable, str(ROOT / "manage.py"), "migrate", "-v0"],
-            env=env,
-            check=True,
-            timeout=600,
-        )
-        child = subprocess.run(
-            [sys.executable, "-m", "bench.bench_scale", "child"],
-            env=env,
-            cwd=ROOT,
-            timeout=timeout,
-            capture_output=True,
-            text=True,
-        )
-        if child.returncode:
-            raise SystemExit(f"the scale bench failed:\n{child.stderr[-4000:]}")
-    for line in child.stdout.splitlines():
-        if line.startswith("{"):
-            name, value, unit = json.loads(line)
-            yield name, value, unit
+        for command in (["migrate", "-v0"], ["createcachetable", "-v0"]):
+            subprocess.run(
+                [sys.executable, str(ROOT / "manage.py"), *command],
+                env=env,
+                check=True,
+                timeout=600,
+            )
+        # stderr to a file: a chatty child never blocks on a full pipe
+        with tempfile.TemporaryFile(mode="w+") as errors:
+            yield from _figures_of_child(env, errors, timeout)
+
+
+def _figures_of_child(env: dict[str, str], errors: IO[str], timeout: float) -> Iterator[Metric]:
+    child = subprocess.Popen(
+        [sys.executable, "-m", "bench.bench_scale", "child"],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=errors,
+        text=True,
+    )
+    timer = threading.Timer(timeout, child.kill)
+    timer.start()
+    try:
+        assert child.stdout is not None
+        for line in child.stdout:  # each figure as soon as it is measured
+            if line.startswith("["):
+                name, value, unit = json.loads(line)
+                yield name, value, unit
+        if child.wait():
+            errors.seek(0)
+            raise SystemExit(f"the scale bench failed:\n{errors.read()[-4000:]}")
+    finally:
+        timer.cancel()
+        if child.poll() is None:
+            child.kill()
+            child.wait()
 
 
 def _seed(upto: int, done: int) -> None:

@@ -6,7 +6,7 @@ the bench says so and measures nothing.
 
 The main tables are seeded in bulk with ``generate_series`` to 10,000 rows each, then to
 1,000,000: accounts (recently signed in), one site each, one photo and its original each, one
-Instagram connection each (tokens far from expiry, next syncs spread over six hours), a
+Instagram connection each (tokens far from expiry, next syncs two to six hours ahead), a
 session and a session record each, statistics events of the last six days, sent emails and
 finished task results. That is a quiet day: no row is due, except a fixed 500 connections due
 for a sync in both runs, so a job costs the same at both sizes unless it scans a whole table.
@@ -70,7 +70,8 @@ SEED = [
         last_full_sync_at, refresh_error, refresh_failures)
        SELECT n, n, '178414' || n, 'insta' || n, '', now() - (n %% 45) * interval '1 day',
               now() - (n %% 45) * interval '1 day' + interval '60 days', 'active',
-              now() - interval '100 days', now() + (1 + n %% 360) * interval '1 minute',
+              now() - interval '100 days',
+              now() + interval '2 hours' + (n %% 240) * interval '1 minute',
               now() - interval '1 hour', '', 0
        FROM generate_series(%(lo)s, %(hi)s) AS n""",
     """INSERT INTO django_session (session_key, session_data, expire_date)

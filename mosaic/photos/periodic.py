@@ -27,7 +27,7 @@ def _retry(original: Original) -> None:
     enqueue_processing(original.pk)
 
 
-@periodic(name="photos.upkeep", every=timedelta(hours=1))
+@periodic(name="photos.upkeep", every=timedelta(minutes=10))
 def photos_upkeep() -> int:
     """Re-enqueue originals still pending after the grace period (a lost task, a storage error)
     and delete originals no photo uses any more, files included. Bounded per run.
@@ -45,8 +45,8 @@ def photos_upkeep() -> int:
 
 #: Originals looked at per run for a photo that still uses them, in primary-key order from
 #: where the last run stopped: each run costs the same however many originals there are, and a
-#: million are all looked at within a day of hourly runs.
-UNUSED_WINDOW = 50_000
+#: million are all looked at within a day of runs every ten minutes.
+UNUSED_WINDOW = 10_000
 _CURSOR = "photos.upkeep.unused-cursor"
 
 

@@ -17,6 +17,8 @@ import hashlib
 import io
 import os
 import secrets
+import subprocess
+import sys
 import tempfile
 import time
 import tracemalloc
@@ -181,18 +183,45 @@ def run() -> Iterator[Metric]:
 
 
 def _on_postgresql(server: str) -> Iterator[Metric]:
-    """The same sweep on a throwaway PostgreSQL database (``BENCH_DATABASE_URL``)."""
-    import dj_database_url
-
+    """The same sweep on a throwaway PostgreSQL database (``BENCH_DATABASE_URL``), in a fresh
+    process started with that DATABASE_URL (a connection cannot change its database engine)."""
     from bench.tools import throwaway_postgres
 
-    connection = connections["default"]
     with throwaway_postgres(server, "privacy") as url:
-        connection.close()
-        connection.settings_dict.update(dj_database_url.parse(url))
-        try:
-            call_command("migrate", verbosity=0, interactive=False)
-            call_command("createcachetable", verbosity=0)
-            yield from _sweep_figures("privacy.pg.")
-        finally:
-            connection.close()
+        env = {key: value for key, value in os.environ.items() if key != "REDIS_URL"}
+        env["DATABASE_URL"] = url
+        done = subprocess.run(
+            [sys.executable, "-m", "bench.bench_privacy"],
+            env=env,
+            cwd=Path(__file__).resolve().parents[1],
+            capture_output=True,
+            text=True,
+            timeout=1200,
+        )
+    if done.returncode:
+        raise SystemExit(f"the PostgreSQL sweep bench failed:\n{done.stderr[-3000:]}")
+    for line in done.stdout.splitlines():
+        name, value, unit = line.split()
+        yield name, float(value), unit
+
+
+def _postgresql_child() -> None:
+    """In the process started by ``_on_postgresql``: migrate, then the sweep figure."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mosaic.settings")
+    import django
+
+    django.setup()
+    from mosaic.lib.sealing import new_key_pair
+
+    with tempfile.TemporaryDirectory(prefix="mosaic-bench-privacy-") as folder:
+        settings.MEDIA_ROOT = str(Path(folder) / "media")
+        settings.PHOTOS_PRIVATE_ROOT = str(Path(folder) / "private")
+        settings.PRIVACY_ARCHIVE_PUBLIC_KEY = new_key_pair()[1]
+        call_command("migrate", verbosity=0, interactive=False)
+        call_command("createcachetable", verbosity=0)
+        for name, value, unit in _sweep_figures("privacy.pg."):
+            print(name, value, unit)
+
+
+if __name__ == "__main__":
+    _postgresql_child()

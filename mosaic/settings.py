@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "mosaic.privacy",
     "mosaic.staff",
     "mosaic.legal",
+    "mosaic.transparency",
     "mosaic.operators",
     "mosaic.photos",
     "mosaic.posts",

@@ -8,6 +8,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("mosaic.web.urls")),
     path("", include("mosaic.policy.urls")),
     path("", include("mosaic.consent.urls")),
+    path("", include("mosaic.transparency.urls")),
     path("accounts/", include("allauth.urls")),
     path("panel/", include("mosaic.panel.urls")),
     path("panel/instagram/", include("mosaic.integrations.instagram.urls")),

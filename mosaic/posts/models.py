@@ -57,6 +57,8 @@ class Post(models.Model):
     permalink = models.URLField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    #: Hidden by moderation (mosaic.moderation): on no site, whatever the owner chooses.
+    hidden_by_moderation_at = models.DateTimeField(null=True, blank=True)
 
     objects = PostQuerySet.as_manager()
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Final, TypeVar
+from typing import Any, Final, TypeVar
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Model, Q, QuerySet
@@ -65,15 +65,27 @@ def sweeps() -> list[Sweep]:
     return list(_sweeps.values())
 
 
-def held_user_ids(now: dt.datetime | None = None) -> tuple[QuerySet[Model], QuerySet[Model]]:
+Keeper = Callable[[dt.datetime], QuerySet[Any]]
+_keepers: list[Keeper] = []
+
+
+def keeps_accounts(keeper: Keeper) -> Keeper:
+    """P10: register another reason to keep an account whole (an app's ``privacy.py``, e.g. a
+    site blocked less than a year ago): ``keeper(now)`` is a subquery of account ids."""
+    _keepers.append(keeper)
+    return keeper
+
+
+def held_user_ids(now: dt.datetime | None = None) -> tuple[QuerySet[Any], ...]:
     """P10: subqueries of the accounts whose data no sweep may touch at ``now``: those under a
-    legal hold not yet lifted, and those blocked less than the keeping period ago."""
+    legal hold not yet lifted, those blocked less than the keeping period ago, and those any
+    registered keeper names (``keeps_accounts``)."""
     from mosaic.privacy.models import AccountBlock, LegalHold
 
     now = now or timezone.now()
     held = LegalHold.objects.filter(lifted_at__isnull=True, user__isnull=False).values("user_id")
     blocked = AccountBlock.objects.filter(keep_until__gt=now).values("user_id")
-    return held, blocked  # type: ignore[return-value]
+    return (held, blocked, *(keeper(now) for keeper in _keepers))
 
 
 def released_since(since: dt.datetime, now: dt.datetime) -> QuerySet[Model]:

@@ -77,7 +77,7 @@ def site_facts(site_id: int, *, fresh: bool = False) -> SiteFacts | None:
         Site.objects.select_related("owner")
         .only(
             "owner_id", "slug", "published_build", "visibility", "deleted_at", "published",
-            "owner__scheduled_deletion_at",
+            "blocked_at", "owner__scheduled_deletion_at", "owner__is_active",
         )
         .filter(pk=site_id)
         .first()

@@ -12,8 +12,8 @@ photos) has no public copy and is reachable only through a check:
 ``refresh_media(owner_id=...)`` is the one entry point for every change of who may see an
 owner's content: publishing calls it (and brings copies back), and so must anything that takes
 content offline, at once (``expose=False``): a site made private or unlisted, a site deleted,
-an account in quarantine, and later blocking. The copies are made and removed by
-``mosaic.photos.exposure`` and ``mosaic.posts.exposure``.
+an account in quarantine, a site or account blocked, a post hidden by moderation. The copies
+are made and removed by ``mosaic.photos.exposure`` and ``mosaic.posts.exposure``.
 """
 
 from __future__ import annotations
@@ -39,9 +39,9 @@ def public_sites(owner_id: int) -> QuerySet[Site]:
 
 
 def _shown_items(owner_id: int, snapshot: dict[str, Any]) -> QuerySet[PostItem]:
-    return PostItem.objects.filter(post__owner_id=owner_id).exclude(
-        post_id__in=snapshot.get("hidden", ())
-    )
+    return PostItem.objects.filter(
+        post__owner_id=owner_id, post__hidden_by_moderation_at__isnull=True
+    ).exclude(post_id__in=snapshot.get("hidden", ()))
 
 
 def refresh_media(*, owner_id: int, expose: bool = True) -> None:

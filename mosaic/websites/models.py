@@ -25,11 +25,15 @@ class SiteQuerySet(models.QuerySet["Site"]):
         return self.filter(deleted_at__isnull=True)
 
     def online(self) -> SiteQuerySet:
-        """Sites that may be shown at all: not deleted, and their account not in quarantine
-        (P08). The one place that says so for queries (``Site.is_offline`` for one site): a new
-        reason to take sites offline (blocking) belongs here and there, and every use follows,
-        the media exposure included (``websites.exposure``)."""
-        return self.live().filter(owner__scheduled_deletion_at__isnull=True)
+        """Sites that may be shown at all: not deleted, not blocked by moderation, and their
+        account neither in quarantine (P08) nor blocked (inactive, P10). The one place that
+        says so for queries (``Site.is_offline`` for one site): every use follows, the media
+        exposure included (``websites.exposure``)."""
+        return self.live().filter(
+            blocked_at__isnull=True,
+            owner__scheduled_deletion_at__isnull=True,
+            owner__is_active=True,
+        )
 
     def indexable(self) -> SiteQuerySet:
         """P21, P31: published public sites whose owner allows search engines (and whose
@@ -80,6 +84,11 @@ class Site(models.Model):
     deleted_at = models.DateTimeField(
         null=True, blank=True, db_index=True, help_text="P08: offline, erased after quarantine."
     )
+    blocked_at = models.DateTimeField(
+        null=True, blank=True, help_text="P10: blocked by moderation (mosaic.moderation)."
+    )
+    #: P10: kept whole until then, however its owner asks to delete (fixed at the block).
+    block_keep_until = models.DateTimeField(null=True, blank=True, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
     # P06: the owner's last edit (not a republish after a sync), one half of "activity".
     edited_at = models.DateTimeField(null=True, blank=True)
@@ -107,8 +116,14 @@ class Site(models.Model):
         return self.deleted_at is not None
 
     def is_offline(self) -> bool:
-        """Deleted, or its account is in quarantine (P08): the address answers 410."""
-        return self.is_deleted or self.owner.in_quarantine
+        """Deleted, or blocked, or its account is in quarantine (P08) or blocked (P10): the
+        address answers 410."""
+        return (
+            self.is_deleted
+            or self.blocked_at is not None
+            or self.owner.in_quarantine
+            or not self.owner.is_active
+        )
 
 
 def new_link_key() -> str:

@@ -8,11 +8,12 @@ from functools import partial
 from typing import Any
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from mosaic.accounts.models import User
 from mosaic.privacy.registry import Category, Holding, Text, exempt, register
-from mosaic.privacy.sweeps import apply_to_due, sweep
+from mosaic.privacy.sweeps import apply_to_due, keeps_accounts, sweep
 from mosaic.websites import publishing
 from mosaic.websites.exposure import refresh_media
 from mosaic.websites.imports import accounts_holding_imports_without_site, drop_imports_without_site
@@ -80,6 +81,13 @@ class SiteData(Category):
         """P08: restored accounts get their sites back, rebuilt from the published snapshot
         (which brings the public copies back, under new names)."""
         republish_owner_sites(owner_id=user.pk)
+
+
+@keeps_accounts
+def owners_of_blocked_sites(now: dt.datetime) -> QuerySet[Any]:
+    """P10: a site blocked less than ``PRIVACY_BLOCK_KEEP_DAYS`` ago keeps its owner's account
+    whole (the site, its posts and photos are the evidence), however the owner asks to delete."""
+    return Site.objects.filter(block_keep_until__gt=now).values("owner_id")
 
 
 @sweep(

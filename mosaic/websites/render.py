@@ -85,7 +85,9 @@ class SiteRenderer:
     used_files: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
-        posts = Post.objects.filter(owner_id=self.site.owner_id).with_items()
+        posts = Post.objects.filter(
+            owner_id=self.site.owner_id, hidden_by_moderation_at__isnull=True
+        ).with_items()
         self.posts = [post for post in arrange(posts, self.snapshot) if self._ready_items(post)]
         self.by_id = {post.pk: post for post in self.posts}
         self.theme = self.snapshot.get("theme", Site.Theme.GRID)

@@ -60,6 +60,7 @@ RESERVED_SLUGS = frozenset(
         "preferences",
         "pricing",
         "privacy",
+        "report",
         "robots.txt",
         "rss",
         "search",

@@ -6,12 +6,14 @@ after an owner's posts change, C4: the site follows every sync and edit).
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import tempfile
 import zipfile
 from functools import partial
 from typing import IO, TYPE_CHECKING
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -223,6 +225,39 @@ def delete_site(*, site: Site) -> None:
         )
         refresh_media(owner_id=site.owner_id, expose=False)
         transaction.on_commit(partial(publishing.unpublish_files, slug=site.slug))
+
+
+def block_site(*, site: Site) -> None:
+    """P10: moderation takes the site offline at once (410, like a deleted site): its files
+    and public copies go, its snapshot and posts stay, kept whole until ``block_keep_until``
+    (``PRIVACY_BLOCK_KEEP_DAYS``) whatever its owner asks. The caller records why."""
+    now = timezone.now()
+    keep_until = now + dt.timedelta(days=settings.PRIVACY_BLOCK_KEEP_DAYS)
+    with transaction.atomic():
+        Site.objects.filter(pk=site.pk).update(
+            blocked_at=now, block_keep_until=keep_until, published_build="", publish_pending=False
+        )
+        refresh_media(owner_id=site.owner_id, expose=False)
+        transaction.on_commit(partial(publishing.unpublish_files, slug=site.slug))
+    site.blocked_at, site.block_keep_until = now, keep_until
+
+
+def unblock_site(*, site: Site) -> bool:
+    """The block is lifted: the published snapshot is built again. ``block_keep_until`` stays."""
+    unblocked = Site.objects.filter(pk=site.pk, blocked_at__isnull=False).update(blocked_at=None)
+    if unblocked:
+        site.blocked_at = None
+        request_publish(site_ids=[site.pk])
+    return bool(unblocked)
+
+
+def take_owner_offline(*, owner_id: int) -> None:
+    """P10: the owner's account is blocked: every site of theirs goes offline at once (410),
+    with its files and public copies; ``republish_owner_sites`` brings them back."""
+    for slug in Site.objects.filter(owner_id=owner_id).values_list("slug", flat=True):
+        transaction.on_commit(partial(publishing.unpublish_files, slug=slug))
+    Site.objects.filter(owner_id=owner_id).update(published_build="", publish_pending=False)
+    refresh_media(owner_id=owner_id, expose=False)
 
 
 def erase_site(*, site: Site) -> None:

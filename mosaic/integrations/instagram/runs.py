@@ -266,6 +266,8 @@ def start_due_syncs(*, batch_size: int = 500) -> int:
     full_due = now - timedelta(hours=settings.INSTAGRAM_FULL_SYNC_INTERVAL_HOURS)
     started = 0
     for connection in InstagramConnection.objects.filter(pk__in=claimed).select_related("user"):
+        if not connection.user.is_active:
+            continue  # P10: a blocked account is not synced: nothing of it may be republished
         full = connection.last_full_sync_at is None or connection.last_full_sync_at <= full_due
         kind = ImportRun.Kind.FULL if full else ImportRun.Kind.INCREMENTAL
         start_sync(user=connection.user, kind=kind)

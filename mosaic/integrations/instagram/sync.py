@@ -28,6 +28,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from mosaic.accounts.models import User
 from mosaic.integrations.instagram import runs, services
 from mosaic.integrations.instagram.client import (
     InstagramClient,
@@ -56,6 +57,9 @@ class Skipped(Exception):
 
 def run_sync(*, run: ImportRun, budget: int | None) -> None:
     connection = InstagramConnection.objects.filter(user_id=run.user_id).first()
+    if not User.objects.filter(pk=run.user_id, is_active=True).exists():
+        runs.fail(run=run, message=_("The account is blocked: nothing is imported."))
+        return  # P10: a run queued before the block does nothing
     if connection is None or not connection.is_active:
         runs.fail(run=run, message=_("Instagram is not connected: connect it to import posts."))
         return

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "mosaic.staff",
     "mosaic.legal",
     "mosaic.transparency",
+    "mosaic.moderation",
     "mosaic.operators",
     "mosaic.photos",
     "mosaic.posts",
@@ -539,6 +540,14 @@ NEWSLETTER_CONFIRM_DAYS = env_int("NEWSLETTER_CONFIRM_DAYS", 7, minimum=1)  # P1
 # Notices to every user (P27) and policy announcements go out in batches of this many.
 NOTICE_BATCH_SIZE = env_int("NOTICE_BATCH_SIZE", 200, minimum=1)
 ACCOUNT_RATE_LIMITS["newsletter"] = "10/10m/ip"  # P11: the public sign-up form (consent.views)
+# P11: the public abuse-report form (moderation.views): per address, held in the cache for the
+# window only; a form sent back sooner than MIN or later than MAX seconds after it was opened
+# is refused as spam.
+ACCOUNT_RATE_LIMITS["abuse_report"] = env_str("MODERATION_REPORT_RATE", "5/10m/ip")
+MODERATION_REPORT_MIN_SECONDS = env_int("MODERATION_REPORT_MIN_SECONDS", 3, minimum=0)
+MODERATION_REPORT_FORM_MAX_SECONDS = env_int("MODERATION_REPORT_FORM_MAX_SECONDS", 7200, minimum=60)
+# How long a handled abuse report is kept (not while its site's block keeps it, P10).
+MODERATION_REPORT_DAYS = env_int("MODERATION_REPORT_DAYS", 365, minimum=30)
 
 # --- Data rights: corrections, legal holds, blocked accounts (mosaic/privacy, operators) ------
 PRIVACY_CORRECTION_DAYS = env_int("PRIVACY_CORRECTION_DAYS", 30, minimum=1)  # P33: answer within

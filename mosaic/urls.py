@@ -9,6 +9,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("mosaic.policy.urls")),
     path("", include("mosaic.consent.urls")),
     path("", include("mosaic.transparency.urls")),
+    path("", include("mosaic.moderation.urls")),
+    path("panel/moderation/", include("mosaic.moderation.panel_urls")),
     path("accounts/", include("allauth.urls")),
     path("panel/", include("mosaic.panel.urls")),
     path("panel/instagram/", include("mosaic.integrations.instagram.urls")),

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mosaic.legal.models import LegalRequest, identifiers_in
+from mosaic.moderation.models import Ground, ModerationAction
 from mosaic.privacy.holds import find_account
 from mosaic.privacy.models import CorrectionRequest
 
@@ -184,3 +185,36 @@ class AuditLogFilterForm(forms.Form):
             if data.get(name)
         ]
         return "filter: " + (", ".join(parts) if parts else "none")
+
+
+class BlockAccountForm(AccountReasonForm):
+    ground = forms.ChoiceField(label=_("Ground"), choices=Ground.choices)
+    field_order = ["identifier", "ground", "reason"]
+
+
+class ModerateReportForm(forms.Form):
+    """What moderation does about a report; the reason is shown to the owner (not for a
+    dismissal, which the owner never hears of)."""
+
+    DISMISS = "dismiss"
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[
+            (DISMISS, _("Dismiss the report")),
+            (ModerationAction.Kind.HIDE_PHOTO, _("Hide the photo")),
+            (ModerationAction.Kind.BLOCK_SITE, _("Block the site")),
+            (ModerationAction.Kind.BLOCK_ACCOUNT, _("Block the owner's account")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    ground = forms.ChoiceField(label=_("Ground"), choices=Ground.choices)
+    reason = reason_field(_("Reason, shown to the owner"))
+
+
+class AnswerAppealForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("Answer"),
+        choices=[("uphold", _("The decision stands")), ("reverse", _("Undo the decision"))],
+        widget=forms.RadioSelect,
+    )
+    answer = reason_field(_("Answer to the owner"))

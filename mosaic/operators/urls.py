@@ -19,4 +19,6 @@ urlpatterns = [
     path("legal/holds/<int:pk>/lift/", legal_views.lift, name="lift_hold"),
     path("moderation/", moderation_views.moderation, name="moderation"),
     path("moderation/<int:pk>/unblock/", moderation_views.unblock, name="unblock"),
+    path("moderation/reports/<int:pk>/", moderation_views.report, name="report"),
+    path("moderation/appeals/<int:pk>/", moderation_views.answer, name="answer_appeal"),
 ]

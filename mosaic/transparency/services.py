@@ -18,6 +18,7 @@ from django.db.models import Min
 from django.utils import timezone
 
 from mosaic.legal.models import Disclosure, LegalRequest
+from mosaic.moderation.models import AbuseReport, ModerationAction
 from mosaic.privacy.models import AccountBlock
 from mosaic.transparency.models import TransparencyReport
 
@@ -64,11 +65,25 @@ def legal_figures(start: dt.date, end: dt.date) -> dict[str, Any]:
 
 
 def moderation_figures(start: dt.date, end: dt.date) -> dict[str, Any]:
-    """P26: accounts blocked in [start, end)."""
-    blocks = AccountBlock.objects.filter(
-        blocked_at__gte=_moment(start), blocked_at__lt=_moment(end)
-    )
-    return {"accounts_blocked": blocks.count()}
+    """P26: in [start, end): abuse reports received by reason, moderation's actions (photos
+    hidden, sites and accounts blocked) by reason, appeals, and every account blocked."""
+    since, until = _moment(start), _moment(end)
+    reports = AbuseReport.objects.filter(created_at__gte=since, created_at__lt=until)
+    actions = ModerationAction.objects.filter(decided_at__gte=since, decided_at__lt=until)
+    acted = list(actions.values_list("kind", "ground", "appeal"))
+    blocks = AccountBlock.objects.filter(blocked_at__gte=since, blocked_at__lt=until)
+    return {
+        "reports": reports.count(),
+        "reports_by_ground": _sorted_counts(Counter(reports.values_list("ground", flat=True))),
+        "reports_dismissed": reports.filter(status=AbuseReport.Status.DISMISSED).count(),
+        "actions_by_kind": _sorted_counts(Counter(kind for kind, _g, _a in acted)),
+        "actions_by_ground": _sorted_counts(Counter(ground for _k, ground, _a in acted)),
+        "appeals": sum(1 for *_, appealed in acted if appealed),
+        "appeals_granted": sum(
+            1 for *_, appealed in acted if appealed == ModerationAction.Appeal.REVERSED
+        ),
+        "accounts_blocked": blocks.count(),
+    }
 
 
 def figures(start: dt.date, end: dt.date) -> dict[str, Any]:
@@ -77,13 +92,14 @@ def figures(start: dt.date, end: dt.date) -> dict[str, Any]:
 
 def first_record_day() -> dt.date | None:
     """The day of the earliest record the report counts; periods before it have no report."""
+    moments = [
+        AccountBlock.objects.aggregate(first=Min("blocked_at"))["first"],
+        AbuseReport.objects.aggregate(first=Min("created_at"))["first"],
+        ModerationAction.objects.aggregate(first=Min("decided_at"))["first"],
+    ]
     days = [
         LegalRequest.objects.aggregate(first=Min("received_on"))["first"],
-        *(
-            moment.date()
-            for moment in (AccountBlock.objects.aggregate(first=Min("blocked_at"))["first"],)
-            if moment is not None
-        ),
+        *(moment.date() for moment in moments if moment is not None),
     ]
     known = [day for day in days if day is not None]
     return min(known) if known else None

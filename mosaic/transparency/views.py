@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from mosaic.legal.models import LegalRequest
+from mosaic.moderation.models import Ground, ModerationAction
 from mosaic.transparency.models import TransparencyReport
 from mosaic.transparency.services import next_publication
 
@@ -14,14 +17,24 @@ def _periods() -> list[TransparencyReport]:
     return list(TransparencyReport.objects.defer("figures").order_by("-period_start"))
 
 
-def kinds_of(shown: TransparencyReport | None) -> list[tuple[str, int]]:
-    """The report's requests by kind, each kind in the reader's language."""
+def labelled(pairs: list[list[Any]], choices: list[tuple[str, Any]]) -> list[tuple[str, int]]:
+    """A report's ``[key, count]`` pairs with each key in the reader's language."""
+    labels = dict(choices)
+    return [(str(labels.get(key, key)), count) for key, count in pairs]
+
+
+def tables_of(shown: TransparencyReport | None) -> dict[str, list[tuple[str, int]]]:
     if shown is None:
-        return []
-    labels = dict(LegalRequest.Kind.choices)
-    return [
-        (str(labels.get(kind, kind)), count) for kind, count in shown.figures["legal"]["by_kind"]
-    ]
+        return {}
+    legal, moderation = shown.figures["legal"], shown.figures.get("moderation", {})
+    return {
+        "kinds": labelled(legal["by_kind"], LegalRequest.Kind.choices),
+        "report_grounds": labelled(moderation.get("reports_by_ground", []), Ground.choices),
+        "action_kinds": labelled(
+            moderation.get("actions_by_kind", []), ModerationAction.Kind.choices
+        ),
+        "action_grounds": labelled(moderation.get("actions_by_ground", []), Ground.choices),
+    }
 
 
 def report(request: HttpRequest, period: str | None = None) -> HttpResponse:
@@ -38,7 +51,7 @@ def report(request: HttpRequest, period: str | None = None) -> HttpResponse:
             raise Http404
     context = {
         "report": shown,
-        "kinds": kinds_of(shown),
+        **tables_of(shown),
         "periods": _periods(),
         "next_publication": next_publication(),
     }

@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 LISTS = {
     "/operators/corrections/": ("support", "view correction requests"),
     "/operators/legal/": ("legal", "view legal requests and holds"),
-    "/operators/moderation/": ("moderation", "view blocked accounts"),
+    "/operators/moderation/": ("moderation", "view abuse reports, blocked accounts and appeals"),
 }
 
 

@@ -9,6 +9,7 @@ import time_machine
 from django.core import mail
 
 from mosaic.legal.models import LegalRequest
+from mosaic.moderation.models import ModerationAction
 from mosaic.privacy.archives import seal_account
 from mosaic.privacy.corrections import file_correction_request
 from mosaic.privacy.models import AccountBlock, LegalHold
@@ -196,10 +197,13 @@ def test_p10_moderation_blocks_and_unblocks_through_the_screen(owner, moderation
         client.post("/operators/moderation/", {"identifier": "max", "reason": "r"}).status_code
         == 400
     )
-    client.post("/operators/moderation/", {"identifier": "olivia@example.com", "reason": "Spam"})
+    no_ground = {"identifier": "olivia@example.com", "reason": "Spam"}
+    assert client.post("/operators/moderation/", no_ground).status_code == 400
+    client.post("/operators/moderation/", {**no_ground, "ground": "spam"})
     [block] = AccountBlock.objects.all()
     owner.user.refresh_from_db()
     assert not owner.user.is_active
+    assert ModerationAction.objects.get().reason == "Spam"  # shown to the owner, who may appeal
 
     client.post(f"/operators/moderation/{block.pk}/unblock/", {"reason": "Appeal"})
     owner.user.refresh_from_db()

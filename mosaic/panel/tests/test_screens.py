@@ -21,6 +21,7 @@ from django.conf import settings as django_settings
 from conftest import PASSWORD, make_user
 from mosaic.integrations.instagram.standin.server import StandInServer
 from mosaic.integrations.instagram.tests.conftest import APP_ID, APP_SECRET
+from mosaic.moderation.services import file_report
 from mosaic.panel.tests import scene
 from mosaic.privacy.corrections import file_correction_request
 from mosaic.privacy.exports import request_export
@@ -55,7 +56,7 @@ def screens(site_id: int, draft_id: int) -> list[Screen]:
         Screen("instagram", "/panel/instagram/", (4200, 2800)),
         Screen("statistics", "/panel/stats/", (1600, 1100)),
         Screen("statistics-site", f"/panel/stats/{site_id}/", (5200, 3600)),
-        Screen("your-data", "/panel/data/", (9000, 7000)),
+        Screen("your-data", "/panel/data/", (10500, 8200)),  # a section per privacy category
         Screen("profile", "/panel/data/profile/", (1400, 1000)),
         Screen("correction", "/panel/data/correction/", (1600, 1100)),
         Screen("security", "/panel/security/", (1400, 1000)),
@@ -64,6 +65,8 @@ def screens(site_id: int, draft_id: int) -> list[Screen]:
         Screen("two-factor", "/accounts/2fa/", (1600, 1100)),
         Screen("sessions", "/accounts/sessions/", (1600, 1100)),
         Screen("email-preferences", "/panel/email/", (1600, 1100)),
+        Screen("moderation-decisions", "/panel/moderation/", (1400, 1000)),
+        Screen("report", f"/report/{site_id}/?photo=0", (2400, 1800)),
     ]
 
 
@@ -79,7 +82,9 @@ OPERATOR = [
     Screen("operators-corrections", "/operators/corrections/", (1600, 1100)),
     Screen("operators-archives", "/operators/archives/", (1600, 1100)),
     Screen("operators-legal", "/operators/legal/", (3600, 2800)),  # two forms, a table
-    Screen("operators-moderation", "/operators/moderation/", (1800, 1200)),
+    Screen(
+        "operators-moderation", "/operators/moderation/", (2600, 1800)
+    ),  # queue, appeals, blocks
     Screen("operators-audit", "/operators/audit/", (2400, 1600)),
     Screen("operators-audit-log", "/operators/audit-log/", (3000, 2000)),
 ]
@@ -267,9 +272,11 @@ def test_every_panel_page_is_readable_at_a_phone_and_a_laptop_size(
     sign_in(page, "opal", scene.OPERATOR_TOTP_SECRET)
     publish_due()  # the half-year of that request has ended: its report is public (P26)
     request_page = f"/operators/legal/requests/{legal_request}/"
+    report = file_report(site=world, post=None, ground="spam", details="Fake giveaway")
     for screen in [
         *OPERATOR,
         Screen("operators-legal-request", request_page, (2400, 1600)),
+        Screen("operators-report", f"/operators/moderation/reports/{report.pk}/", (2400, 1600)),
         Screen("transparency", "/transparency/", (2600, 1800)),
     ]:
         found += problems_on(page, screen, size)

@@ -190,7 +190,18 @@ ACCOUNTLESS: dict[str, Callable[[User], Remaining]] = {
 
 
 #: For each sweep: plant data of ``user`` that the sweep takes once due; return a counter of it.
+def handled_reports(user: User) -> Remaining:
+    from mosaic.moderation.models import AbuseReport
+
+    site = Site.objects.create(owner=user, slug=f"s{user.pk}", title="A site")
+    AbuseReport.objects.create(
+        site=site, ground="spam", created_at=START, status="dismissed", handled_at=START
+    )
+    return AbuseReport.objects.filter(site__owner=user).count
+
+
 PLANTERS: dict[str, Callable[[User], Remaining]] = {
+    "moderation.reports": handled_reports,
     "quarantine-ended": quarantine_ended,
     "expired-exports": expired_exports,
     "sealed-archives": sealed_archives,

@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('posts', '0003_hidden_by_moderation'),
-        ('websites', '0005_site_blocks'),
+        ('websites', '0006_site_blocks'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

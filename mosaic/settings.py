@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "mosaic.legal",
     "mosaic.transparency",
     "mosaic.moderation",
+    "mosaic.controller",
     "mosaic.operators",
     "mosaic.photos",
     "mosaic.posts",

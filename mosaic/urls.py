@@ -10,6 +10,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("mosaic.consent.urls")),
     path("", include("mosaic.transparency.urls")),
     path("", include("mosaic.moderation.urls")),
+    path("", include("mosaic.controller.urls")),
     path("panel/moderation/", include("mosaic.moderation.panel_urls")),
     path("accounts/", include("allauth.urls")),
     path("panel/", include("mosaic.panel.urls")),

@@ -23,6 +23,7 @@ RESERVED_SLUGS = frozenset(
         "billing",
         "blog",
         "cdn",
+        "change-of-control",
         "dashboard",
         "dev",
         "directory",

@@ -76,6 +76,7 @@ SIGNED_OUT = [
     Screen("sign-in", "/accounts/login/", (1600, 1100)),
     Screen("password-reset", "/accounts/password/reset/", (1400, 1000)),
     Screen("not-found", "/no-such-page/", (1400, 1000)),
+    Screen("change-of-control", "/change-of-control/", (1400, 1000)),
 ]
 OPERATOR = [
     Screen("operators", "/operators/", (1600, 1100)),

@@ -256,9 +256,11 @@ class SiteRenderer:
             "counted": not self.target.export,
             "count_path": f"/{self.site.slug}/{rel}",
             "count_kind": "photo" if rel.startswith("p/") else "page",
-            # The "Report" link (mosaic.moderation), on the served site only: a photo page
-            # reports its photo. Host-relative, like the counting pixel.
-            "report_url": f"/report/{self.site.pk}/"
+            # The "Report" link (mosaic.moderation), on the served site only, and not on a
+            # private one (only its owner sees it): a photo page reports its photo.
+            "report_url": ""
+            if self.site.is_private
+            else f"/report/{self.site.pk}/"
             + (f"?photo={rel[2:-1]}" if rel.startswith("p/") else ""),
         }
 

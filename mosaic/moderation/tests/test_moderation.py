@@ -113,11 +113,15 @@ def test_p11_spam_is_refused_a_filled_honeypot_a_forged_or_quick_form_and_too_ma
     assert AbuseReport.objects.count() == 5
 
 
-def test_a_private_deleted_or_unknown_site_cannot_be_reported(published, owner, visitor):
+def test_a_private_or_unknown_site_cannot_be_reported(published, owner, visitor, commit):
     site, _post = published
     assert visitor.get("/report/999999/").status_code == 404
-    services.update_settings(site=site, slug="olivia", visibility="private", hide_from_search=False)
+    with commit():
+        services.update_settings(
+            site=site, slug="olivia", visibility="private", hide_from_search=False
+        )
     assert visitor.get(f"/report/{site.pk}/").status_code == 404
+    assert "/report/" not in body(owner.client.get("/olivia/"))  # only its owner sees it
 
 
 def test_p10_blocking_a_site_takes_pages_media_clicks_and_sitemap_offline_at_once(

@@ -114,6 +114,7 @@ def privacy_context() -> dict[str, Any]:
         "security_log_days": settings.PRIVACY_SECURITY_LOG_DAYS,
         "quarantine_days": settings.PRIVACY_QUARANTINE_DAYS,
         "archive_days": settings.PRIVACY_ARCHIVE_DAYS,
+        "block_keep_days": settings.PRIVACY_BLOCK_KEEP_DAYS,
     }
 
 

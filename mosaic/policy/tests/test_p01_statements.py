@@ -19,15 +19,20 @@ from mosaic.stats.visitors import NO_COUNT_COOKIE
 pytestmark = pytest.mark.django_db
 
 
-def test_p01_the_policy_promises_no_organizations_transparency_report_or_change_of_hands(
-    visitor,
-):
+def test_p01_the_policy_promises_no_organizations_until_they_exist(visitor):
     page = visitor.get("/privacy/").content.decode()
     assert "Organizations" not in page
     assert "administrators" not in page
-    assert "we publish how many requests" not in page
-    assert "changes hands" not in page
     assert "legal request" in page  # what does exist is still said
+
+
+def test_p01_p26_p27_the_transparency_report_moderation_and_change_of_hands_are_stated(visitor):
+    page = visitor.get("/privacy/").content.decode()
+    assert 'href="/transparency/"' in page
+    assert 'href="/change-of-control/"' in page
+    assert "can appeal once" in page
+    with modify_settings(INSTALLED_APPS={"remove": ["mosaic.transparency"]}):
+        assert 'href="/transparency/"' not in render_body("privacy")
 
 
 def test_p01_each_section_of_the_page_is_a_statement_of_an_installed_app(visitor):
@@ -41,16 +46,16 @@ def test_p01_each_section_of_the_page_is_a_statement_of_an_installed_app(visitor
 
 def test_p01_a_statement_of_a_feature_that_is_not_installed_is_not_on_the_page(visitor):
     future = Statement(
-        key="transparency-test",
-        app="mosaic.transparency",
-        heading="Transparency report",
+        key="organizations-test",
+        app="mosaic.organizations",
+        heading="Organizations",
         template="policy/statements/contact.html",
         promises=("P26",),
     )
     declare(future)
     try:
         assert future not in statements()
-        assert "Transparency report" not in visitor.get("/privacy/").content.decode()
+        assert "Organizations" not in visitor.get("/privacy/").content.decode()
     finally:
         registry._registry.pop(future.key)
 

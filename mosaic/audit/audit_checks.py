@@ -12,17 +12,21 @@ import datetime as dt
 
 from allauth.usersessions.models import UserSession
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.db import connection
 
 from mosaic.accounts.devices import network_address
 from mosaic.accounts.models import User
 from mosaic.audit.registry import SWEEP_GRACE, audit_check
 from mosaic.integrations.instagram.models import InstagramConnection
+from mosaic.lib import caching
 from mosaic.lib.batches import BATCH_SIZE
 from mosaic.photos.storage import private_storage
 from mosaic.privacy.exports import EXPORT_FOLDER
 from mosaic.privacy.models import DataExport, SealedArchive
 from mosaic.privacy.registry import Category, categories
+from mosaic.staff.models import AuditEntry
+from mosaic.staff.roles import ROLES, has_second_factor
 
 
 def _count(count: int, what: str) -> list[str]:
@@ -114,4 +118,97 @@ def no_export_past_its_period(now: dt.datetime) -> list[str]:
     stray = sum(1 for name in names if f"{EXPORT_FOLDER}/{name}" not in live)
     return _count(late, "data exports kept past their period") + _count(
         stray, "export files on disk without a current export"
+    )
+
+
+@audit_check("P03")
+def the_cache_holds_nothing_past_its_time(now: dt.datetime) -> list[str]:
+    """P03, P08: the cache itself: no row kept past its expiry (beyond the hourly cull) and no
+    key that is not a keyed hash (an address or a login in a key is personal data)."""
+    expired, plain = caching.audit(now=now - CULL_GRACE)
+    return _count(expired, "expired cache rows not culled") + _count(
+        plain, "cache keys that are not keyed hashes"
+    )
+
+
+#: The cull runs hourly; a row may outlive its expiry by that much (and a worker's delay).
+CULL_GRACE = dt.timedelta(hours=3)
+
+
+@audit_check("P11")
+def abuse_limits_are_configured(now: dt.datetime) -> list[str]:
+    """P11: sign-in, sign-up, password reset and the newsletter form are rate limited, and the
+    cache the limits count in answers."""
+    limits = settings.ACCOUNT_RATE_LIMITS or {}
+    missing = [name for name in _LIMITED if not limits.get(name)]
+    breaches = [f"actions without a rate limit: {', '.join(missing)}"] if missing else []
+    if not caching.answers():
+        breaches.append("the cache that counts rate limits does not answer")
+    return breaches
+
+
+_LIMITED = ("login", "login_failed", "signup", "reset_password", "newsletter")
+
+
+@audit_check("P19")
+def sign_ins_are_told_apart(now: dt.datetime) -> list[str]:
+    """P19, P11: behind a proxy without ``TRUSTED_PROXY_COUNT`` every sign-in seems to come
+    from the proxy: several accounts' recent sessions all from one private address."""
+    recent = UserSession.objects.filter(
+        created_at__gte=now - dt.timedelta(days=settings.PRIVACY_SECURITY_LOG_DAYS)
+    )
+    addresses = set(recent.values_list("ip", flat=True).distinct()[:2])
+    accounts = recent.values("user").distinct().count()
+    if len(addresses) == 1 and accounts >= 3 and _is_private(next(iter(addresses))):
+        return [
+            f"the last {accounts} accounts' sign-ins all come from one private address:"
+            " set TRUSTED_PROXY_COUNT to the number of proxies in front of the app"
+        ]
+    return []
+
+
+def _is_private(address: str | None) -> bool:
+    import ipaddress
+
+    try:
+        return ipaddress.ip_address(address or "").is_private
+    except ValueError:
+        return False
+
+
+@audit_check("P25")
+def every_operator_has_a_second_factor(now: dt.datetime) -> list[str]:
+    operators = User.objects.filter(
+        is_active=True, groups__in=Group.objects.filter(name__in=ROLES)
+    ).distinct()
+    lacking = sum(1 for user in operators[:BATCH_SIZE] if not has_second_factor(user))
+    return _count(lacking, "operators without a second factor")
+
+
+@audit_check("P28")
+def profile_fields_are_optional(now: dt.datetime) -> list[str]:
+    """P28: every profile field a person fills may stay empty."""
+    required = [
+        field.name
+        for field in User._meta.concrete_fields
+        if field.name in _PROFILE and not field.blank
+    ]
+    return [f"profile fields that must be filled: {', '.join(required)}"] if required else []
+
+
+_PROFILE = {"display_name", "first_name", "last_name", "phone", "avatar", "bio"}
+
+
+@audit_check("P32")
+def sensitive_actions_ask_again(now: dt.datetime) -> list[str]:
+    if settings.ACCOUNT_REAUTHENTICATION_REQUIRED:
+        return []
+    return ["ACCOUNT_REAUTHENTICATION_REQUIRED is off: sensitive actions do not ask again"]
+
+
+@audit_check("P34")
+def no_audit_entry_past_its_period(now: dt.datetime) -> list[str]:
+    cutoff = now - dt.timedelta(days=settings.AUDIT_LOG_DAYS) - SWEEP_GRACE
+    return _count(
+        AuditEntry.objects.filter(at__lt=cutoff).count(), "audit entries past their period"
     )

@@ -6,9 +6,13 @@ import logging
 from django.utils import timezone
 
 from mosaic.audit.models import AuditRun
+from mosaic.audit.promises import PROMISES
 from mosaic.audit.registry import checks
 
 logger = logging.getLogger(__name__)
+
+#: An applicable promise no check looks at has not been shown kept.
+NO_CHECK = "no check looks at it: add one (mosaic.audit.registry.audit_check)"
 
 #: Audit runs older than this are deleted when a new run is stored.
 KEEP_RUNS = dt.timedelta(days=90)
@@ -21,7 +25,11 @@ def run_audit(*, now: dt.datetime | None = None) -> AuditRun:
     shown the promise kept.
     """
     now = now or timezone.now()
-    results: dict[str, list[str]] = {}
+    results: dict[str, list[str]] = {
+        promise.id: [] if any(check.promise == promise.id for check in checks()) else [NO_CHECK]
+        for promise in PROMISES
+        if promise.applicable
+    }
     for check in checks():
         found = results.setdefault(check.promise, [])
         try:
@@ -40,8 +48,20 @@ def run_audit(*, now: dt.datetime | None = None) -> AuditRun:
 
 
 def report_lines(run: AuditRun) -> list[str]:
-    """One line per promise id: ``P08 ok`` or ``P03 BREACH: 2 session IP addresses ...``."""
-    return [
-        f"{promise} BREACH: {'; '.join(found)}" if found else f"{promise} ok"
-        for promise, found in sorted(run.results.items())
-    ]
+    """One line per promise P01-P34 (``mosaic.audit.promises``): ``P08 ok: <what was
+    checked>``, ``P03 BREACH: 2 session IP addresses ...`` or ``P24 not applicable: <why>``; then
+    any other id a check named."""
+    lines = []
+    for promise in PROMISES:
+        found = run.results.get(promise.id)
+        if found is None:
+            lines.append(f"{promise.id} not applicable: {promise.absent}")
+        elif found:
+            lines.append(f"{promise.id} BREACH: {'; '.join(found)}")
+        else:
+            lines.append(f"{promise.id} ok: {promise.checked}")
+    known = {promise.id for promise in PROMISES}
+    for other, found in sorted(run.results.items()):
+        if other not in known:
+            lines.append(f"{other} BREACH: {'; '.join(found)}" if found else f"{other} ok")
+    return lines

@@ -12,11 +12,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import hmac
+import re
 from functools import lru_cache
 
 from django.conf import settings
+from django.core.cache import cache as default_cache
 from django.core.cache import caches
 from django.core.cache.backends.db import DatabaseCache
 from django.db import connections, router
@@ -58,3 +61,50 @@ def cull_expired(*, alias: str = "default", batches: int = 100) -> int:
             if cursor.rowcount < BATCH_SIZE:
                 break
     return deleted
+
+
+KEYED = re.compile(r"^[^:]*:\d+:[0-9a-f]{64}$")
+#: Keys looked at per audit.
+AUDIT_KEYS = 100_000
+
+
+def answers() -> bool:
+    """Whether the default cache stores and reads back (rate limits count there, P11)."""
+    try:
+        default_cache.set("mosaic-audit-probe", 1, timeout=60)
+        return default_cache.get("mosaic-audit-probe") == 1
+    except Exception:
+        return False
+
+
+def audit(*, now: dt.datetime) -> tuple[int, int]:
+    """(rows expired before ``now`` still kept, keys that are not keyed hashes) in the default
+    cache (P03). Redis expires keys itself; its keys are checked by a bounded scan."""
+    backend = caches["default"]
+    if isinstance(backend, DatabaseCache):
+        database = router.db_for_read(backend.cache_model_class)
+        connection = connections[database]
+        table = connection.ops.quote_name(backend._table)  # type: ignore[attr-defined]
+        if not settings.USE_TZ:
+            now = now.replace(tzinfo=None)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT COUNT(*) FROM {table} WHERE expires < %s",  # noqa: S608 (its own table)
+                [connection.ops.adapt_datetimefield_value(now)],
+            )
+            expired = cursor.fetchone()[0]
+            cursor.execute(f"SELECT cache_key FROM {table} LIMIT {AUDIT_KEYS}")  # noqa: S608
+            plain = sum(1 for (key,) in cursor.fetchall() if not KEYED.match(key))
+        return expired, plain
+    client = getattr(getattr(backend, "_cache", None), "get_client", None)
+    if client is None:
+        return 0, 0
+    keys = client().scan_iter(count=1000)
+    plain = 0
+    for number, key in enumerate(keys):
+        if number >= AUDIT_KEYS:
+            break
+        text = key.decode(errors="replace") if isinstance(key, bytes) else str(key)
+        if text.startswith(f"{backend.key_prefix}:") and not KEYED.match(text):
+            plain += 1
+    return 0, plain

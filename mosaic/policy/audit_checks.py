@@ -40,3 +40,33 @@ def every_policy_version_had_its_notice(now: dt.datetime) -> list[str]:
     if not short:
         return []
     return [f"{short} policy versions published with less than {notice.days} days' notice"]
+
+
+@audit_check("P04")
+def every_processor_is_described(now: dt.datetime) -> list[str]:
+    """P04: each processor the policy lists says what it does and where."""
+    incomplete = [
+        processor
+        for processor in settings.PRIVACY_PROCESSORS
+        if not all(str(processor.get(key, "")).strip() for key in ("name", "purpose", "location"))
+    ]
+    if incomplete:
+        return [f"{len(incomplete)} processors without a name, purpose or location"]
+    return []
+
+
+@audit_check("P16")
+def preferences_stay_in_the_browser(now: dt.datetime) -> list[str]:
+    """P16: a signed-out visitor's language and theme are cookies in their browser, declared
+    on the policy page; the account model keeps no copy."""
+    from mosaic.accounts.models import User
+    from mosaic.web.preferences import THEME_COOKIE
+
+    breaches = []
+    undeclared = {settings.LANGUAGE_COOKIE_NAME, THEME_COOKIE} - cookies.declared_names()
+    if undeclared:
+        breaches.append(f"preference cookies not declared: {', '.join(sorted(undeclared))}")
+    stored = [f.name for f in User._meta.concrete_fields if f.name in ("theme", "language")]
+    if stored:
+        breaches.append(f"preferences stored on the server: {', '.join(stored)}")
+    return breaches

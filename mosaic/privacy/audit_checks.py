@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from mosaic.audit.registry import Check, audit_check
+from mosaic.audit.registry import SWEEP_GRACE, Check, audit_check
+from mosaic.privacy.models import CorrectionRequest, LegalHold, LegalRequest
 from mosaic.privacy.sweep_runs import failing
 from mosaic.privacy.sweeps import sweeps
 
@@ -28,3 +29,33 @@ def _rules_of(promise: str) -> Check:
 
 for _promise in sorted({rule.promise for rule in sweeps()}):
     audit_check(_promise)(_rules_of(_promise))
+
+
+def _count(count: int, what: str) -> list[str]:
+    return [f"{count} {what}"] if count else []
+
+
+@audit_check("P10")
+def every_active_hold_still_holds_something(now: dt.datetime) -> list[str]:
+    """P10: an active hold keeps its account or its sealed archive: one that holds neither any
+    more means held data was erased anyway."""
+    empty = LegalHold.objects.filter(
+        lifted_at__isnull=True, user__isnull=True, archive__isnull=True
+    )
+    return _count(empty.count(), "active legal holds whose data is gone")
+
+
+@audit_check("P15")
+def every_hold_has_its_case(now: dt.datetime) -> list[str]:
+    """P15: holds name their case; legal requests are kept only for their record period."""
+    unnamed = LegalHold.objects.filter(case_reference="").count()
+    late = LegalRequest.objects.filter(delete_after__lt=now - SWEEP_GRACE).count()
+    return _count(unnamed, "legal holds without a case reference") + _count(
+        late, "legal requests kept past their record period"
+    )
+
+
+@audit_check("P33")
+def no_correction_request_past_its_deadline(now: dt.datetime) -> list[str]:
+    late = CorrectionRequest.objects.open().filter(deadline__lt=now).count()
+    return _count(late, "correction requests open past their deadline")

@@ -1,14 +1,32 @@
-"""Self-audit checks for websites (see ``mosaic.audit.registry``)."""
+"""Self-audit checks for websites and what they expose (see ``mosaic.audit.registry``).
+
+They look at the live files as well as the rows: the published builds on disk, the ``current``
+links nginx serves from, and the public media storage (P31: what anyone can fetch).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from django.conf import settings
+from django.db.models import Exists, OuterRef
 
 from mosaic.audit.registry import SWEEP_GRACE, audit_check
+from mosaic.photos.models import Original, Photo
+from mosaic.photos.storage import public_storage
+from mosaic.posts.models import Post, Video
+from mosaic.websites.exposure import public_sites
+from mosaic.websites.imports import accounts_holding_imports_without_site
 from mosaic.websites.inactivity import with_deadline
 from mosaic.websites.models import Site
+from mosaic.websites.publishing import published_root
+
+#: Folders looked at per run: enough for any installation this audit is run on daily.
+MAX_FOLDERS = 20_000
+
+
+def _count(count: int, what: str) -> list[str]:
+    return [f"{count} {what}"] if count else []
 
 
 @audit_check("P06")
@@ -25,3 +43,68 @@ def no_inactive_site_past_its_deadline(now: dt.datetime) -> list[str]:
     )
     late = sites.filter(deletion_deadline__lt=now - slack).count()  # type: ignore[misc]
     return [f"{late} inactive sites past their deletion date"] if late else []
+
+
+@audit_check("P05")
+def no_imports_kept_without_a_site(now: dt.datetime) -> list[str]:
+    """P05: no account holds imported posts without a site past the stated period."""
+    late = accounts_holding_imports_without_site(now - SWEEP_GRACE).count()
+    return _count(late, "accounts holding imported posts without a site past their period")
+
+
+@audit_check("P07")
+def no_served_page_of_a_removed_post(now: dt.datetime) -> list[str]:
+    """P07: the served builds on disk hold no page of a post that no longer exists."""
+    builds = Site.objects.exclude(published_build="").values_list("slug", "published_build")
+    named: set[int] = set()
+    for slug, build in builds[:MAX_FOLDERS]:
+        folder = published_root() / slug / build / "p"
+        if folder.is_dir():
+            named |= {int(child.name) for child in folder.iterdir() if child.name.isdigit()}
+    gone = len(named - set(Post.objects.filter(pk__in=named).values_list("pk", flat=True)))
+    return _count(gone, "served pages of removed posts")
+
+
+@audit_check("P08")
+def nothing_online_of_an_account_in_quarantine(now: dt.datetime) -> list[str]:
+    """P08: an account in quarantine has no served build and no public file."""
+    quarantined = Site.objects.filter(owner__scheduled_deletion_at__isnull=False)
+    served = quarantined.exclude(published_build="").count()
+    exposed = Photo.objects.filter(owner__scheduled_deletion_at__isnull=False, exposed=True)
+    return _count(served, "sites of accounts in quarantine still served") + _count(
+        exposed.count(), "photos of accounts in quarantine still public"
+    )
+
+
+@audit_check("P21")
+def only_indexable_sites_served_directly(now: dt.datetime) -> list[str]:
+    """P21, P31: a ``current`` link (nginx serves it, sitemap and all) exists only for an
+    online, public site not hidden from search."""
+    root = published_root()
+    linked = {link.parent.name for link in root.glob("*/current") if link.is_symlink()}
+    indexable = set(Site.objects.indexable().filter(slug__in=linked).values_list("slug", flat=True))
+    return _count(len(linked - indexable), "sites served for indexing that must not be")
+
+
+@audit_check("P31")
+def no_public_copy_that_no_public_site_shows(now: dt.datetime) -> list[str]:
+    """P31: media reachability, from the storage itself: a photo or video has a public copy only
+    while a public site of its owner is online, and the public storage holds no file of an
+    original that has no public copies (any other file there is reachable by anyone)."""
+    with_public_site = Exists(public_sites(OuterRef("owner_id")))
+    photos = Photo.objects.filter(exposed=True).exclude(with_public_site).count()
+    videos = Video.objects.exclude(public_name="").exclude(with_public_site).count()
+    tokens = set(Original.objects.exclude(public_token="").values_list("public_token", flat=True))
+    storage = public_storage()
+    try:
+        folders, _files = storage.listdir("photos")
+    except FileNotFoundError:
+        folders = []
+    stray = sum(1 for token in folders[:MAX_FOLDERS] if token not in tokens)
+    orphaned = Original.objects.exclude(public_token="").exclude(photos__exposed=True).count()
+    return (
+        _count(photos, "photos public while no public site of their owner is online")
+        + _count(videos, "videos public while no public site of their owner is online")
+        + _count(stray, "public photo folders of no current public copy")
+        + _count(orphaned, "originals with public copies that no exposed photo needs")
+    )

@@ -21,7 +21,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet
 
 from mosaic.accounts.models import User
 from mosaic.photos import exposure as photo_exposure
@@ -31,11 +31,11 @@ from mosaic.posts.models import PostItem, Video
 from mosaic.websites.models import Site
 
 
-def public_sites(owner_id: int) -> QuerySet[Site]:
-    """The owner's sites whose files may be public: online, published and public."""
-    return Site.objects.online().filter(
-        owner_id=owner_id, visibility=Site.Visibility.PUBLIC, published__isnull=False
-    )
+def public_sites(owner_id: int | OuterRef) -> QuerySet[Site]:
+    """The owner's sites whose files may be public: online, published and public (``owner_id``
+    may be an ``OuterRef``, for the self-audit's subquery)."""
+    shown = Site.objects.online().filter(visibility=Site.Visibility.PUBLIC, published__isnull=False)
+    return shown.filter(owner_id=owner_id)  # type: ignore[misc]  # an OuterRef is fine here
 
 
 def _shown_items(owner_id: int, snapshot: dict[str, Any]) -> QuerySet[PostItem]:

@@ -47,7 +47,7 @@ def test_a_clean_database_passes_every_check_and_exits_zero(owner):
 
     assert code == 0
     for promise in PROMISES:
-        assert line(lines, promise) == f"{promise} ok"
+        assert line(lines, promise).startswith(f"{promise} ok: ")
     assert AuditRun.objects.get().ok
 
 
@@ -72,7 +72,7 @@ def test_p03_a_whole_ip_address_past_the_security_log_period_is_a_breach(owner, 
 
     assert line(lines, "P03").startswith("P03 BREACH: 1 session IP addresses")
     UserSession.objects.update(ip="203.0.0.0")  # what the sweep leaves: only the network
-    assert line(audit()[0], "P03") == "P03 ok"
+    assert line(audit()[0], "P03").startswith("P03 ok: ")
 
 
 def test_p02_a_plaintext_token_in_the_database_is_a_breach(owner):
@@ -84,7 +84,7 @@ def test_p02_a_plaintext_token_in_the_database_is_a_breach(owner):
         token_issued_at=timezone.now(),
         token_expires_at=timezone.now() + dt.timedelta(days=60),
     )
-    assert line(audit()[0], "P02") == "P02 ok"  # the field encrypts it
+    assert line(audit()[0], "P02").startswith("P02 ok: ")  # the field encrypts it
 
     with connection.cursor() as cursor:  # something wrote past the field
         cursor.execute("UPDATE instagram_connection SET access_token = %s", ["IGQVJ-plain"])
@@ -139,7 +139,7 @@ def test_p14_a_version_with_short_notice_is_a_breach():
 
 def test_p13_an_undeclared_or_unconsented_cookie_is_a_breach(settings, monkeypatch):
     settings.SESSION_COOKIE_NAME = "__Host-sessionid"  # production's name: declared from settings
-    assert line(audit()[0], "P13") == "P13 ok"
+    assert line(audit()[0], "P13").startswith("P13 ok: ")
 
     original = cookies.inventory
     monkeypatch.setattr(

@@ -1,3 +1,4 @@
+# ruff: noqa: F811  (the commit fixture is imported from the websites tests)
 """``manage.py privacy_audit`` prints exactly one line for every promise P01-P34, looks at live
 data (the cache, what the public media storage and the served builds hold, sealed archives,
 holds), exits 0 on a fresh database and 1 on a planted breach."""

@@ -47,7 +47,7 @@ PROMISES = [
     Promise("P12", "no raw statistics event or visitor hash past its period"),
     Promise("P13", "every cookie declared; none non-essential without a dialog"),
     Promise("P14", "every policy version was published with its notice period"),
-    Promise("P15", "every legal hold comes with a recorded case"),
+    Promise("P15", "every disclosure stands on a recorded request that allows it"),
     Promise("P16", "signed-out preferences are browser cookies only, declared"),
     Promise("P17", "no unconfirmed newsletter address past its period"),
     Promise(

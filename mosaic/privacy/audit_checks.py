@@ -9,7 +9,8 @@ from __future__ import annotations
 import datetime as dt
 
 from mosaic.audit.registry import SWEEP_GRACE, Check, audit_check
-from mosaic.privacy.models import CorrectionRequest, LegalHold, LegalRequest
+from mosaic.legal.models import Disclosure, LegalRequest
+from mosaic.privacy.models import CorrectionRequest, LegalHold
 from mosaic.privacy.sweep_runs import failing
 from mosaic.privacy.sweeps import sweeps
 
@@ -46,12 +47,17 @@ def every_active_hold_still_holds_something(now: dt.datetime) -> list[str]:
 
 
 @audit_check("P15")
-def every_hold_has_its_case(now: dt.datetime) -> list[str]:
-    """P15: holds name their case; legal requests are kept only for their record period."""
+def every_disclosure_has_its_request(now: dt.datetime) -> list[str]:
+    """P15: every disclosure stands on a request decided to allow it; holds name their case;
+    legal requests are kept only for their record period."""
+    allowed = (LegalRequest.Decision.DISCLOSED, LegalRequest.Decision.PARTLY)
+    unfounded = Disclosure.objects.exclude(legal_request__decision__in=allowed).count()
     unnamed = LegalHold.objects.filter(case_reference="").count()
     late = LegalRequest.objects.filter(delete_after__lt=now - SWEEP_GRACE).count()
-    return _count(unnamed, "legal holds without a case reference") + _count(
-        late, "legal requests kept past their record period"
+    return (
+        _count(unfounded, "disclosures without a request that allows them")
+        + _count(unnamed, "legal holds without a case reference")
+        + _count(late, "legal requests kept past their record period")
     )
 
 

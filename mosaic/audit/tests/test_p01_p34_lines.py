@@ -35,6 +35,12 @@ pytestmark = pytest.mark.django_db
 ABSENT = {"P18", "P22", "P24", "P26", "P27"}  # recommendations, comments, organizations, ...
 
 
+def published(owner) -> Site:
+    site = services.create_site(owner=owner.user, slug="olivia", title="Olivia")
+    services.publish(site=site)
+    return site
+
+
 def audit() -> tuple[list[str], int]:
     out = io.StringIO()
     try:
@@ -75,7 +81,7 @@ def breached(promise: str) -> str:
 def test_p31_a_public_copy_no_public_site_shows_is_a_breach(owner, commit):
     make_post(owner.user, "Shown")
     with commit():
-        site = services.create_site(owner=owner.user, slug="olivia", title="Olivia")
+        site = published(owner)
     assert line(audit()[0], "P31").startswith("P31 ok: ")
     # planted: the site goes private but its photos stay public (the old bug)
     Site.objects.filter(pk=site.pk).update(visibility="private")
@@ -118,7 +124,7 @@ def test_p05_imports_kept_without_a_site_past_their_period_is_a_breach(owner, se
 def test_p07_a_served_page_of_a_removed_post_is_a_breach(owner, commit):
     post = make_post(owner.user, "Soon removed")
     with commit():
-        site = services.create_site(owner=owner.user, slug="olivia", title="Olivia")
+        site = published(owner)
     Post.objects.filter(pk=post.pk).delete()  # planted: the row goes, the page stays
     build = publishing.build_folder(Site.objects.get(pk=site.pk))
     assert build is not None
@@ -129,7 +135,7 @@ def test_p07_a_served_page_of_a_removed_post_is_a_breach(owner, commit):
 def test_p21_a_private_site_served_for_indexing_is_a_breach(owner, commit):
     make_post(owner.user, "A post")
     with commit():
-        site = services.create_site(owner=owner.user, slug="olivia", title="Olivia")
+        site = published(owner)
     Site.objects.filter(pk=site.pk).update(visibility="private")  # the link was not removed
     assert os.path.islink(publishing.site_folder("olivia") / "current")
     assert "1 sites served for indexing" in breached("P21")
@@ -177,7 +183,7 @@ def test_p17_p33_overdue_newsletter_and_correction_are_breaches(owner):
 
 def test_p12_a_raw_event_past_its_period_is_a_breach(owner, commit):
     with commit():
-        site = services.create_site(owner=owner.user, slug="olivia", title="Olivia")
+        site = published(owner)
     Event.objects.create(
         site=site,
         kind="page",
@@ -194,3 +200,20 @@ def test_p08_a_public_photo_of_an_account_in_quarantine_is_a_breach(owner):
     owner.user.scheduled_deletion_at = timezone.now() + dt.timedelta(days=100)
     owner.user.save(update_fields=["scheduled_deletion_at"])
     assert "photos of accounts in quarantine still public" in breached("P08")
+
+
+def test_p15_a_disclosure_against_a_request_that_does_not_allow_it_is_a_breach():
+    from mosaic.legal.models import Disclosure, LegalRequest
+
+    now = timezone.now()
+    pending = LegalRequest.objects.create(
+        authority="Police",
+        reference="A-1",
+        received_on=now.date(),
+        scope="everything",
+        recorded_at=now,
+        delete_after=now + dt.timedelta(days=1000),
+    )
+    assert line(audit()[0], "P15").startswith("P15 ok: ")
+    Disclosure.objects.create(legal_request=pending, kind="account-data", at=now, target="user:1")
+    assert "1 disclosures without a request that allows them" in breached("P15")

@@ -82,8 +82,8 @@ PROMISES = [
     Promise(
         "P27",
         "a change of hands notifies every user",
-        feature="mosaic.handover",
-        absent="no change of hands is handled yet (no handover app)",
+        feature="mosaic.controller",
+        absent="no change of hands is handled yet (no controller app)",
     ),
     Promise("P28", "profile fields are optional"),
     Promise("P29", "promotional mail has one-click unsubscribe and reaches no quarantined account"),

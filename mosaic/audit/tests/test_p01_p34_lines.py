@@ -32,7 +32,7 @@ from mosaic.websites.tests.conftest import commit, make_post  # noqa: F401 (a fi
 
 pytestmark = pytest.mark.django_db
 
-ABSENT = {"P18", "P22", "P24", "P26", "P27"}  # recommendations, comments, organizations, ...
+ABSENT = {"P18", "P22", "P24"}  # recommendations, comments, organizations
 
 
 def published(owner) -> Site:

@@ -498,6 +498,7 @@ else:
 
 # --- Posts ------------------------------------------------------------------------------------
 POSTS_MAX_VIDEO_BYTES = env_int("POSTS_MAX_VIDEO_BYTES", 300 * 1024 * 1024, minimum=1)
+POSTS_MAX_VIDEO_SECONDS = env_int("POSTS_MAX_VIDEO_SECONDS", 20 * 60, minimum=1)
 
 # --- Websites ---------------------------------------------------------------------------------
 # P06: a site whose owner neither signed in nor edited it for this long is deleted, after

@@ -2,7 +2,8 @@
 
 Public API for other apps (the Instagram import, uploads, the websites editor):
 
-- ``add_video`` stores a video file; ``mosaic.photos.services.add_photo`` stores a photo;
+- ``add_video`` stores a video file, cleaned of its metadata (``videos.py``), and ``add_poster``
+  makes a poster photo from it; ``mosaic.photos.services.add_photo`` stores a photo;
 - ``save_post`` creates or updates a post from them, idempotently per external id;
 - ``delete_post`` and ``delete_item`` remove a post or one of its items (P07), and with them every
   photo and video no other post uses.
@@ -17,6 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
+from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 from django.conf import settings
@@ -24,8 +26,9 @@ from django.core.files import File
 from django.db import IntegrityError, transaction
 
 from mosaic.photos.models import Photo
-from mosaic.photos.services import PhotoRejected, delete_files, delete_photo
+from mosaic.photos.services import PhotoRejected, add_photo, delete_files, delete_photo
 from mosaic.photos.storage import guarded_storage, public_storage
+from mosaic.posts import videos
 from mosaic.posts.hashtags import hashtags, tag_key
 from mosaic.posts.models import Comment, Post, PostItem, Video
 
@@ -35,6 +38,7 @@ if TYPE_CHECKING:
 __all__ = [
     "NewComment",
     "NewItem",
+    "add_poster",
     "add_video",
     "delete_item",
     "delete_post",
@@ -249,36 +253,63 @@ def _release(*, photo_ids: Iterable[int], video_ids: Iterable[int]) -> None:
 
 
 def add_video(*, owner: User, source: IO[bytes], filename: str = "") -> Video:
-    """Store a video (an ISO media file: MP4, MOV, M4V) for ``owner``; the same file added
-    again is the same ``Video``. Streams through a temporary file, so size is bounded by
-    ``POSTS_MAX_VIDEO_BYTES`` and not by memory. Raises ``PhotoRejected`` with a reason."""
+    """Store a video (an ISO media file: MP4, MOV, M4V) for ``owner``, cleaned of every piece
+    of metadata (C3, ``videos.clean``); the same file added again is the same ``Video``.
+    Streams through temporary files, so size is bounded by ``POSTS_MAX_VIDEO_BYTES`` and not by
+    memory; longer than ``POSTS_MAX_VIDEO_SECONDS``, damaged or without a picture, it is refused:
+    ``PhotoRejected`` with a reason, and nothing is written."""
     limit = settings.POSTS_MAX_VIDEO_BYTES
     digest = hashlib.sha256()
     size = 0
-    with tempfile.TemporaryFile() as spool:
-        while chunk := source.read(_CHUNK):
-            if size == 0 and chunk[4:8] != b"ftyp":
-                raise PhotoRejected(f"{filename or 'the file'} is not an MP4 or MOV video")
-            size += len(chunk)
-            if size > limit:
-                raise PhotoRejected(f"the video is larger than {limit // (1024 * 1024)} MB")
-            digest.update(chunk)
-            spool.write(chunk)
+    with tempfile.TemporaryDirectory(prefix="mosaic-video-") as folder:
+        original, cleaned = Path(folder) / "original", Path(folder) / "cleaned.mp4"
+        with original.open("wb") as spool:
+            while chunk := source.read(_CHUNK):
+                if size == 0 and chunk[4:8] != b"ftyp":
+                    raise PhotoRejected(f"{filename or 'the file'} is not an MP4 or MOV video")
+                size += len(chunk)
+                if size > limit:
+                    raise PhotoRejected(f"the video is larger than {limit // (1024 * 1024)} MB")
+                digest.update(chunk)
+                spool.write(chunk)
         if size == 0:
             raise PhotoRejected(f"{filename or 'the video'} is empty")
         sha256 = digest.hexdigest()
         existing = Video.objects.filter(owner=owner, sha256=sha256).first()
         if existing is not None:
             return existing
-        spool.seek(0)
+        videos.clean(original, cleaned, videos.probe(original, video_limits()))
         storage = guarded_storage()
-        name = storage.save(f"videos/{secrets.token_hex(16)}.mp4", File(spool))
+        with cleaned.open("rb") as file:
+            name = storage.save(f"videos/{secrets.token_hex(16)}.mp4", File(file))
+        stored_size = cleaned.stat().st_size
     try:
         with transaction.atomic():
-            return Video.objects.create(owner=owner, sha256=sha256, name=name, size=size)
+            return Video.objects.create(owner=owner, sha256=sha256, name=name, size=stored_size)
     except IntegrityError:  # the same file added at the same moment: keep theirs
         delete_files(storage, [name])
         return Video.objects.get(owner=owner, sha256=sha256)
     except BaseException:
         delete_files(storage, [name])
         raise
+
+
+def video_limits() -> videos.Limits:
+    return videos.Limits(max_seconds=settings.POSTS_MAX_VIDEO_SECONDS)
+
+
+def add_poster(*, owner: User, video: Video) -> Photo | None:
+    """A poster photo for a video that came without one: a frame of the stored (cleaned) video,
+    through the photo pipeline like any photo; ``None`` when no frame can be read (a video
+    without its poster still plays)."""
+    with tempfile.TemporaryDirectory(prefix="mosaic-poster-") as folder:
+        local, frame = Path(folder) / "video.mp4", Path(folder) / "poster.jpg"
+        with guarded_storage().open(video.name, "rb") as stored, local.open("wb") as copy:
+            while chunk := stored.read(_CHUNK):
+                copy.write(chunk)
+        try:
+            videos.poster_frame(local, frame, videos.probe(local, video_limits()))
+        except PhotoRejected:
+            return None
+        with frame.open("rb") as file:
+            return add_photo(owner=owner, source=file, filename=f"video-{video.pk}-poster.jpg")

@@ -30,7 +30,7 @@ from mosaic.lib.zipsafe import ZipLimits
 from mosaic.photos.services import PhotoRejected, add_photo
 from mosaic.photos.storage import private_storage
 from mosaic.posts.models import Post
-from mosaic.posts.services import NewItem, add_video, save_post
+from mosaic.posts.services import NewItem, add_poster, add_video, save_post
 
 
 def archive_limits() -> ZipLimits:
@@ -103,7 +103,9 @@ def _import_post(run: ImportRun, post: ArchivePost) -> None:
                 with medium.open() as stream:
                     if medium.kind == "video":
                         video = add_video(owner=run.user, source=stream, filename=name)
-                        items.append(NewItem(photo=None, video=video, external_id=medium.member))
+                        # A data download has no poster frames: one is taken from the video.
+                        poster = add_poster(owner=run.user, video=video)
+                        items.append(NewItem(photo=poster, video=video, external_id=medium.member))
                     else:
                         photo = add_photo(owner=run.user, source=stream, filename=name)
                         items.append(NewItem(photo=photo, external_id=medium.member))

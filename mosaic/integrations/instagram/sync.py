@@ -39,9 +39,17 @@ from mosaic.integrations.instagram.client import (
 )
 from mosaic.integrations.instagram.models import ImportRun, InstagramConnection, SeenMedia
 from mosaic.lib.safe_http import FetchError, TooLarge, UnsafeURL
+from mosaic.photos.models import Photo
 from mosaic.photos.services import PhotoRejected, add_photo
 from mosaic.posts.models import Post
-from mosaic.posts.services import NewComment, NewItem, add_video, delete_post, save_post
+from mosaic.posts.services import (
+    NewComment,
+    NewItem,
+    add_poster,
+    add_video,
+    delete_post,
+    save_post,
+)
 
 T = TypeVar("T")
 
@@ -225,13 +233,14 @@ def _download(run: ImportRun, part: dict[str, Any], part_id: str) -> tuple[NewIt
             part.get("media_url"),
             lambda f: add_video(owner=run.user, source=f, filename=f"{part_id}.mp4"),
         )
+        poster: Photo | None
         try:
             poster = _fetch(
                 part.get("thumbnail_url"),
                 lambda f: add_photo(owner=run.user, source=f, filename=f"{part_id}.jpg"),
             )
-        except Skipped:
-            poster = None  # a video without its poster frame still plays
+        except Skipped:  # none given, or not usable: a frame of the video instead
+            poster = add_poster(owner=run.user, video=video)
         return NewItem(photo=poster, video=video, external_id=part_id), 1 + (poster is not None)
     photo = _fetch(
         part.get("media_url"),

@@ -26,6 +26,7 @@ from conftest import PASSWORD
 from mosaic.integrations.instagram.models import ImportRun, InstagramConnection, SeenMedia
 from mosaic.photos.services import add_photo, process_pending
 from mosaic.posts.models import Post
+from mosaic.posts.samples import clip
 from mosaic.posts.services import NewComment, NewItem, add_video, save_post
 from mosaic.privacy.models import DataExport
 from mosaic.stats.services import flush as flush_statistics
@@ -55,10 +56,9 @@ def photo_with_marker() -> io.BytesIO:
 
 
 def video_with_marker() -> io.BytesIO:
-    """An ISO media header followed by a marker: served as it is, so it must go with the post."""
-    return io.BytesIO(
-        b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + marker("video").encode()
-    )
+    """A real clip with a marker in its title: the served copy is cleaned of it (C3), and the
+    video must go with the post all the same."""
+    return io.BytesIO(clip(metadata=(("title", marker("video")),)))
 
 
 ADDRESS = "203.0.113.9"

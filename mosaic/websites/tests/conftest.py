@@ -12,10 +12,10 @@ from PIL import Image
 from mosaic.photos.models import Photo
 from mosaic.photos.services import add_photo, process_pending
 from mosaic.posts.models import Post
+from mosaic.posts.samples import clip
 from mosaic.posts.services import NewItem, add_video, save_post
 
 TAKEN = dt.datetime(2025, 6, 1, 12, tzinfo=dt.UTC)
-MP4 = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + b"\x00\x00\x00\x08free"
 _colours = itertools.count(1)
 
 
@@ -38,8 +38,9 @@ def make_post(
 ) -> Post:
     items = [NewItem(photo=make_photo(user)) for _ in range(photos)]
     if video:
-        clip = add_video(owner=user, source=io.BytesIO(MP4 + bytes([next(_colours) % 256])))
-        items.append(NewItem(photo=make_photo(user), video=clip))
+        colour = (next(_colours) * 0x2F1B07) & 0xFFFFFF  # a different file each time
+        video_file = add_video(owner=user, source=io.BytesIO(clip(colour=colour)))
+        items.append(NewItem(photo=make_photo(user), video=video_file))
     post, _ = save_post(
         owner=user,
         source=Post.Source.UPLOAD,

@@ -10,6 +10,8 @@ from datetime import UTC, datetime, timedelta
 
 from PIL import Image, ImageDraw, ImageFont
 
+from mosaic.posts import samples
+
 POSTS_PER_ACCOUNT = 30
 EPOCH = datetime(2024, 1, 1, 12, tzinfo=UTC)
 CAPTIONS = [
@@ -20,8 +22,6 @@ CAPTIONS = [
     "Weekend market finds #market #handmade #Handmade",
     "नमस्ते from the studio #हिन्दी #studio",
 ]
-# The smallest ISO media file header: enough for a downloader to see an MP4, not to play it.
-FAKE_MP4 = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + b"\x00\x00\x00\x08free"
 
 
 def user_id_for(username: str) -> str:
@@ -81,6 +81,12 @@ def comments_for(media_id: str) -> list[dict[str, str]]:
             [("ana.paints", "Lovely light ✨"), ("boris_k", "Где это? #вопрос")], start=1
         )
     ]
+
+
+def video() -> bytes:
+    """Every video post's file: one real one-second H.264/AAC clip (made once by ffmpeg), so an
+    import stores it once and cleans it as it would a phone's."""
+    return samples.clip(size=(320, 320))
 
 
 @functools.lru_cache(maxsize=4)

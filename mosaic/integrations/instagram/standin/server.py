@@ -443,7 +443,7 @@ class StandInHandler(BaseHTTPRequestHandler):
             return
         media_id, _, extension = name.partition(".")
         if extension == "mp4":
-            self._send(200, data.FAKE_MP4, "video/mp4")
+            self._send(200, data.video(), "video/mp4")
         else:
             self._send(200, data.photo(media_id, size=self.state.photo_size), "image/jpeg")
 

@@ -119,7 +119,10 @@ def test_each_layout_is_imported_into_posts_with_repaired_text(owner, posts_file
     assert heic is not None
     assert heic.original.format == "HEIF"
     assert video_post.taken_at == datetime.fromtimestamp(T2, tz=UTC)
-    assert video_post.items.get().kind == PostItem.Kind.VIDEO
+    video_item = video_post.items.get()
+    assert video_item.kind == PostItem.Kind.VIDEO
+    assert video_item.photo is not None  # no poster in a data download: a frame of the video
+    assert (video_item.photo.width, video_item.photo.height) == (64, 64)
     assert private_uploads(settings) == []  # P05: the upload is deleted after the import
     assert "3 of 3 posts" in owner.client.get("/panel/instagram/").content.decode()
 

@@ -10,6 +10,7 @@ import pytest
 from PIL import Image
 
 from mosaic.integrations.instagram.archive import ArchiveError, InstagramArchive
+from mosaic.posts.samples import clip
 
 pytestmark = pytest.mark.django_db  # the shared autouse fixture clears the database cache
 
@@ -24,7 +25,7 @@ def image_bytes(kind: str) -> bytes:
 
 JPEG, WEBP = image_bytes("JPEG"), image_bytes("WEBP")
 HEIC = b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00heicmif1"
-MP4 = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom"
+MP4 = clip()  # a real one: the import cleans it with ffmpeg (posts.videos)
 
 
 def archive(files: Mapping[str, object]) -> InstagramArchive:

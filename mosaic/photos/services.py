@@ -33,6 +33,7 @@ __all__ = ["PhotoRejected", "add_photo", "delete_photo", "process_original", "sa
 
 logger = logging.getLogger(__name__)
 _CHUNK = 1024 * 1024
+IN_PROCESS_AT_MOST = 4  # a backlog this small is processed without a pool
 
 
 def limits() -> imaging.Limits:
@@ -62,15 +63,17 @@ def _clean_filename(filename: str) -> str:
     return "".join(ch for ch in name if ch.isprintable())[:200]
 
 
-def add_photo(*, owner: User, source: IO[bytes], filename: str) -> Photo:
-    """Check an uploaded photo, store the original privately (P05), and schedule its variants.
+def add_photo(*, owner: User, source: IO[bytes], filename: str, process: bool = True) -> Photo:
+    """Check an uploaded photo, store the original privately (P05), and schedule its variants
+    (``process=False``: the caller makes them, as an import does in a batch with
+    ``process_pending``).
 
     1. Read at most ``PHOTOS_MAX_BYTES``; decode it fully with the accepted decoders only, so a
        bad file raises ``PhotoRejected`` (with a ``reason`` for the person) before anything is
        written.
     2. Content addressing: the same bytes are stored and processed once, whoever adds them; the
        same owner adding them again gets the same ``Photo`` back.
-    3. Processing is enqueued when the transaction commits.
+    3. Processing is enqueued when the transaction commits (unless ``process`` is false).
     """
     data = _read_limited(source, settings.PHOTOS_MAX_BYTES)
     found = imaging.probe(data, limits())
@@ -80,7 +83,7 @@ def add_photo(*, owner: User, source: IO[bytes], filename: str) -> Photo:
         try:
             with transaction.atomic():
                 original = _lock_or_store_original(
-                    digest=digest, data=data, found=found, stored=stored
+                    digest=digest, data=data, found=found, stored=stored, process=process
                 )
                 photo, _ = Photo.objects.get_or_create(
                     owner=owner, original=original, defaults={"filename": _clean_filename(filename)}
@@ -97,14 +100,15 @@ def add_photo(*, owner: User, source: IO[bytes], filename: str) -> Photo:
 
 
 def _lock_or_store_original(
-    *, digest: str, data: bytes, found: imaging.Probe, stored: list[str]
+    *, digest: str, data: bytes, found: imaging.Probe, stored: list[str], process: bool
 ) -> Original:
     original = Original.objects.select_for_update().filter(sha256=digest).first()
     if original is not None:
         if original.status == Original.Status.FAILED:  # try again, e.g. after a fix
             original.status = Original.Status.PENDING
             original.save(update_fields=["status"])
-            transaction.on_commit(partial(enqueue_processing, original.pk))
+            if process:
+                transaction.on_commit(partial(enqueue_processing, original.pk))
         return original
     token = secrets.token_hex(16)
     # The token in the name means a new original never reuses the file of one being deleted.
@@ -120,7 +124,8 @@ def _lock_or_store_original(
         height=found.height,
         placeholder=found.placeholder,
     )
-    transaction.on_commit(partial(enqueue_processing, original.pk))
+    if process:
+        transaction.on_commit(partial(enqueue_processing, original.pk))
     return original
 
 
@@ -145,16 +150,30 @@ def process_original(*, original_id: int) -> None:
     save_rendition(original_id=original_id, rendition=rendition)
 
 
-def process_pending(*, limit: int | None = None, workers: int = 0) -> dict[str, int]:
-    """Make the variants of every waiting original (or the first ``limit``) on every core.
+def process_pending(
+    *, limit: int | None = None, workers: int = 0, owner_id: int | None = None
+) -> dict[str, int]:
+    """Make the variants of every waiting original (or the first ``limit``; or only those of
+    ``owner_id``'s photos) on every core.
 
-    For a backlog (a large import, a change of widths); single new photos go through the task
-    queue. Returns how many became ready and how many failed.
+    For a backlog (an import, a change of widths); single new photos go through the task
+    queue. A handful is done in this process: starting workers would cost more than it saves.
+    Returns how many became ready and how many failed.
     """
     ids = Original.objects.filter(status=Original.Status.PENDING).order_by("pk")
+    if owner_id is not None:
+        ids = ids.filter(pk__in=Photo.objects.filter(owner_id=owner_id).values("original_id"))
     id_list = list(
         ids.values_list("pk", flat=True)[:limit] if limit else ids.values_list("pk", flat=True)
     )
+    if len(id_list) <= IN_PROCESS_AT_MOST:
+        for pk in id_list:
+            process_original(original_id=pk)
+        statuses = Original.objects.filter(pk__in=id_list).values_list("status", flat=True)
+        return {
+            "ready": sum(status == Original.Status.READY for status in statuses),
+            "failed": sum(status == Original.Status.FAILED for status in statuses),
+        }
     names = dict(Original.objects.filter(pk__in=id_list).values_list("pk", "name"))
     storage = private_storage()
 

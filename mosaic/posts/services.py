@@ -87,12 +87,14 @@ def save_post(
     items: Sequence[NewItem],
     permalink: str = "",
     comments: Sequence[NewComment] | None = None,
+    republish: bool = True,
 ) -> tuple[Post, bool]:
     """Create the post, or bring the existing one with this ``external_id`` up to date.
 
     Idempotent: saving the same post again writes nothing. Changed items replace the old
     ones, and photos or videos that no post uses any more are deleted. ``comments=None`` leaves
-    comments alone; a list makes the post's comments exactly that list.
+    comments alone; a list makes the post's comments exactly that list. A change republishes
+    the owner's sites, unless ``republish`` is false (an import republishes once, at its end).
     Returns ``(post, created)``.
     """
     if not items:
@@ -137,7 +139,7 @@ def save_post(
         replaced = _replace_items(post, items)
         if comments is not None:
             _replace_comments(post, comments)
-        if created or changed or replaced:
+        if (created or changed or replaced) and republish:
             _content_changed(owner.pk)
     return post, created
 
@@ -298,10 +300,10 @@ def video_limits() -> videos.Limits:
     return videos.Limits(max_seconds=settings.POSTS_MAX_VIDEO_SECONDS)
 
 
-def add_poster(*, owner: User, video: Video) -> Photo | None:
+def add_poster(*, owner: User, video: Video, process: bool = True) -> Photo | None:
     """A poster photo for a video that came without one: a frame of the stored (cleaned) video,
-    through the photo pipeline like any photo; ``None`` when no frame can be read (a video
-    without its poster still plays)."""
+    through the photo pipeline like any photo (``process`` as for ``add_photo``); ``None`` when
+    no frame can be read (a video without its poster still plays)."""
     with tempfile.TemporaryDirectory(prefix="mosaic-poster-") as folder:
         local, frame = Path(folder) / "video.mp4", Path(folder) / "poster.jpg"
         with guarded_storage().open(video.name, "rb") as stored, local.open("wb") as copy:
@@ -312,4 +314,6 @@ def add_poster(*, owner: User, video: Video) -> Photo | None:
         except PhotoRejected:
             return None
         with frame.open("rb") as file:
-            return add_photo(owner=owner, source=file, filename=f"video-{video.pk}-poster.jpg")
+            return add_photo(
+                owner=owner, source=file, filename=f"video-{video.pk}-poster.jpg", process=process
+            )

@@ -5,8 +5,12 @@ from __future__ import annotations
 import logging
 from typing import IO
 
+from django.conf import settings
+
 from mosaic.integrations.instagram import importer, runs, sync
 from mosaic.integrations.instagram.models import ImportRun
+from mosaic.photos.services import process_pending
+from mosaic.websites.services import republish_owner_sites
 
 logger = logging.getLogger(__name__)
 
@@ -29,4 +33,16 @@ def execute(
         logger.exception("Instagram import run %s stopped on an unexpected error", run.pk)
         run = ImportRun.objects.get(pk=run.pk)
         runs.fail(run=run, message=str(runs.UNEXPECTED))
+    _variants_then_publish(run)
     return run
+
+
+def _variants_then_publish(run: ImportRun) -> None:
+    """After each share of the work: the served variants of every photo imported so far, made
+    on every core (``process_pending``'s pool: the import stores originals without queueing a
+    task per photo); then, once the run has ended, the owner's sites republish, once, with
+    every variant ready (posts were saved without a republish each)."""
+    process_pending(owner_id=run.user_id, workers=settings.PHOTOS_BATCH_WORKERS)
+    state = ImportRun.objects.filter(pk=run.pk).values_list("state", flat=True).first()
+    if state in {ImportRun.State.COMPLETED, ImportRun.State.FAILED}:
+        republish_owner_sites(owner_id=run.user_id)

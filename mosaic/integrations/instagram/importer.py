@@ -10,6 +10,9 @@
    re-importing the same download changes nothing.
 3. A file the photo pipeline refuses (damaged, not a photo) is skipped with a warning; a post
    left without any file is skipped too.
+4. Photos are stored without a processing task each and posts saved without a republish each:
+   after each share of the work the run makes the variants on every core, and at its end the
+   sites republish once (``execution.py``).
 """
 
 from __future__ import annotations
@@ -104,10 +107,12 @@ def _import_post(run: ImportRun, post: ArchivePost) -> None:
                     if medium.kind == "video":
                         video = add_video(owner=run.user, source=stream, filename=name)
                         # A data download has no poster frames: one is taken from the video.
-                        poster = add_poster(owner=run.user, video=video)
+                        poster = add_poster(owner=run.user, video=video, process=False)
                         items.append(NewItem(photo=poster, video=video, external_id=medium.member))
                     else:
-                        photo = add_photo(owner=run.user, source=stream, filename=name)
+                        photo = add_photo(
+                            owner=run.user, source=stream, filename=name, process=False
+                        )
                         items.append(NewItem(photo=photo, external_id=medium.member))
                 stored += 1
             except PhotoRejected as exc:
@@ -124,6 +129,7 @@ def _import_post(run: ImportRun, post: ArchivePost) -> None:
                 caption=post.caption,
                 taken_at=taken_at,
                 items=items,
+                republish=False,  # once, when the run's variants are ready (execution.py)
             )
             if created:
                 run.created += 1

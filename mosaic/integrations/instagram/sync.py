@@ -9,6 +9,8 @@
    caption, date and link are brought up to date); comments where the token's scope allows.
 4. An incremental run stops at the first post imported before (or older than the newest one);
    a full run reads everything, and once complete removes the posts deleted on Instagram.
+5. As for a data download, variants are made in a batch after each share of the work and the
+   sites republish once at the end (``execution.py``).
 
 Rate limits pause the run (``resume_after``); error 190 marks the connection broken and ends
 the run; other failures back off and retry (``runs.retry_later``).
@@ -196,6 +198,7 @@ def _import_media(
                 items=items,
                 permalink=permalink,
                 comments=comments,
+                republish=False,  # once, when the run's variants are ready (execution.py)
             )
             if created:
                 run.created += 1
@@ -237,14 +240,16 @@ def _download(run: ImportRun, part: dict[str, Any], part_id: str) -> tuple[NewIt
         try:
             poster = _fetch(
                 part.get("thumbnail_url"),
-                lambda f: add_photo(owner=run.user, source=f, filename=f"{part_id}.jpg"),
+                lambda f: add_photo(
+                    owner=run.user, source=f, filename=f"{part_id}.jpg", process=False
+                ),
             )
         except Skipped:  # none given, or not usable: a frame of the video instead
-            poster = add_poster(owner=run.user, video=video)
+            poster = add_poster(owner=run.user, video=video, process=False)
         return NewItem(photo=poster, video=video, external_id=part_id), 1 + (poster is not None)
     photo = _fetch(
         part.get("media_url"),
-        lambda f: add_photo(owner=run.user, source=f, filename=f"{part_id}.jpg"),
+        lambda f: add_photo(owner=run.user, source=f, filename=f"{part_id}.jpg", process=False),
     )
     return NewItem(photo=photo, external_id=part_id), 1
 

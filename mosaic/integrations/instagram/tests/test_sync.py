@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
 import pytest
@@ -17,6 +18,8 @@ from mosaic.integrations.instagram.standin.server import COMMENTS_SCOPE
 from mosaic.integrations.instagram.tests.conftest import connection_with_token
 from mosaic.photos.models import Original, Photo
 from mosaic.posts.models import Comment, Post, PostItem
+from mosaic.websites.publishing import site_folder
+from mosaic.websites.services import create_site
 
 pytestmark = pytest.mark.django_db
 
@@ -284,3 +287,37 @@ def test_the_periodic_job_syncs_due_connections_once(owner, connected, other_own
     with time_machine.travel(timezone.now() + timedelta(hours=7)), tasks():
         assert sync_instagram_feeds.call() == 1
         assert ImportRun.objects.all()[0].kind == ImportRun.Kind.INCREMENTAL
+
+
+def test_an_import_publishes_the_site_once_when_every_variant_is_ready(
+    owner, connected, tasks, settings, caplog
+):
+    """Posts are saved without a republish each and photos without a task each: the run makes
+    the variants on every core after each share of its work, and the site is rebuilt once, at
+    the end, showing every post."""
+    settings.INSTAGRAM_IMPORT_POSTS_PER_TASK = 5  # three tasks for the 12 posts
+    with tasks():
+        site = create_site(owner=owner.user, slug="olivia-makes", title="Olivia")
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="django_tasks"), tasks():
+        runs.start_sync(user=owner.user, kind=ImportRun.Kind.FULL)
+
+    assert ImportRun.objects.get().state == ImportRun.State.COMPLETED
+    ran = [
+        record.getMessage().split("path=")[1].split()[0]
+        for record in caplog.records
+        if "state=RUNNING" in record.getMessage()
+    ]
+    assert ran.count("mosaic.integrations.instagram.tasks.run_import") == 3
+    assert ran.count("mosaic.websites.tasks.publish_site") == 1
+    assert ran[-1] == "mosaic.websites.tasks.publish_site"
+    assert "mosaic.photos.tasks.process_photo" not in ran
+    assert Original.objects.exists()
+    assert not Original.objects.exclude(status=Original.Status.READY).exists()
+    site.refresh_from_db()
+    page = (site_folder(site.slug) / site.published_build / "index.html").read_text()
+    for post in Post.objects.filter(owner=owner.user).with_items():
+        cover = post.cover
+        assert cover is not None
+        assert cover.photo is not None
+        assert cover.photo.original.token in page or cover.photo.original.public_token in page

@@ -43,6 +43,7 @@ def _variants_then_publish(run: ImportRun) -> None:
     task per photo); then, once the run has ended, the owner's sites republish, once, with
     every variant ready (posts were saved without a republish each)."""
     process_pending(owner_id=run.user_id, workers=settings.PHOTOS_BATCH_WORKERS)
-    state = ImportRun.objects.filter(pk=run.pk).values_list("state", flat=True).first()
-    if state in {ImportRun.State.COMPLETED, ImportRun.State.FAILED}:
+    # The state this call left (not the table's): only the share that ended the run republishes,
+    # even when a task backend runs the next share inside this one.
+    if run.state in {ImportRun.State.COMPLETED, ImportRun.State.FAILED}:
         republish_owner_sites(owner_id=run.user_id)

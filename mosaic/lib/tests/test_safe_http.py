@@ -15,7 +15,14 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from mosaic.lib.safe_http import FetchError, FetchPolicy, TooLarge, UnsafeURL, fetch
+from mosaic.lib.safe_http import (
+    FetchError,
+    FetchPolicy,
+    TooLarge,
+    UnsafeURL,
+    _default_tls_context,
+    fetch,
+)
 
 pytestmark = pytest.mark.django_db  # the shared autouse fixture clears the database cache
 
@@ -245,3 +252,15 @@ def test_it_refuses_a_certificate_for_another_name(tls_origin, tmp_path):
     policy = relaxed("media.test", resolver=lambda host, port: ["127.0.0.1"], tls_context=trust)
     with pytest.raises(FetchError, match="ConnectError"):
         fetch(f"https://media.test:{port}/photo.jpg", policy=policy, into=io.BytesIO())
+
+
+def test_by_default_it_trusts_only_the_public_roots_every_time(tls_origin):
+    """The default verification is built once and shared by every fetch: each fetch still
+    refuses a certificate no public root signed, and it is the same context each time."""
+    port, _cert_path = tls_origin
+    policy = relaxed("media.test", resolver=lambda host, port: ["127.0.0.1"])
+    for _ in range(2):
+        with pytest.raises(FetchError, match="ConnectError"):
+            fetch(f"https://media.test:{port}/photo.jpg", policy=policy, into=io.BytesIO())
+    assert _default_tls_context() is _default_tls_context()
+    assert _default_tls_context().verify_mode == ssl.CERT_REQUIRED

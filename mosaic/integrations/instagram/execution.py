@@ -40,8 +40,9 @@ def execute(
 def _variants_then_publish(run: ImportRun) -> None:
     """After each share of the work: the served variants of every photo imported so far, made
     on every core (``process_pending``'s pool: the import stores originals without queueing a
-    task per photo); then, once the run has ended, the owner's sites republish, once, with
-    every variant ready (posts were saved without a republish each)."""
+    task per photo; a completed run made its last share's in ``runs.complete``); then, once
+    the run has ended, the owner's sites republish, once, with every variant ready (posts were
+    saved without a republish each)."""
     process_pending(owner_id=run.user_id, workers=settings.PHOTOS_BATCH_WORKERS)
     # The state this call left (not the table's): only the share that ended the run republishes,
     # even when a task backend runs the next share inside this one.

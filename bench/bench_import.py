@@ -89,10 +89,11 @@ def end_to_end(base: str) -> Iterator[Metric]:
     from mosaic.posts.models import Post
     from mosaic.websites.models import Site
     from mosaic.websites.publishing import site_folder
-    from mosaic.websites.services import create_site
+    from mosaic.websites.services import create_site, publish
 
     user = User.objects.create_user(username="bench-e2e", email="e2e@example.com")
     site = create_site(owner=user, slug="bench-e2e", title="Bench")
+    publish(site=site)  # the owner's site is online, empty, before they connect Instagram
     _publish_pending()
     first_build = Site.objects.get(pk=site.pk).published_build
     progress: list[str] = []

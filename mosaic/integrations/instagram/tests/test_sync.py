@@ -19,7 +19,7 @@ from mosaic.integrations.instagram.tests.conftest import connection_with_token
 from mosaic.photos.models import Original, Photo
 from mosaic.posts.models import Comment, Post, PostItem
 from mosaic.websites.publishing import site_folder
-from mosaic.websites.services import create_site
+from mosaic.websites.services import create_site, publish
 
 pytestmark = pytest.mark.django_db
 
@@ -298,6 +298,7 @@ def test_an_import_publishes_the_site_once_when_every_variant_is_ready(
     settings.INSTAGRAM_IMPORT_POSTS_PER_TASK = 5  # three tasks for the 12 posts
     with tasks():
         site = create_site(owner=owner.user, slug="olivia-makes", title="Olivia")
+        publish(site=site)  # published once, empty, before the import
     caplog.clear()
     with caplog.at_level(logging.INFO, logger="django_tasks"), tasks():
         runs.start_sync(user=owner.user, kind=ImportRun.Kind.FULL)

@@ -33,6 +33,8 @@ if PRODUCTION and (len(SECRET_KEY) < 50 or SECRET_KEY == _DEV_SECRET_KEY):
     raise ImproperlyConfigured("SECRET_KEY must be set to 50+ random characters in production")
 SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS")
 
+# The service's name in emails and pages ("Hello from Mosaic"), never the host's address.
+SITE_NAME = env_str("SITE_NAME", "Mosaic")
 SITE_URL = env_str("SITE_URL", f"http://127.0.0.1:{env_int('PORT', 8000)}").rstrip("/")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")

@@ -1,16 +1,31 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.models import EmailAddress
 from allauth.core import context as allauth_context
-from django.contrib.sites.shortcuts import get_current_site
+from django.conf import settings
 from django.http import HttpRequest
 
 from mosaic.accounts.devices import network_of
 from mosaic.accounts.models import KnownDevice, User
 from mosaic.mail.services import send, subject_line
+
+
+@dataclass(frozen=True)
+class ServiceSite:
+    """What allauth's emails call ``current_site``: the service's name (``SITE_NAME``), not
+    the host the request happened to reach (``127.0.0.1:8000`` in development)."""
+
+    name: str
+    domain: str
+
+
+def service_site() -> ServiceSite:
+    return ServiceSite(name=settings.SITE_NAME, domain=urlsplit(settings.SITE_URL).netloc)
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -24,7 +39,12 @@ class AccountAdapter(DefaultAccountAdapter):
         through Mosaic's one mail room: rendered now, in the request's language, and sent
         after commit with retries."""
         request = allauth_context.request
-        ctx = {"request": request, "email": email, "current_site": get_current_site(request)}
+        ctx = {
+            "request": request,
+            "email": email,
+            "current_site": service_site(),
+            "site_url": settings.SITE_URL,
+        }
         ctx.update(context)
         user = ctx.get("user")
         send(

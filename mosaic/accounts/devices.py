@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 from functools import lru_cache
 
+from django.utils.translation import gettext
 from ua_parser import parse
 
 
@@ -23,6 +24,17 @@ def network_of(ip: str) -> str:
     """The approximate network of an address: its IPv4 /16 or IPv6 /64, as CIDR text."""
     network = _network(ip)
     return str(network) if network else "unknown"
+
+
+def network_label(ip: str) -> str:
+    """The network in words a person reads: "198.51.x.x" (IPv4 /16), "2001:db8:1:2::/64"."""
+    network = _network(ip)
+    if network is None:
+        return gettext("unknown")
+    if network.version == 4:
+        first, second = str(network.network_address).split(".")[:2]
+        return f"{first}.{second}.x.x"
+    return str(network)
 
 
 def network_address(ip: str | None) -> str | None:

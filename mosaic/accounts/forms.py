@@ -13,3 +13,5 @@ class LoginForm(AllauthLoginForm):
         super().__init__(*args, **kwargs)
         self.fields["login"].label = _("Username or email")
         self.fields["login"].widget.attrs["placeholder"] = ""
+        if "remember" in self.fields:
+            self.fields["remember"].label = _("Keep me signed in on this device")

@@ -38,7 +38,7 @@ class PhotoData(Category):
 
     def retention(self) -> Text:
         return _(
-            "Only while the photo is on your account (P05): removing a photo, or your account"
+            "Only while the photo is on your account: removing a photo, or your account"
             " after its quarantine, deletes the original and every copy."
         )
 

@@ -39,7 +39,7 @@ class PostData(Category):
 
     def retention(self) -> Text:
         return _(
-            "Only while the post is on your account (P05): removing a post, disconnecting the"
+            "Only while the post is on your account: removing a post, disconnecting the"
             " data it came from, or deleting your account after its quarantine deletes it and"
             " its files."
         )

@@ -43,8 +43,8 @@ def test_sign_up_verify_enrol_two_factor_sign_out_and_back_in_with_a_code(page):
         field(page, "Username").fill("nadia")
         field(page, "Password").fill(PASSWORD)
         field(page, "Password (again)").fill(PASSWORD)
-        page.get_by_role("button", name="Sign Up").click()
-        page.get_by_role("heading", name="Verify Your Email Address").wait_for()
+        page.get_by_role("button", name="Sign up", exact=True).click()
+        page.get_by_role("heading", name="Check your email").wait_for()
 
         body = open_latest_email(page, "Please Confirm Your Email Address")
         link = re.search(r"http://\S+/accounts/confirm-email/\S+/", body)
@@ -55,22 +55,22 @@ def test_sign_up_verify_enrol_two_factor_sign_out_and_back_in_with_a_code(page):
 
         page.get_by_role("link", name="Security", exact=True).click()
         page.get_by_role("link", name="Two-factor authentication").click()
-        page.get_by_role("link", name="Activate").click()
+        page.get_by_role("link", name="Set up an authenticator app").click()
         field(page, "Password").fill(PASSWORD)
         page.get_by_role("button", name="Confirm").click()
         secret = page.locator("#authenticator_secret").input_value()
         field(page, "Authenticator code").fill(totp_code(secret))
-        page.get_by_role("button", name="Activate").click()
+        page.get_by_role("button", name="Turn on").click()
         page.get_by_role("heading", name="Recovery Codes").wait_for()
 
         page.get_by_role("button", name="Sign out").click()
         page.get_by_role("link", name="Sign in").first.click()
         field(page, "Username or email").fill("nadia")
         field(page, "Password").fill(PASSWORD)
-        page.get_by_role("button", name="Sign In", exact=True).click()
+        page.get_by_role("button", name="Sign in", exact=True).click()
         field(page, "Code").fill(totp_code(secret, offset_periods=1))
         with time_machine.travel(dt.datetime(2026, 11, 21, 12, 0, 31, tzinfo=dt.UTC), tick=True):
-            page.get_by_role("button", name="Sign In", exact=True).click()
+            page.get_by_role("button", name="Sign in", exact=True).click()
             page.get_by_role("heading", name="Welcome, nadia").wait_for()
 
 
@@ -82,7 +82,7 @@ def test_p19_signing_in_from_a_new_browser_sends_an_alert(page, browser, live_se
         tab.goto("/accounts/login/")
         field(tab, "Username or email").fill("olivia")
         field(tab, "Password").fill(PASSWORD)
-        tab.get_by_role("button", name="Sign In", exact=True).click()
+        tab.get_by_role("button", name="Sign in", exact=True).click()
         tab.get_by_role("heading", name="Welcome, olivia").wait_for()
         context.close()
 
@@ -99,13 +99,13 @@ def test_repeated_wrong_passwords_are_throttled(page):
     for _ in range(6):
         field(page, "Username or email").fill("olivia")
         field(page, "Password").fill("not the password")
-        page.get_by_role("button", name="Sign In", exact=True).click()
+        page.get_by_role("button", name="Sign in", exact=True).click()
 
     page.get_by_text("Too many failed login attempts").wait_for()
 
     field(page, "Username or email").fill("olivia")
     field(page, "Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In", exact=True).click()
+    page.get_by_role("button", name="Sign in", exact=True).click()
     page.get_by_text("Too many failed login attempts").wait_for()
 
 
@@ -129,7 +129,7 @@ def test_a_passkey_can_be_added_and_then_used_to_sign_in(page, browser, live_ser
     page.goto("/accounts/login/")
     field(page, "Username or email").fill("olivia")
     field(page, "Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In", exact=True).click()
+    page.get_by_role("button", name="Sign in", exact=True).click()
     page.goto("/accounts/2fa/webauthn/add/")
     field(page, "Password").fill(PASSWORD)
     page.get_by_role("button", name="Confirm").click()

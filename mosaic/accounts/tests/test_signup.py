@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 import time_machine
@@ -45,7 +46,7 @@ def test_a_verification_link_expires_after_three_days(visitor, mailed):
         page = visitor.get(link)
         visitor.post(link)
 
-    assert b"expired or is invalid" in page.content
+    assert b"This link has expired" in page.content
     assert not EmailAddress.objects.get(email="nadia@example.com").verified
 
 
@@ -130,3 +131,19 @@ def test_signing_in_works_with_either_username_or_email(visitor, owner):
     )
     assert by_email.status_code == 302
     assert visitor.get("/panel/").status_code == 200
+
+
+def test_account_emails_greet_with_the_services_name_not_the_host(visitor, mailed, settings):
+    settings.SITE_NAME = "Mosaic"
+    with mailed():
+        visitor.post("/accounts/signup/", signup_data(), HTTP_HOST="127.0.0.1:8000")
+        visitor.post(
+            "/accounts/password/reset/", {"email": "nadia@example.com"}, HTTP_HOST="127.0.0.1:8000"
+        )
+    bodies = [message.body for message in mail.outbox if "nadia@example.com" in message.to]
+    assert len(bodies) == 2
+    for body in bodies:
+        assert body.splitlines()[0] == "Hello from Mosaic,"
+        assert "The Mosaic team" in body
+        # The host appears only inside links, never as the service's name.
+        assert "127.0.0.1" not in re.sub(r"https?://\S+", "", body)

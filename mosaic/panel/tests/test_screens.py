@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -64,6 +65,8 @@ def screens(site_id: int, draft_id: int) -> list[Screen]:
         Screen("password-change", "/accounts/password/change/", (1600, 1100)),
         Screen("two-factor", "/accounts/2fa/", (1600, 1100)),
         Screen("sessions", "/accounts/sessions/", (1600, 1100)),
+        Screen("confirm-it-is-you", "/accounts/reauthenticate/", (1400, 1000)),
+        Screen("sign-out", "/accounts/logout/", (1400, 1000)),
         Screen("email-preferences", "/panel/email/", (1600, 1100)),
         Screen("moderation-decisions", "/panel/moderation/", (1400, 1000)),
         Screen("report", f"/report/{site_id}/?photo=0", (2400, 1800)),
@@ -75,6 +78,11 @@ SIGNED_OUT = [
     Screen("sign-up", "/accounts/signup/", (1800, 1200)),
     Screen("sign-in", "/accounts/login/", (1600, 1100)),
     Screen("password-reset", "/accounts/password/reset/", (1400, 1000)),
+    Screen("password-reset-sent", "/accounts/password/reset/done/", (1400, 1000)),
+    Screen("password-reset-expired", "/accounts/password/reset/key/1-bad/", (1400, 1000)),
+    Screen("password-changed", "/accounts/password/reset/key/done/", (1400, 1000)),
+    Screen("verification-sent", "/accounts/confirm-email/", (1400, 1000)),
+    Screen("email-confirmation-expired", "/accounts/confirm-email/no-such-key/", (1400, 1000)),
     Screen("not-found", "/no-such-page/", (1400, 1000)),
     Screen("change-of-control", "/change-of-control/", (1400, 1000)),
 ]
@@ -142,12 +150,20 @@ def problems_on(page, screen: Screen, size: str) -> list[str]:
     return found
 
 
-def look_at(page, screen: Screen, look: str) -> list[str]:
-    response = page.goto(screen.path)
+def problems_here(page, screen: Screen, size: str) -> list[str]:
+    """Like ``problems_on`` for the page already open (a step of a flow that cannot be
+    opened by its address), in the light scheme only."""
+    page.emulate_media(color_scheme="light")
+    return [f"{size} {screen.path}: {p}" for p in look_at(page, screen, size, open_it=False)]
+
+
+def look_at(page, screen: Screen, look: str, *, open_it: bool = True) -> list[str]:
     found = []
-    expected = 404 if screen.name == "not-found" else 200
-    if response is None or response.status != expected:
-        found.append(f"answered {response.status if response else 'nothing'}")
+    if open_it:
+        response = page.goto(screen.path)
+        expected = 404 if screen.name == "not-found" else 200
+        if response is None or response.status != expected:
+            found.append(f"answered {response.status if response else 'nothing'}")
     page.evaluate(LOAD_IMAGES)
     page.screenshot(path=SCREENS / look / f"{screen.name}.png", full_page=True)
     facts = page.evaluate(MEASURE)
@@ -229,13 +245,16 @@ def world(settings, tmp_path, stand_in):
     return site
 
 
-def sign_in(page, username: str, totp_secret: str = "") -> None:
+def sign_in(page, username: str, totp_secret: str = "", *, look: Callable | None = None) -> None:
+    """Sign in; ``look`` is called on the second-factor step (to look at that screen too)."""
     page.goto("/accounts/login/")
     page.locator("#id_login").fill(username)
     page.locator("#id_password").fill(PASSWORD)
     page.get_by_role("button", name=re.compile("^sign in$", re.I)).click()
     if totp_secret:  # operators sign in with a second factor (P25)
         page.wait_for_url("**/2fa/authenticate/")
+        if look:
+            look()
         counter = int(time.time()) // 30
         page.locator("#id_code").fill(format_hotp_value(hotp_value(totp_secret, counter)))
         page.get_by_role("button", name=re.compile("^sign in$", re.I)).click()
@@ -270,7 +289,13 @@ def test_every_panel_page_is_readable_at_a_phone_and_a_laptop_size(
 
     operator = scene.an_operator("opal")
     legal_request = scene.a_legal_request(operator)
-    sign_in(page, "opal", scene.OPERATOR_TOTP_SECRET)
+    code_step = Screen("two-factor-code", "/accounts/2fa/authenticate/", (1400, 1000))
+    sign_in(
+        page,
+        "opal",
+        scene.OPERATOR_TOTP_SECRET,
+        look=lambda: found.extend(problems_here(page, code_step, size)),
+    )
     publish_due()  # the half-year of that request has ended: its report is public (P26)
     request_page = f"/operators/legal/requests/{legal_request}/"
     report = file_report(site=world, post=None, ground="spam", details="Fake giveaway")

@@ -48,7 +48,7 @@ def test_every_page_passes_axe_in_light_and_dark(browser, live_server, settings,
     page.goto("/accounts/login/")
     page.locator("#id_login").fill("olivia")
     page.locator("#id_password").fill("correct horse battery staple 42")
-    page.get_by_role("button", name="Sign In", exact=True).click()
+    page.get_by_role("button", name="Sign in", exact=True).click()
     page.wait_for_url("**/panel/")
     found += [problem for path in OWNER_PAGES for problem in violations(page, path)]
     context.close()

@@ -26,7 +26,7 @@ def sign_in(page) -> None:
     page.goto("/accounts/login/")
     page.locator("#id_login").fill("olivia")
     page.locator("#id_password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In", exact=True).click()
+    page.get_by_role("button", name="Sign in", exact=True).click()
     page.wait_for_url("**/panel/")
 
 

@@ -120,6 +120,19 @@ def check_slug(slug: str) -> str:
     return slug
 
 
+_BARE_HOST_RE = re.compile(
+    r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9-]+)*\.[a-z]{2,}(?:[:/?#]|$)", re.IGNORECASE
+)
+
+
+def _with_https(url: str) -> str:
+    """``instagram.com/olivia`` or ``www.example.org``: a web address typed without its scheme
+    gets ``https://``. Anything else (``//host``, ``javascript:``) is left for the checks."""
+    if _BARE_HOST_RE.match(url) and not url.lower().startswith(("mailto:", "tel:")):
+        return f"https://{url}"
+    return url
+
+
 def check_link_url(url: str) -> str:
     """A link button's address: http(s), mailto or tel only, with no hidden characters, so
     nothing like ``javascript:``, ``data:`` or ``//evil.example`` can reach a page."""
@@ -131,6 +144,7 @@ def check_link_url(url: str) -> str:
         )
     if not url.isprintable():
         raise ValidationError(_("An address cannot contain invisible characters."))
+    url = _with_https(url)
     match = _SCHEME_RE.match(url)
     scheme = match.group(1).lower() if match else ""
     if scheme not in LINK_SCHEMES:

@@ -145,6 +145,23 @@ def move_link(*, link: SiteLink, up: bool) -> None:
                 SiteLink.objects.filter(pk=item.pk).update(position=position)
 
 
+def update_link(*, link: SiteLink, label: str, url: str) -> None:
+    link.label, link.url = label, url
+    link.save(update_fields=["label", "url"])
+
+
+def order_links(*, site: Site, link_ids: list[int]) -> None:
+    """Put the site's links in the order given (drag and drop). Ids of other sites' links are
+    ignored; links not named keep their order after the ones named."""
+    links = list(site.links.order_by("position", "id"))
+    wanted = {pk: index for index, pk in enumerate(dict.fromkeys(link_ids))}
+    links.sort(key=lambda link: wanted.get(link.pk, len(wanted)))
+    with transaction.atomic():
+        for position, link in enumerate(links):
+            if link.position != position:
+                SiteLink.objects.filter(pk=link.pk).update(position=position)
+
+
 # --- Avatar -------------------------------------------------------------------------------
 def upload_avatar(*, site: Site, source: IO[bytes], filename: str) -> Photo:
     """Raises ``PhotoRejected`` with the reason when the file is not a usable photo."""
@@ -202,6 +219,30 @@ def move_post(*, site: Site, post: Post, up: bool) -> None:
     with transaction.atomic():
         for target, key in ((post, mine), (other, theirs)):
             SitePost.objects.update_or_create(site=site, post=target, defaults={"sort_key": key})
+
+
+def order_posts(*, site: Site, post_ids: list[int]) -> None:
+    """The draft's order from a drag and drop: within each group (pinned, then the others) the
+    posts named take the group's sort keys in the order given, so the group's place among
+    posts not named stays the same. Ids of posts that are not the owner's are ignored."""
+    snapshot = draft_snapshot(site)
+    ordered = arrange(Post.objects.filter(owner_id=site.owner_id), snapshot, include_hidden=True)
+    keys, pinned = snapshot["keys"], set(snapshot["pinned"])
+    wanted = {pk: index for index, pk in enumerate(dict.fromkeys(post_ids))}
+    changes: dict[int, int] = {}
+    for in_pinned in (True, False):
+        named = [p for p in ordered if (p.pk in pinned) == in_pinned and p.pk in wanted]
+        slots: list[int] = []
+        for key in (sort_key(p, keys) for p in named):  # newest first, as arranged
+            slots.append(key if not slots or key < slots[-1] else slots[-1] - 1)
+        for post, key in zip(sorted(named, key=lambda p: wanted[p.pk]), slots, strict=True):
+            if sort_key(post, keys) != key or str(post.pk) not in keys:
+                changes[post.pk] = key
+    with transaction.atomic():
+        for post_id, key in changes.items():
+            SitePost.objects.update_or_create(
+                site=site, post_id=post_id, defaults={"sort_key": key}
+            )
 
 
 # --- Removing content (P07) ----------------------------------------------------------------

@@ -140,7 +140,7 @@ def test_account_emails_greet_with_the_services_name_not_the_host(visitor, maile
         visitor.post(
             "/accounts/password/reset/", {"email": "nadia@example.com"}, HTTP_HOST="127.0.0.1:8000"
         )
-    bodies = [message.body for message in mail.outbox if "nadia@example.com" in message.to]
+    bodies = [str(message.body) for message in mail.outbox if "nadia@example.com" in message.to]
     assert len(bodies) == 2
     for body in bodies:
         assert body.splitlines()[0] == "Hello from Mosaic,"

@@ -4,11 +4,10 @@ Everything runs in a throwaway database and folder, on loopback, bounded in time
 - ``site.publish_s_600``: seconds to render and switch a 600-post site (photos inserted cheaply:
   12 real photos processed once, their variant files hard-linked for 600 originals);
 - ``site.first_view_kb[_<theme>]``: gzip bytes of the home page + its stylesheet;
-- ``site.lighthouse_<category>_<theme>``: Lighthouse (mobile) against the production setup
-  (nginx serving the build, the app behind it for the counting pixel);
 - ``site.page_rps_vs_nginx``: Granian in production mode serving ``/<slug>/`` divided by nginx
   serving the same file, 32 connections (target >= 0.5).
-Run: ``python -m bench site``. ``BENCH_SITE_SKIP=lighthouse,rps`` skips the slow parts.
+Run: ``python -m bench site``. ``BENCH_SITE_SKIP=rps`` skips the slow part. Lighthouse scores
+of the themes are ``python -m bench lighthouse`` (bench_lighthouse.py).
 """
 
 from __future__ import annotations
@@ -157,7 +156,9 @@ def _production_config(base: Path, app_port: int) -> str:
     )
 
 
-def _granian(port: int, db: Path, media: Path, sites: Path) -> subprocess.Popen[bytes]:
+def _granian(
+    port: int, db: Path, media: Path, sites: Path, **env_overrides: str
+) -> subprocess.Popen[bytes]:
     """The app as docs/operations.md runs it: Granian, one worker per core, no access log."""
     from tests.processes import production_env
 
@@ -171,6 +172,7 @@ def _granian(port: int, db: Path, media: Path, sites: Path) -> subprocess.Popen[
         MEDIA_ACCEL_REDIRECT="/_guarded/",
         TRUSTED_PROXY_COUNT="1",
         LOG_LEVEL="WARNING",
+        **env_overrides,
     )
     return subprocess.Popen(
         [sys.executable, "-m", "granian", "--interface", "wsgi", "--host", "127.0.0.1",
@@ -213,32 +215,17 @@ def _measure(base: Path, media: Path, sites: Path, db: Path, skip: set[str]) -> 
         yield f"site.first_view_kb_{theme}", sizes[theme], "KiB"
     yield "site.first_view_kb", max(sizes.values()), "KiB"
 
-    if {"lighthouse", "rps"} <= skip:
+    if "rps" in skip:
         return
     _publish(site_id)
     app_port = tools.free_port()
     app = _granian(app_port, db, media, sites)
     try:
         tools._wait_for_port(app_port, app)
-        if "lighthouse" not in skip:
-            yield from _lighthouse(site_id, sites, media, app_port)
-        if "rps" not in skip:
-            yield from _throughput(sites, media, app_port)
+        yield from _throughput(sites, media, app_port)
     finally:
         app.terminate()
         app.wait(timeout=30)
-
-
-def _lighthouse(site_id: int, sites: Path, media: Path, app_port: int) -> Iterator[Metric]:
-    """Each theme through the production setup, so the counting pixel reaches the app."""
-    with tools.nginx(_production_config(sites.parent, app_port)) as port:
-        for theme in THEMES:
-            with override_settings(SITE_URL=f"https://127.0.0.1:{port}"):
-                _set_theme(site_id, theme)
-                _publish(site_id)
-            scores = tools.lighthouse(f"https://127.0.0.1:{port}/bench-site/")
-            for category, score in scores.items():
-                yield f"site.lighthouse_{category}_{theme}", score, "/100"
 
 
 def _throughput(sites: Path, media: Path, app_port: int) -> Iterator[Metric]:

@@ -46,8 +46,11 @@ def _apt_install(*packages: str) -> None:
         subprocess.run(["apt-get", "install", "-y", "-qq", *missing], check=True, timeout=600)
 
 
-def lighthouse(url: str, *, timeout: int = 240) -> dict[str, int]:
-    """Lighthouse scores (0-100) for ``url`` per category, mobile emulation (its default)."""
+def lighthouse(
+    url: str, *, timeout: int = 240, headers: dict[str, str] | None = None
+) -> dict[str, int]:
+    """Lighthouse scores (0-100) for ``url`` per category, mobile emulation (its default);
+    ``headers`` go with every request (a session cookie, to measure signed-in pages)."""
     cli = NODE_PREFIX / "node_modules" / "lighthouse" / "cli" / "index.js"
     if not cli.exists():
         NODE_PREFIX.mkdir(parents=True, exist_ok=True)
@@ -67,6 +70,7 @@ def lighthouse(url: str, *, timeout: int = 240) -> dict[str, int]:
                 "--quiet",
                 f"--only-categories={','.join(CATEGORIES)}",
                 f"--chrome-flags={CHROMIUM_FLAGS} --user-data-dir={profile}",
+                *([f"--extra-headers={json.dumps(headers)}"] if headers else []),
             ],
             capture_output=True,
             text=True,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -52,6 +53,14 @@ class SettingsForm(forms.Form):
     )
     hide_from_search = forms.BooleanField(
         label=gettext_lazy("Ask search engines not to index this site"), required=False
+    )
+    language = forms.ChoiceField(
+        label=gettext_lazy("Language of the site's own words"),
+        help_text=gettext_lazy(
+            "Such as “Older” and “Skip to content”; your captions stay as written."
+        ),
+        choices=settings.LANGUAGES,
+        required=False,  # left out: the site keeps its language
     )
 
     def __init__(self, *args: Any, site: Site, **kwargs: Any) -> None:

@@ -69,6 +69,12 @@ class Site(models.Model):
         max_length=16, choices=Visibility.choices, default=Visibility.PUBLIC
     )
     hide_from_search = models.BooleanField(default=False)
+    language = models.CharField(
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default="en",
+        help_text="The language of the site's own words; the owner's when it was created.",
+    )
     published = models.JSONField(
         null=True, blank=True, help_text="The snapshot of the draft that visitors see."
     )

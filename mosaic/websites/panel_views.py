@@ -96,6 +96,7 @@ def _editor(
                 "slug": site.slug,
                 "visibility": site.visibility,
                 "hide_from_search": site.hide_from_search,
+                "language": site.language,
             },
             site=site,
         ),

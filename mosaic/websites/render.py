@@ -21,6 +21,7 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
@@ -164,7 +165,12 @@ class SiteRenderer:
         return paths
 
     def render(self, path: str) -> bytes | None:
-        """The file at ``path`` (as listed by ``paths()``), or None if there is none."""
+        """The file at ``path`` (as listed by ``paths()``), or None if there is none, in the
+        site's language (its own words: "Skip to content", "Older", "Made with Mosaic")."""
+        with translation.override(self.site.language):
+            return self._render(path)
+
+    def _render(self, path: str) -> bytes | None:
         parts = path.split("/")
         if path == "index.html":
             return self._index(1)

@@ -15,7 +15,7 @@ from typing import IO, TYPE_CHECKING
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from mosaic.photos.models import Photo
 from mosaic.photos.services import add_photo
@@ -38,12 +38,14 @@ class SlugTaken(Exception):
     pass
 
 
-def create_site(*, owner: User, slug: str, title: str) -> Site:
+def create_site(*, owner: User, slug: str, title: str, language: str | None = None) -> Site:
     """A new site showing all the owner's posts, as a draft: its address answers 404 (and its
-    photos stay private) until the owner publishes it for the first time."""
+    photos stay private) until the owner publishes it for the first time. Its own words are
+    in ``language``, by default the one the owner is using."""
+    language = translation.get_supported_language_variant(language or translation.get_language())
     try:
         with transaction.atomic():
-            site = Site.objects.create(owner=owner, slug=slug, title=title)
+            site = Site.objects.create(owner=owner, slug=slug, title=title, language=language)
     except IntegrityError as error:
         raise SlugTaken(slug) from error
     return site
@@ -102,17 +104,32 @@ def republish_owner_sites(*, owner_id: int) -> None:
         request_publish(site_ids=ids)
 
 
-def update_settings(*, site: Site, slug: str, visibility: str, hide_from_search: bool) -> None:
+def update_settings(
+    *,
+    site: Site,
+    slug: str,
+    visibility: str,
+    hide_from_search: bool,
+    language: str | None = None,
+) -> None:
     """Address, visibility and the search switch apply at once (P21, P31): who may see the site
-    must not wait for a publish."""
+    must not wait for a publish. So does the language of the site's own words (republished)."""
     old_slug = site.slug
     site.slug, site.visibility, site.hide_from_search = slug, visibility, hide_from_search
+    site.language = language or site.language
     site.edited_at = timezone.now()  # P06: an edit is activity
     try:
         with transaction.atomic():
             Site.objects.select_for_update().filter(pk=site.pk).first()
             site.save(
-                update_fields=["slug", "visibility", "hide_from_search", "edited_at", "updated_at"]
+                update_fields=[
+                    "slug",
+                    "visibility",
+                    "hide_from_search",
+                    "language",
+                    "edited_at",
+                    "updated_at",
+                ]
             )
             if old_slug != slug:
                 publishing.move_files(old_slug=old_slug, new_slug=slug)

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods
 
 from mosaic.accounts.decorators import sensitive_action, signed_in_user
 from mosaic.accounts.models import User
+from mosaic.panel.data_summary import summarise
 from mosaic.photos.storage import private_storage
 from mosaic.privacy.corrections import file_correction_request
 from mosaic.privacy.exports import ExportTooSoon, request_export
@@ -85,7 +86,7 @@ class CorrectionForm(forms.Form):
 def your_data(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     context = {
-        "categories": categories(),
+        "summaries": [summarise(user, category) for category in categories()],
         "exports": DataExport.objects.filter(user=user).order_by("-requested_at")[:5],
         "corrections": CorrectionRequest.objects.filter(user=user).order_by("-created_at")[:10],
     }

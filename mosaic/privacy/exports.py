@@ -15,6 +15,7 @@ import json
 import shutil
 import tempfile
 import zipfile
+from typing import Any
 
 from django.conf import settings
 from django.core.files import File
@@ -66,7 +67,8 @@ def build(export: DataExport) -> None:
     with tempfile.TemporaryFile() as scratch:
         with zipfile.ZipFile(scratch, "w", zipfile.ZIP_DEFLATED) as archive:
             for done, category in enumerate(steps, start=1):
-                serialized = json.dumps(category.export(user), indent=2, ensure_ascii=False)
+                data = category.export(user)
+                serialized = json.dumps(data, indent=2, ensure_ascii=False)
                 archive.writestr(f"{category.key}.json", serialized)
                 files = []
                 for name, opener in category.files(user):
@@ -76,6 +78,7 @@ def build(export: DataExport) -> None:
                 sections.append(
                     {
                         "category": category,
+                        "data": data,
                         "json": serialized,
                         "files": files,
                     }
@@ -86,7 +89,12 @@ def build(export: DataExport) -> None:
                 "index.html",
                 render_to_string(
                     "privacy/export_index.html",
-                    {"user": user, "sections": sections, "generated_at": timezone.now()},
+                    {
+                        "user": user,
+                        "sections": sections,
+                        "posts": gallery(sections),
+                        "generated_at": timezone.now(),
+                    },
                 ),
             )
         size = scratch.tell()
@@ -99,6 +107,34 @@ def build(export: DataExport) -> None:
         size=size,
         ready_at=timezone.now(),
     )
+
+
+def gallery(sections: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The posts as ``index.html`` shows them: caption, date and their photos and videos, by
+    their paths inside the archive (``photos/<id>-<name>``, ``posts/<id>.mp4``)."""
+    by_key = {section["category"].key: section for section in sections}
+    if "posts" not in by_key:
+        return []
+    photo_files = {}
+    for path in by_key.get("photos", {}).get("files", []):
+        photo_id = path.split("/", 1)[1].split("-", 1)[0]
+        if photo_id.isdigit():
+            photo_files[int(photo_id)] = path
+    posts = []
+    for post in reversed(by_key["posts"]["data"]):  # newest first, as on a site
+        items = post["items"]
+        posts.append(
+            {
+                "caption": post["caption"],
+                "taken_at": dt.datetime.fromisoformat(post["taken_at"]),
+                "permalink": post["permalink"],
+                "photos": [
+                    photo_files[i["photo_id"]] for i in items if i["photo_id"] in photo_files
+                ],
+                "videos": [f"posts/{item['video']}" for item in items if item["video"]],
+            }
+        )
+    return posts
 
 
 def delete_export(export: DataExport) -> None:

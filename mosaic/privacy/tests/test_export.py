@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import re
 import zipfile
 
 import pytest
@@ -109,3 +110,28 @@ def test_p20_the_link_and_the_file_are_gone_after_seven_days(
 
     assert not DataExport.objects.exists()
     assert not private_storage().exists(export.file_name)
+
+
+def test_p20_the_exports_index_is_a_browsable_page_of_the_posts_photos_and_captions(
+    owner, django_capture_on_commit_callbacks
+):
+    from mosaic.websites.tests.conftest import make_post
+
+    with django_capture_on_commit_callbacks(execute=True):
+        make_post(owner.user, "Harbour <at> dawn #sea", photos=2)
+        make_post(owner.user, "A quiet day", permalink="javascript:alert(1)", days=1)
+
+    client, export = export_for(owner, django_capture_on_commit_callbacks)
+    archive = zipfile.ZipFile(
+        io.BytesIO(client.get(f"/panel/data/export/{export.pk}/download/").getvalue())
+    )
+    index = archive.read("index.html").decode()
+    names = set(archive.namelist())
+
+    images = re.findall(r'<img src="([^"]+)"', index)
+    assert len(images) == 3
+    assert all(name in names for name in images)  # each picture opens from the archive
+    assert "Harbour &lt;at&gt; dawn #sea" in index
+    assert index.index("A quiet day") < index.index("Harbour")  # newest first
+    assert 'href="https://www.instagram.com/p/abc/"' in index
+    assert 'href="javascript:' not in index  # a hostile permalink is never a link

@@ -74,11 +74,11 @@ def sign_in_browser(page, persona: Persona) -> None:
     page.goto("/accounts/login/")
     page.get_by_label(re.compile("^Username or email")).fill(persona.user.username)
     page.get_by_label(re.compile("^Password")).fill(persona.password)
-    page.get_by_role("button", name="Sign In", exact=True).click()
+    page.get_by_role("button", name="Sign in", exact=True).click()
     page.wait_for_load_state()
     if "/2fa/authenticate/" in page.url:
         page.get_by_label(re.compile("^Code")).fill(persona.totp_code())
-        page.get_by_role("button", name=re.compile("^Sign In")).click()
+        page.get_by_role("button", name=re.compile("^Sign in")).click()
         page.wait_for_load_state()
     assert "/accounts/" not in page.url, f"sign-in stopped at {page.url}"
 

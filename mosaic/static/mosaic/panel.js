@@ -6,13 +6,18 @@
 (function () {
   const csrf = () => document.querySelector("input[name=csrfmiddlewaretoken]")?.value || "";
 
-  for (const element of document.querySelectorAll("[data-js-only]")) element.hidden = false;
+  // Parts that only work with this file keep their place while it loads (visibility, not
+  // display: showing them moves nothing, so nothing shifts under a finger).
+  const reveal = (element) => element.setAttribute("data-js-only", "ready");
+  for (const element of document.querySelectorAll('[data-js-only=""]')) {
+    if (!element.matches(".drag-handle, [data-copy]")) reveal(element);
+  }
 
   // Drag and drop: a list with data-order-url posts its items' data-id values in the new order.
   if (window.Sortable) {
     for (const list of document.querySelectorAll("[data-order-url]")) {
       const status = list.parentElement.querySelector("[data-order-status]");
-      for (const handle of list.querySelectorAll(".drag-handle")) handle.hidden = false;
+      for (const handle of list.querySelectorAll(".drag-handle")) reveal(handle);
       list.classList.add("is-sortable");
       const sortable = window.Sortable.create(list, {
         handle: ".drag-handle",
@@ -41,7 +46,7 @@
   // Copy the site's address.
   if (navigator.clipboard) {
     for (const button of document.querySelectorAll("[data-copy]")) {
-      button.hidden = false;
+      reveal(button);
       const label = button.textContent;
       button.addEventListener("click", () => {
         navigator.clipboard.writeText(button.dataset.copy).then(() => {

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('websites', '0005_publish_failure'),
+        ('websites', '0006_site_blocks'),
     ]
 
     operations = [

@@ -43,6 +43,16 @@ def child_env(**overrides: str) -> dict[str, str]:
     return env
 
 
+def sharing_env(settings_dict: Mapping[str, Any], **overrides: str) -> dict[str, str]:
+    """The environment of a child that shares this process's database and, when it uses one,
+    its Redis: erasing an account clears its cached rows, so the child must use the same cache
+    (with Redis set, the test database has no cache table of its own)."""
+    shared = {"DATABASE_URL": database_url(settings_dict)}
+    if os.environ.get("REDIS_URL"):
+        shared["REDIS_URL"] = os.environ["REDIS_URL"]
+    return child_env(**shared, **overrides)
+
+
 def production_env(**overrides: str) -> dict[str, str]:
     """The environment of a process started in production mode, with every required secret
     (fresh random values); ``overrides`` change or blank any of them."""

@@ -25,7 +25,7 @@ from mosaic.lib.batches import delete_in_batches, time_budget
 from mosaic.lib.sealing import new_key_pair
 from mosaic.privacy.models import DataExport, SealedArchive, SweepState
 from mosaic.privacy.sweep_runs import CLAIM, RETRY, run_sweeps
-from tests.processes import MANAGE, child_env, database_url, start, wait_for
+from tests.processes import MANAGE, sharing_env, start, wait_for
 
 pytestmark = pytest.mark.django_db
 
@@ -160,8 +160,8 @@ def test_p08_a_sweep_killed_mid_run_leaves_no_account_half_erased_and_the_next_r
     )
     waiting = make_user("waiting")
     User.objects.filter(pk=waiting.pk).update(scheduled_deletion_at=now + DAY)
-    env = child_env(
-        DATABASE_URL=database_url(connection.settings_dict),
+    env = sharing_env(
+        connection.settings_dict,
         PRIVACY_ARCHIVE_PUBLIC_KEY=settings.PRIVACY_ARCHIVE_PUBLIC_KEY,
     )
     log = tmp_path / "sweep.log"

@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterator, Sequence
 from functools import partial
 from typing import IO, Any
 
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from mosaic.accounts.models import User
@@ -38,11 +39,16 @@ class PostData(Category):
     )
 
     def retention(self) -> Text:
-        return _(
+        kept = _(
             "Only while the post is on your account: removing a post, disconnecting the"
             " data it came from, or deleting your account after its quarantine deletes it and"
             " its files."
         )
+        imports = _(
+            "Posts imported from Instagram go with your last site, after its quarantine, or"
+            " %(days)s days after the last import if you have no site."
+        ) % {"days": settings.PRIVACY_IMPORTS_WITHOUT_SITE_DAYS}
+        return f"{kept} {imports}"
 
     def export(self, user: User) -> list[dict[str, Any]]:
         posts = (

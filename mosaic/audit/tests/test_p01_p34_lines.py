@@ -6,19 +6,18 @@ holds), exits 0 on a fresh database and 1 on a planted breach."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 import os
 
 import pytest
 from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.core.management import CommandError, call_command
 from django.db import connection
 from django.utils import timezone
 
 from conftest import make_user
 from mosaic.audit.promises import PROMISES
+from mosaic.audit.tests.running import audit, line
 from mosaic.consent.models import NewsletterSubscriber
 from mosaic.mail.models import Delivery
 from mosaic.photos.models import Photo
@@ -39,20 +38,6 @@ def published(owner) -> Site:
     site = services.create_site(owner=owner.user, slug="olivia", title="Olivia")
     services.publish(site=site)
     return site
-
-
-def audit() -> tuple[list[str], int]:
-    out = io.StringIO()
-    try:
-        call_command("privacy_audit", stdout=out)
-    except CommandError as error:
-        return out.getvalue().splitlines(), error.returncode
-    return out.getvalue().splitlines(), 0
-
-
-def line(lines: list[str], promise: str) -> str:
-    [found] = [text for text in lines if text.startswith(f"{promise} ")]
-    return found
 
 
 def test_a_fresh_database_prints_34_promise_lines_and_exits_zero():

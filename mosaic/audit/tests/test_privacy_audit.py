@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 
 import pytest
 from allauth.usersessions.models import UserSession
 from django.core.files.base import ContentFile
-from django.core.management import CommandError, call_command
 from django.db import connection
 from django.utils import timezone
 
 from mosaic.audit.models import AuditRun
 from mosaic.audit.registry import audit_check, checks
+from mosaic.audit.tests.running import audit, line
 from mosaic.integrations.instagram.models import InstagramConnection
 from mosaic.photos.storage import private_storage
 from mosaic.policy import cookies
@@ -24,20 +23,6 @@ from mosaic.privacy.registry import Category
 pytestmark = pytest.mark.django_db
 
 PROMISES = ("P01", "P02", "P03", "P06", "P08", "P09", "P13", "P14", "P20")
-
-
-def audit() -> tuple[list[str], int]:
-    out = io.StringIO()
-    try:
-        call_command("privacy_audit", stdout=out)
-    except CommandError as error:
-        return out.getvalue().splitlines(), error.returncode
-    return out.getvalue().splitlines(), 0
-
-
-def line(lines: list[str], promise: str) -> str:
-    [found] = [text for text in lines if text.startswith(f"{promise} ")]
-    return found
 
 
 def test_a_clean_database_passes_every_check_and_exits_zero(owner):

@@ -12,6 +12,7 @@ from django.http import HttpRequest
 
 from mosaic.accounts.devices import network_of
 from mosaic.accounts.models import KnownDevice, User
+from mosaic.accounts.ratelimits import login_failed_key
 from mosaic.mail.services import send, subject_line
 
 
@@ -58,10 +59,10 @@ class AccountAdapter(DefaultAccountAdapter):
     def _get_login_attempts_cache_key(self, request: HttpRequest, **credentials: Any) -> str:
         """P11: wrong passwords from a network the account already knows (a known device, P19)
         count in a bucket of their own: a stranger guessing elsewhere fills the other bucket
-        and cannot lock the owner out of their own phone or home network."""
-        key = super()._get_login_attempts_cache_key(request, **credentials)
+        and cannot lock the owner out of their own phone or home network. The key does not
+        name the host the request reached (allauth's does), so erasure can find it (P08)."""
         login = str(credentials.get("email", credentials.get("username", "")))
-        return f"{key}:known" if self._from_known_network(request, login) else key
+        return login_failed_key(login, known_network=self._from_known_network(request, login))
 
     def _from_known_network(self, request: HttpRequest, login: str) -> bool:
         if not login:

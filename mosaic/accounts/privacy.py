@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from mosaic.accounts import ratelimits
 from mosaic.accounts.devices import network_address
 from mosaic.accounts.models import KnownDevice, User
 from mosaic.lib.batches import BATCH_SIZE
@@ -181,6 +182,7 @@ class SecurityData(Category):
 
     def erase_all(self, users: Sequence[User]) -> int:
         ids = [user.pk for user in users]
+        ratelimits.forget(users)  # P08: counters keyed to the account (its emails still exist)
         with transaction.atomic():
             sessions = list(UserSession.objects.filter(user__in=ids))
             for record in sessions:  # through the session engine: cached copies go too

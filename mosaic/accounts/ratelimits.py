@@ -1,0 +1,65 @@
+"""Rate-limit counters that name an account go with the account (P08).
+
+allauth counts attempts in the cache under keys built from the account: its id (``per=user``
+rates: changing a password or an email, re-authenticating), or a login name or email address
+(``per=key`` rates: wrong passwords, confirmation and reset emails, login codes). The keys are
+stored as HMACs (``mosaic.lib.caching.keyed_key``) and expire within minutes, but an erased
+account's counters should not outlive it even that long, so erasure deletes every key the
+account could have. ``login_failed_key`` makes the wrong-password key independent of the host
+the request reached, so that the set of keys is finite and known.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from allauth.account import app_settings as account_settings
+from allauth.account.models import EmailAddress
+from allauth.core.internal.ratelimit import get_cache_key, get_rates
+from django.core.cache import cache
+
+from mosaic.accounts.models import User
+
+APP = "allauth.account"
+#: What allauth passes as ``key`` for a login name ``login`` (lower-case) or a user id.
+KEY_SHAPES = ("{login}", "login:{login}", "login:{login}:known", "mfa-auth-user-{pk}")
+
+
+def login_failed_key(login: str, *, known_network: bool) -> str:
+    """The ``login_failed`` counter's key for a login name or email address (P11)."""
+    key = f"login:{login.lower()}"
+    return f"{key}:known" if known_network else key
+
+
+def account_keys(user: User, logins: Iterable[str]) -> set[str]:
+    """Every rate-limit cache key that can name ``user`` (its id, or one of ``logins``)."""
+    keys: set[str] = set()
+    names = {login.lower() for login in logins if login}
+    for action in account_settings.RATE_LIMITS:
+        for rate in get_rates(app=APP, action=action):
+            if rate.per == "user":
+                keys.add(get_cache_key(None, app=APP, action=action, rate=rate, user=user))  # type: ignore[arg-type]
+            elif rate.per == "key":
+                for shape in KEY_SHAPES:
+                    for login in names:
+                        key = shape.format(login=login, pk=user.pk)
+                        keys.add(
+                            get_cache_key(None, app=APP, action=action, rate=rate, key=key)  # type: ignore[arg-type]
+                        )
+    return keys
+
+
+def forget(users: Sequence[User]) -> int:
+    """P08: delete the rate-limit counters (and their locks) of ``users``; returns how many
+    keys were asked to go. Call before their email addresses are erased."""
+    emails: dict[int, list[str]] = {}
+    for user_id, email in EmailAddress.objects.filter(user__in=users).values_list(
+        "user_id", "email"
+    ):
+        emails.setdefault(user_id, []).append(email)
+    keys: set[str] = set()
+    for user in users:
+        keys |= account_keys(user, [user.username, user.email, *emails.get(user.pk, [])])
+    keys |= {f"{key}:lock" for key in keys}
+    cache.delete_many(keys)
+    return len(keys)

@@ -38,14 +38,12 @@ def account_keys(user: User, logins: Iterable[str]) -> set[str]:
     for action in account_settings.RATE_LIMITS:
         for rate in get_rates(app=APP, action=action):
             if rate.per == "user":
-                keys.add(get_cache_key(None, app=APP, action=action, rate=rate, user=user))  # type: ignore[arg-type]
+                keys.add(get_cache_key(None, app=APP, action=action, rate=rate, user=user))
             elif rate.per == "key":
                 for shape in KEY_SHAPES:
                     for login in names:
                         key = shape.format(login=login, pk=user.pk)
-                        keys.add(
-                            get_cache_key(None, app=APP, action=action, rate=rate, key=key)  # type: ignore[arg-type]
-                        )
+                        keys.add(get_cache_key(None, app=APP, action=action, rate=rate, key=key))
     return keys
 
 

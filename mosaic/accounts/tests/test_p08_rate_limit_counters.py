@@ -26,7 +26,8 @@ def cache_keys() -> set[str]:
     cache = caches["default"]
     if isinstance(cache, DatabaseCache):
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT cache_key FROM {cache._table}")  # noqa: S608 (a setting)
+            table = cache._table  # type: ignore[attr-defined]
+            cursor.execute(f"SELECT cache_key FROM {table}")  # noqa: S608 (a setting)
             return {key for (key,) in cursor.fetchall()}
     client = cache._cache.get_client()  # type: ignore[attr-defined]
     return {key.decode() for key in client.scan_iter(count=1000)}

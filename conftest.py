@@ -187,13 +187,64 @@ def browser():
 
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
+        yield CookieCollectingBrowser(chromium)
         chromium.close()
 
 
 #: P13: every cookie a browser test ended with, by name, with the tests that saw it; checked
 #: against the policy's inventory when the session ends (``pytest_sessionfinish``).
 BROWSER_COOKIES: dict[str, set[str]] = {}
+#: The test running now (``pytest_runtest_setup``), to name it beside the cookies it saw.
+CURRENT_TEST = ""
+
+
+def collect_cookies(context) -> None:
+    for cookie in context.cookies():
+        BROWSER_COOKIES.setdefault(cookie["name"], set()).add(CURRENT_TEST)
+
+
+class CookieCollectingBrowser:
+    """The session's Chromium: every context a test opens (through ``page``, ``new_context`` or
+    ``new_page``) has its cookies collected for the P13 check when it closes, or at the end of
+    the test if the test left it open (which closes it)."""
+
+    def __init__(self, browser) -> None:
+        self._browser = browser
+
+    def __getattr__(self, name: str):
+        return getattr(self._browser, name)
+
+    def new_context(self, **options):
+        context = self._browser.new_context(**options)
+        close = context.close
+
+        def collect_then_close(*args, **kwargs):
+            collect_cookies(context)
+            return close(*args, **kwargs)
+
+        context.close = collect_then_close
+        return context
+
+    def new_page(self, **options):
+        return self.new_context(**options).new_page()
+
+    def close_leftovers(self) -> None:
+        for context in self._browser.contexts:
+            context.close()
+
+
+def pytest_runtest_setup(item) -> None:
+    global CURRENT_TEST
+    CURRENT_TEST = item.nodeid
+
+
+@pytest.fixture(autouse=True)
+def _browser_contexts_closed(request) -> Iterator[None]:
+    """A context a browser test leaves open is closed (its cookies collected, P13) when the test
+    ends, so no test's cookies escape the check and no tab outlives its test."""
+    yield
+    if "browser" in request.fixturenames:
+        request.getfixturevalue("browser").close_leftovers()
 
 
 def pytest_sessionfinish(session, exitstatus) -> None:
@@ -213,7 +264,7 @@ def pytest_sessionfinish(session, exitstatus) -> None:
 
 
 @pytest.fixture
-def page(browser, live_server, request):
+def page(browser, live_server):
     """A fresh phone-sized browser tab; fails the test on any console error (CSP included).
     The cookies it ends with are collected for the P13 check (``BROWSER_COOKIES``)."""
     context = browser.new_context(viewport={"width": 390, "height": 844}, base_url=live_server.url)
@@ -231,9 +282,7 @@ def page(browser, live_server, request):
         ),
     )
     yield tab
-    for cookie in context.cookies():
-        BROWSER_COOKIES.setdefault(cookie["name"], set()).add(request.node.nodeid)
-    context.close()
+    context.close()  # collects its cookies (CookieCollectingBrowser)
     assert not errors, f"browser console errors: {errors}"
 
 

@@ -203,10 +203,19 @@ def collect_cookies(context) -> None:
         BROWSER_COOKIES.setdefault(cookie["name"], set()).add(CURRENT_TEST)
 
 
+def collect_set_cookie(response) -> None:
+    """Every ``Set-Cookie`` a page answered with, even one that deletes its cookie at once."""
+    for header in response.header_values("set-cookie"):
+        for line in header.splitlines():  # Playwright joins repeated headers with newlines
+            name = line.split("=", 1)[0].strip()
+            if name:
+                BROWSER_COOKIES.setdefault(name, set()).add(CURRENT_TEST)
+
+
 class CookieCollectingBrowser:
     """The session's Chromium: every context a test opens (through ``page``, ``new_context`` or
-    ``new_page``) has its cookies collected for the P13 check when it closes, or at the end of
-    the test if the test left it open (which closes it)."""
+    ``new_page``) has each ``Set-Cookie`` it receives collected for the P13 check, and the
+    cookies it holds when it closes, or at the end of the test if the test left it open."""
 
     def __init__(self, browser) -> None:
         self._browser = browser
@@ -216,6 +225,7 @@ class CookieCollectingBrowser:
 
     def new_context(self, **options):
         context = self._browser.new_context(**options)
+        context.on("response", collect_set_cookie)
         close = context.close
 
         def collect_then_close(*args, **kwargs):

@@ -137,14 +137,17 @@ def claim_batch(queryset: QuerySet[M], *, size: int, **claim: object) -> list[in
     serve) by writing ``claim`` into them, and return their primary keys.
 
     On PostgreSQL the rows are locked with ``FOR UPDATE SKIP LOCKED``, so concurrent claimers
-    take different rows and never wait on each other; on SQLite the write transaction already
-    admits one claimer at a time. ``claim`` must take the rows out of ``queryset`` (a lease
+    take different rows and never wait on each other (only the claimed table's rows: a filter
+    through a join locks nothing else); on SQLite the write transaction already admits one
+    claimer at a time. ``claim`` must take the rows out of ``queryset`` (a lease
     time moved forward, a state changed), so the next call takes the next rows.
     """
     model = queryset.model
     with transaction.atomic():
         keys = list(
-            queryset.select_for_update(skip_locked=True).values_list("pk", flat=True)[:size]
+            queryset.select_for_update(skip_locked=True, of=("self",)).values_list("pk", flat=True)[
+                :size
+            ]
         )
         if keys:
             model._base_manager.filter(pk__in=keys).update(**claim)

@@ -260,7 +260,9 @@ def start_due_syncs(*, batch_size: int = 500) -> int:
     million). Returns how many started; the periodic job takes batches while time is left."""
     now = timezone.now()
     due = InstagramConnection.objects.filter(
-        status=InstagramConnection.Status.ACTIVE, next_sync_at__lte=now
+        status=InstagramConnection.Status.ACTIVE,
+        next_sync_at__lte=now,
+        user__is_active=True,  # P10: a blocked account is not synced, nor claimed
     ).order_by("next_sync_at")
     claimed = claim_batch(
         due,
@@ -270,8 +272,6 @@ def start_due_syncs(*, batch_size: int = 500) -> int:
     full_due = now - timedelta(hours=settings.INSTAGRAM_FULL_SYNC_INTERVAL_HOURS)
     started = 0
     for connection in InstagramConnection.objects.filter(pk__in=claimed).select_related("user"):
-        if not connection.user.is_active:
-            continue  # P10: a blocked account is not synced: nothing of it may be republished
         full = connection.last_full_sync_at is None or connection.last_full_sync_at <= full_due
         kind = ImportRun.Kind.FULL if full else ImportRun.Kind.INCREMENTAL
         start_sync(user=connection.user, kind=kind)

@@ -52,3 +52,20 @@ def test_the_job_takes_batches_until_none_is_due_and_skips_broken_connections(fi
     assert sync_instagram_feeds.call() == 4
     assert not ImportRun.objects.filter(user_id=five_due[0].user_id).exists()
     assert sync_instagram_feeds.call() == 0
+
+
+def test_blocked_accounts_are_neither_synced_nor_claimed_so_they_never_stall_the_others(five_due):
+    """P10: the most overdue connections belong to blocked accounts; a batch of them used to be
+    claimed and skipped, which ended the job's run with nothing started."""
+    for connection in five_due[2:]:
+        connection.user.is_active = False
+        connection.user.save(update_fields=["is_active"])
+    blocked_due = {c.pk: c.next_sync_at for c in five_due[2:]}
+
+    assert runs.start_due_syncs(batch_size=2) == 2
+    assert set(ImportRun.objects.values_list("user_id", flat=True)) == {
+        five_due[0].user_id,
+        five_due[1].user_id,
+    }
+    for pk, due in blocked_due.items():
+        assert InstagramConnection.objects.get(pk=pk).next_sync_at == due, "not claimed"

@@ -7,7 +7,6 @@ until "Publish"; address, visibility and the search switch apply at once (P21, P
 from __future__ import annotations
 
 from csp.decorators import csp_replace
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
@@ -22,7 +21,7 @@ from mosaic.accounts.decorators import sensitive_action, signed_in_user
 from mosaic.photos.models import Photo
 from mosaic.photos.services import PhotoRejected
 from mosaic.posts.models import Post, PostItem
-from mosaic.websites import services
+from mosaic.websites import services, sharing
 from mosaic.websites.content import draft_snapshot, has_unpublished_changes
 from mosaic.websites.forms import (
     AvatarForm,
@@ -108,7 +107,7 @@ def _editor(
         ],
         "editing_link": edited[0] if edited else None,
         "unpublished": has_unpublished_changes(site),
-        "site_address": f"{settings.SITE_URL}/{site.slug}/",
+        "site_address": sharing.site_address(site),
     }
     return render(request, "websites/panel/edit.html", context, status=status)
 
@@ -313,6 +312,34 @@ def preview(request: HttpRequest, site_id: int, path: str = "") -> HttpResponseB
     response = HttpResponse(content, content_type=TYPES.get("." + name.rsplit(".", 1)[-1]))
     response["Cache-Control"] = "private, no-store"
     response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@login_required
+@require_safe
+def share(request: HttpRequest, site_id: int) -> HttpResponse:
+    """The site's address to copy, as a QR code, and the preview a chat app shows for it."""
+    site = owned_site(request, site_id)
+    preview = None if site.is_private else sharing.chat_preview(site)
+    context = {"site": site, "site_address": sharing.site_address(site), "preview": preview}
+    response = render(request, "websites/panel/share.html", context)
+    if preview and preview.image_origin:  # public photos served by a CDN
+        response._csp_update = {"img-src": [preview.image_origin]}  # type: ignore[attr-defined]
+    return response
+
+
+@login_required
+@require_safe
+def share_qr(request: HttpRequest, site_id: int, kind: str) -> HttpResponse:
+    """The QR code of the site's address, to download (``qr.svg`` or ``qr.png``)."""
+    site = owned_site(request, site_id)
+    if kind not in sharing.QR_TYPES:
+        raise Http404
+    code = sharing.qr_code(sharing.site_address(site), "svg" if kind == "svg" else "png")
+    response = HttpResponse(code, content_type=sharing.QR_TYPES[kind])
+    if request.GET.get("download"):
+        response["Content-Disposition"] = f'attachment; filename="{site.slug}-qr.{kind}"'
+    response["Cache-Control"] = "private, no-store"
     return response
 
 

@@ -54,6 +54,7 @@ def screens(site_id: int, draft_id: int) -> list[Screen]:
         Screen("editor", f"/panel/sites/{site_id}/", (5200, 3200)),
         Screen("editor-unpublished", f"/panel/sites/{draft_id}/", (5200, 3200)),
         Screen("photos", f"/panel/sites/{site_id}/posts/", (9000, 6500)),
+        Screen("share", f"/panel/sites/{site_id}/share/", (2600, 1600)),
         Screen("instagram", "/panel/instagram/", (4200, 2800)),
         Screen("statistics", "/panel/stats/", (1600, 1100)),
         Screen("statistics-site", f"/panel/stats/{site_id}/", (5200, 3600)),

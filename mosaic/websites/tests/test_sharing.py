@@ -34,7 +34,8 @@ def test_the_png_qr_code_reads_back_as_the_address():
 
 def test_the_svg_qr_code_names_the_address_and_is_an_svg():
     svg = qr_code(ADDRESS, "svg").decode()
-    assert svg.startswith("<svg") and f"<title>{ADDRESS}</title>" in svg
+    assert svg.startswith("<svg")
+    assert f"<title>{ADDRESS}</title>" in svg
 
 
 @pytest.fixture
@@ -70,7 +71,8 @@ def test_the_chat_preview_shows_the_draft_until_published_then_what_visitors_get
     site, owner, commit
 ):
     page = owner.client.get(f"/panel/sites/{site.pk}/share/").content.decode()
-    assert "once you publish" in page and "Olivia swims" in page
+    assert "once you publish" in page
+    assert "Olivia swims" in page
     assert "Cold water, every day" in page
     with commit():
         services.publish(site=site)

@@ -1,4 +1,4 @@
-"""Rendering a site to static files (pages, tag pages, sitemap, robots rules, hashed CSS).
+"""Rendering a site to static files (pages, tag pages, sitemap, feed, robots rules, hashed CSS).
 
 One renderer serves three purposes, told apart by a ``Target``:
 - the published build: the public copy's address of a file that has one (P31: only while a
@@ -30,7 +30,7 @@ from mosaic.photos.models import Photo, Variant
 from mosaic.photos.storage import public_storage
 from mosaic.posts.hashtags import tag_key
 from mosaic.posts.models import Post, PostItem
-from mosaic.websites import rules
+from mosaic.websites import feed, rules
 from mosaic.websites.content import arrange
 from mosaic.websites.models import Site
 from mosaic.websites.names import tag_folder
@@ -89,7 +89,7 @@ class SiteRenderer:
         posts = Post.objects.filter(
             owner_id=self.site.owner_id, hidden_by_moderation_at__isnull=True
         ).with_items()
-        self.posts = [post for post in arrange(posts, self.snapshot) if self._ready_items(post)]
+        self.posts = [post for post in arrange(posts, self.snapshot) if self.ready_items(post)]
         self.by_id = {post.pk: post for post in self.posts}
         self.theme = self.snapshot.get("theme", Site.Theme.GRID)
         avatar_id = self.snapshot.get("avatar")
@@ -110,7 +110,7 @@ class SiteRenderer:
         self.base_url = f"{settings.SITE_URL}/{self.site.slug}/"
 
     @staticmethod
-    def _ready_items(post: Post) -> list[PostItem]:
+    def ready_items(post: Post) -> list[PostItem]:
         return [i for i in post.items.all() if i.photo is not None and i.photo.is_ready]
 
     # --- addresses ------------------------------------------------------------------------
@@ -162,6 +162,8 @@ class SiteRenderer:
         paths += ["robots.txt", f"assets/{self.css_name}"]
         if self.site.indexable:
             paths.append("sitemap.xml")
+        if feed.has_feed(self.site):
+            paths.append(feed.NAME)
         return paths
 
     def render(self, path: str) -> bytes | None:
@@ -196,6 +198,8 @@ class SiteRenderer:
             return self._robots()
         if path == "sitemap.xml":
             return self._sitemap() if self.site.indexable else None
+        if path == feed.NAME:
+            return feed.atom(self) if feed.has_feed(self.site) else None
         if path == f"assets/{self.css_name}":
             return self.css
         return None
@@ -217,7 +221,7 @@ class SiteRenderer:
         return f"{text} ({number + 1}/{of})" if of > 1 else text
 
     def _card(self, post: Post, *, root: str, eager: bool) -> dict[str, Any]:
-        items = self._ready_items(post)
+        items = self.ready_items(post)
         cover = items[0]
         assert cover.photo is not None
         return {
@@ -253,6 +257,7 @@ class SiteRenderer:
             "page_title": title,
             "description": Truncator(" ".join(description.split())).chars(200),
             "noindex": not self.site.indexable,
+            "feed": root + feed.NAME if feed.has_feed(self.site) else "",
             "links": links,
             "avatar": avatar,
             "guarded": self.target.images == "guarded",
@@ -270,7 +275,7 @@ class SiteRenderer:
             + (f"?photo={rel[2:-1]}" if rel.startswith("p/") else ""),
         }
 
-    def _absolute(self, url: str) -> str:
+    def absolute(self, url: str) -> str:
         return settings.SITE_URL + url if url.startswith("/") else url
 
     def _index(self, number: int) -> bytes | None:
@@ -296,7 +301,7 @@ class SiteRenderer:
                 self.href(root, "" if number == 2 else f"page/{number - 1}/") if number > 1 else ""
             ),
             "older": self.href(root, f"page/{number + 1}/") if number < pages else "",
-            "og_image": self._absolute(og_image) if og_image else "",
+            "og_image": self.absolute(og_image) if og_image else "",
             "jsonld": json_ld(
                 {
                     "@context": "https://schema.org",
@@ -311,7 +316,7 @@ class SiteRenderer:
 
     def _post(self, post: Post) -> bytes:
         root = "../../"
-        items = self._ready_items(post)
+        items = self.ready_items(post)
         title = Truncator(" ".join(post.caption.split())).chars(70) or self._alt(post)
         context = self._common(
             root=root, rel=f"p/{post.pk}/", title=title, description=post.caption
@@ -347,7 +352,7 @@ class SiteRenderer:
             ],
             "newer": self.href(root, f"p/{newer.pk}/") if newer else "",
             "older": self.href(root, f"p/{older.pk}/") if older else "",
-            "og_image": self._absolute(images[0].src) if images[0].public else "",
+            "og_image": self.absolute(images[0].src) if images[0].public else "",
             "jsonld": json_ld(
                 {
                     "@context": "https://schema.org",
@@ -356,7 +361,7 @@ class SiteRenderer:
                     "caption": strip_tags(post.caption),
                     "dateCreated": post.taken_at.isoformat(),
                     "url": self.base_url + f"p/{post.pk}/",
-                    **({"contentUrl": self._absolute(images[0].src)} if images[0].public else {}),
+                    **({"contentUrl": self.absolute(images[0].src)} if images[0].public else {}),
                 }
             ),
         }

@@ -30,7 +30,7 @@ from django.views.decorators.http import require_safe
 from mosaic.photos.delivery import guarded_response
 from mosaic.stats import referrers
 from mosaic.stats.visitors import host_of
-from mosaic.websites import exposure
+from mosaic.websites import exposure, feed
 from mosaic.websites.models import Site
 from mosaic.websites.publishing import build_folder
 
@@ -108,6 +108,8 @@ def serve(request: HttpRequest, slug: str, path: str = "") -> HttpResponseBase:
     name = clean_path(path)
     if folder is None or name is None:
         raise Http404
+    if name == feed.NAME and not feed.has_feed(site):
+        raise Http404  # P31: the site stopped being public; its last build still has the file
     file = folder / name
     if not file.is_file():
         if (folder / path).is_dir() and not path.endswith("/"):
@@ -129,7 +131,11 @@ def serve(request: HttpRequest, slug: str, path: str = "") -> HttpResponseBase:
     }:
         response = HttpResponseNotModified()
     else:
-        content_type = TYPES.get(PurePosixPath(name).suffix, "application/octet-stream")
+        content_type = (
+            feed.CONTENT_TYPE
+            if name == feed.NAME
+            else TYPES.get(PurePosixPath(name).suffix, "application/octet-stream")
+        )
         if name.endswith(".html"):
             page = referrers.fill(file.read_bytes(), host=referrer)
             response = HttpResponse(page, content_type=content_type)

@@ -9,10 +9,12 @@ from __future__ import annotations
 from csp.decorators import csp_replace
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST, require_safe
@@ -220,7 +222,7 @@ def avatar(request: HttpRequest, site_id: int) -> HttpResponse:
         else:
             services.choose_avatar(site=site, photo=photo)
             messages.success(request, _("Avatar chosen (draft)."))
-        return redirect("websites:posts", site_id=site.pk)
+        return redirect(_photos_url(site, _page_asked(request)))
     form = AvatarForm(request.POST, request.FILES)
     if form.is_valid():
         upload = form.cleaned_data["photo"]
@@ -243,18 +245,37 @@ def publish(request: HttpRequest, site_id: int) -> HttpResponse:
     return redirect("websites:edit", site_id=site.pk)
 
 
+def _photos_url(site: Site, page: int | str | None = None, post_id: int | None = None) -> str:
+    """The photos page at ``page`` (the first without one), scrolled to ``post_id``."""
+    url = reverse("websites:posts", args=[site.pk])
+    if page and str(page) != "1":
+        url += "?" + urlencode({"page": page})
+    return url + (f"#post-{post_id}" if post_id else "")
+
+
+def _page_asked(request: HttpRequest) -> int:
+    """The page a form came from (its hidden ``page`` field), as a number; 1 if none or bad."""
+    value = request.POST.get("page", "")
+    return int(value) if value.isdigit() and 0 < len(value) < 7 else 1
+
+
 @login_required
 @require_safe
 def posts(request: HttpRequest, site_id: int) -> HttpResponse:
+    """The photos page: the owner's posts in the draft's order, ``PHOTOS_PER_PAGE`` at a time.
+    A ``?page=`` that is not a number shows the first page, one past the end the last."""
     site = owned_site(request, site_id)
     snapshot = draft_snapshot(site)
-    ordered = services.posts_for_editor(site)
+    paginator = Paginator(services.editor_order(site), services.PHOTOS_PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
     return render(
         request,
         "websites/panel/posts.html",
         {
             "site": site,
-            "posts": ordered,
+            "page_obj": page,
+            "page_range": list(paginator.get_elided_page_range(page.number, on_each_side=2)),
+            "posts": services.posts_by_ids(site, list(page.object_list)),
             "hidden": set(snapshot["hidden"]),
             "pinned": set(snapshot["pinned"]),
         },
@@ -275,9 +296,11 @@ def post_action(request: HttpRequest, site_id: int, post_id: int, action: str) -
     elif action == "remove":
         services.remove_post(post=post)
         messages.success(request, _("The post and its files are deleted; your sites are updating."))
+        return redirect(_photos_url(site, _page_asked(request)))
     else:
         raise Http404
-    return redirect(reverse("websites:posts", args=[site.pk]) + f"#post-{post_id}")
+    # Back to the post where it is now (pinning or moving it can take it to another page).
+    return redirect(_photos_url(site, services.editor_page_of(site, post.pk), post.pk))
 
 
 @login_required
@@ -288,7 +311,7 @@ def remove_item(request: HttpRequest, site_id: int, item_id: int) -> HttpRespons
     item = get_object_or_404(PostItem, pk=item_id, post__owner=site.owner)
     services.remove_item(item=item)
     messages.success(request, _("The photo is deleted; your sites are updating."))
-    return redirect("websites:posts", site_id=site.pk)
+    return redirect(_photos_url(site, _page_asked(request)))
 
 
 @login_required

@@ -204,6 +204,29 @@ def posts_for_editor(site: Site) -> list[Post]:
     )
 
 
+#: Posts per page of the photos page: a few screens of thumbnails on a phone, not 600 at once.
+PHOTOS_PER_PAGE = 60
+
+
+def editor_order(site: Site) -> list[int]:
+    """The ids of every post of the owner in the draft's order (hidden ones included), without
+    their photos: enough to cut the photos page into pages and find a post's page."""
+    posts = Post.objects.filter(owner_id=site.owner_id).only("pk", "taken_at")
+    return [post.pk for post in arrange(posts, draft_snapshot(site), include_hidden=True)]
+
+
+def posts_by_ids(site: Site, ids: list[int]) -> list[Post]:
+    """The owner's posts named, with their photos, in the order given."""
+    found = Post.objects.filter(owner_id=site.owner_id, pk__in=ids).with_items().in_bulk()
+    return [found[pk] for pk in ids if pk in found]
+
+
+def editor_page_of(site: Site, post_id: int) -> int:
+    """The photos page showing ``post_id`` now (1 if the post is gone)."""
+    order = editor_order(site)
+    return order.index(post_id) // PHOTOS_PER_PAGE + 1 if post_id in order else 1
+
+
 def set_choice(
     *, site: Site, post: Post, hidden: bool | None = None, pinned: bool | None = None
 ) -> None:

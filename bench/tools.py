@@ -18,8 +18,9 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 NGINX_CONFIG = ROOT / "deploy" / "nginx" / "mosaic.conf"
@@ -46,11 +47,38 @@ def _apt_install(*packages: str) -> None:
         subprocess.run(["apt-get", "install", "-y", "-qq", *missing], check=True, timeout=600)
 
 
+@contextmanager
+def chromium_with_cookies(cookies: list[dict[str, Any]], profile: str) -> Iterator[int]:
+    """Debian's Chromium, headless with its debugging port open, holding ``cookies`` (Playwright
+    ``add_cookies`` entries) in its default profile; yields the port. Lighthouse connects to it
+    (``--port``), and opens its tab where the cookies are: a signed-in session stays signed in
+    on every request, whatever cookies the pages set (a Cookie header given with
+    ``--extra-headers`` is replaced by the browser's own cookies once a page sets one)."""
+    from playwright.sync_api import sync_playwright
+
+    port = free_port()
+    process = subprocess.Popen(
+        [CHROMIUM, *CHROMIUM_FLAGS.split(), f"--remote-debugging-port={port}",
+         f"--user-data-dir={profile}", "about:blank"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        _wait_for_port(port, process, attempts=300)
+        with sync_playwright() as playwright:  # only to set the cookies, then let go
+            browser = playwright.chromium.connect_over_cdp(f"http://127.0.0.1:{port}")
+            browser.contexts[0].add_cookies(cookies)  # type: ignore[arg-type]
+            browser.close()  # disconnects; the browser runs on with its cookies
+        yield port
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
 def lighthouse(
-    url: str, *, timeout: int = 240, headers: dict[str, str] | None = None
+    url: str, *, timeout: int = 240, cookies: list[dict[str, Any]] | None = None
 ) -> dict[str, int]:
     """Lighthouse scores (0-100) for ``url`` per category, mobile emulation (its default);
-    ``headers`` go with every request (a session cookie, to measure signed-in pages)."""
+    ``cookies`` are in the browser before it starts (a session, to measure signed-in pages)."""
     cli = NODE_PREFIX / "node_modules" / "lighthouse" / "cli" / "index.js"
     if not cli.exists():
         NODE_PREFIX.mkdir(parents=True, exist_ok=True)
@@ -60,7 +88,12 @@ def lighthouse(
             check=True,
             timeout=600,
         )  # fmt: skip
-    with tempfile.TemporaryDirectory() as profile:
+    with tempfile.TemporaryDirectory() as profile, ExitStack() as stack:
+        if cookies:
+            port = stack.enter_context(chromium_with_cookies(cookies, profile))
+            browser = [f"--port={port}"]
+        else:
+            browser = [f"--chrome-flags={CHROMIUM_FLAGS} --user-data-dir={profile}"]
         result = subprocess.run(
             [
                 "node",
@@ -69,8 +102,7 @@ def lighthouse(
                 "--output=json",
                 "--quiet",
                 f"--only-categories={','.join(CATEGORIES)}",
-                f"--chrome-flags={CHROMIUM_FLAGS} --user-data-dir={profile}",
-                *([f"--extra-headers={json.dumps(headers)}"] if headers else []),
+                *browser,
             ],
             capture_output=True,
             text=True,

@@ -8,6 +8,9 @@ from mosaic.web import outbox, preferences, views
 urlpatterns = [
     path("", views.home, name="home"),
     path("preferences/", preferences.set_preferences, name="preferences"),
+    path("example/photos/<str:version>/<str:name>", views.example_photo, name="example_photo"),
+    path("example/<slug:theme>/", views.example, name="example"),
+    path("example/<slug:theme>/<path:path>", views.example, name="example_page"),
 ]
 
 if settings.EMAIL_MODE == "outbox" and not settings.PRODUCTION:  # development only

@@ -29,6 +29,7 @@ RESERVED_SLUGS = frozenset(
         "directory",
         "discover",
         "docs",
+        "example",
         "explore",
         "favicon.ico",
         "feed",

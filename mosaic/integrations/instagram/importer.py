@@ -1,13 +1,14 @@
 """Importing an Instagram data download (see ``archive.py``) into posts.
 
 1. The ZIP is checked whole by ``SafeZip`` (limits from settings) and every posts file is
-   parsed as a stream, one post in memory at a time, to check and count the posts: a refused
-   or unreadable archive (broken JSON, nesting or size past any real posts list) ends the run
-   with its message before a single post is written.
-2. Posts are imported in the archive's order; each post's photos (``add_photo``) and videos
-   (``add_video``) are stored, then the post is saved with the run's progress in one
-   transaction, keyed by the post's stable key, so a restarted import skips what is done and
-   re-importing the same download changes nothing.
+   read once, as a stream, one post in memory at a time, to check, count and stage the posts
+   (``staging.py``): a refused or unreadable archive (broken JSON, nesting or size past any
+   real posts list, at its first post or its last) ends the run with its message before a
+   single post is written.
+2. Posts are imported from the staged copy, in the archive's order; each post's photos
+   (``add_photo``) and videos (``add_video``) are stored, then the post is saved with the
+   run's progress in one transaction, keyed by the post's stable key, so a restarted import
+   skips what is done and re-importing the same download changes nothing.
 3. A file the photo pipeline refuses (damaged, not a photo) is skipped with a warning; a post
    left without any file is skipped too.
 4. Photos are stored without a processing task each and posts saved without a republish each:
@@ -26,7 +27,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from mosaic.integrations.instagram import runs
+from mosaic.integrations.instagram import runs, staging
 from mosaic.integrations.instagram.archive import ArchiveError, ArchivePost, InstagramArchive
 from mosaic.integrations.instagram.models import ImportRun
 from mosaic.lib.zipsafe import ZipLimits
@@ -58,31 +59,35 @@ def run_archive(*, run: ImportRun, budget: int | None, source: IO[bytes] | None 
         stream: IO[bytes] = private_storage().open(run.upload_name, "rb")
     else:
         stream = source
+    staged: IO[bytes] | None = None
     try:
         with InstagramArchive(
             stream,
             limits=archive_limits(),
             max_posts_file_bytes=settings.INSTAGRAM_ARCHIVE_MAX_POSTS_FILE_BYTES,
         ) as archive:
-            if run.total is None:
-                run.total = sum(1 for _post in archive.posts())
-                for warning in archive.warnings:
-                    runs.warn(run, warning)
-                runs.save_progress(run, "total", "warnings")
-            archive.warnings = []
-            handled = 0
-            for index, post in enumerate(archive.posts()):
-                if index < run.done:
-                    continue  # imported by an earlier task of this run
+            if run.total is not None and run.upload_name:
+                staged = staging.open_kept(run.upload_name)
+            if staged is None:  # the first task: the one read of the posts JSON
+                staged, total = staging.stage(archive)
+                if run.upload_name:
+                    staging.keep(staged, run.upload_name)
+                if run.total is None:
+                    run.total = total
+                    for warning in archive.warnings:
+                        runs.warn(run, warning)
+                    runs.save_progress(run, "total", "warnings")
+            for handled, post in enumerate(staging.staged_posts(staged, archive, skip=run.done)):
                 if budget is not None and handled >= budget:
                     runs.continue_later(run)
                     return
                 _import_post(run, post)
-                handled += 1
     except ArchiveError as exc:
         runs.fail(run=run, message=refusal(str(exc)))
         return
     finally:
+        if staged is not None:
+            staged.close()
         if source is None:
             stream.close()
     runs.complete(run)

@@ -23,6 +23,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
+from mosaic.integrations.instagram import staging
 from mosaic.integrations.instagram.models import ImportRun, InstagramConnection, SeenMedia
 from mosaic.lib.batches import claim_batch
 from mosaic.photos.services import delete_files, process_pending
@@ -227,7 +228,8 @@ def delete_upload(run: ImportRun) -> None:
         name = run.upload_name
         ImportRun.objects.filter(pk=run.pk).update(upload_name="")
         run.upload_name = ""
-        transaction.on_commit(partial(delete_files, private_storage(), [name]))
+        staged = staging.staged_name(name)  # the upload's posts, staged by its import
+        transaction.on_commit(partial(delete_files, private_storage(), [name, staged]))
 
 
 def cancel(*, user: User, kinds: tuple[str, ...], message: str) -> int:

@@ -51,9 +51,9 @@ SEED = [
     """INSERT INTO account_emailaddress (id, user_id, email, verified, "primary")
        SELECT n, n, 'user' || n || '@example.com', true, true
        FROM generate_series(%(lo)s, %(hi)s) AS n""",
-    """INSERT INTO websites_site (id, owner_id, slug, title, bio, theme, accent, visibility,
-        hide_from_search, published_build, publish_pending, created_at, updated_at)
-       SELECT n, n, 'site' || n, 'Site ' || n, '', 'light', '', 'public', false, '', false,
+    """INSERT INTO websites_site (id, owner_id, slug, title, bio, theme, accent, language,
+        visibility, hide_from_search, published_build, publish_pending, created_at, updated_at)
+       SELECT n, n, 'site' || n, 'Site ' || n, '', 'light', '', 'en', 'public', false, '', false,
               now() - interval '400 days', now() - interval '10 days'
        FROM generate_series(%(lo)s, %(hi)s) AS n""",
     """INSERT INTO photos_original (id, sha256, token, name, format, size, width, height,

@@ -370,6 +370,9 @@ PRIVACY_ARCHIVE_PUBLIC_KEY = env_str("PRIVACY_ARCHIVE_PUBLIC_KEY")
 if PRODUCTION and not PRIVACY_ARCHIVE_PUBLIC_KEY:
     raise ImproperlyConfigured("PRIVACY_ARCHIVE_PUBLIC_KEY must be set in production (P09)")
 AUDIT_LOG_DAYS = env_int("AUDIT_LOG_DAYS", 1095, minimum=365)  # P25, P34
+# The self-audit checks at most this many rows of a large table per check and run, going on
+# from where the last run stopped (mosaic.audit.rolling).
+AUDIT_ROWS_PER_CHECK = env_int("AUDIT_ROWS_PER_CHECK", 10_000, minimum=100)
 
 # --- Instagram ------------------------------------------------------------------------------
 # Without app credentials (and outside production) every Instagram URL points at the local

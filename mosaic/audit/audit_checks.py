@@ -17,6 +17,7 @@ from django.db import connection
 
 from mosaic.accounts.devices import network_address
 from mosaic.accounts.models import User
+from mosaic.audit import rolling
 from mosaic.audit.registry import SWEEP_GRACE, audit_check
 from mosaic.integrations.instagram.models import InstagramConnection
 from mosaic.lib import caching
@@ -50,21 +51,26 @@ def every_category_can_export_and_erase(now: dt.datetime) -> list[str]:
 
 @audit_check("P02")
 def no_plaintext_token(now: dt.datetime) -> list[str]:
-    """P02: every stored Instagram token is a Fernet token, read raw, past the model field."""
+    """P02: every stored Instagram token is a Fernet token, read raw, past the model field (a
+    rolling window of the table per run: ``mosaic.audit.rolling``)."""
     table = connection.ops.quote_name(InstagramConnection._meta.db_table)
     column = connection.ops.quote_name("access_token")
-    plain, last_pk = 0, 0
-    with connection.cursor() as cursor:
-        while True:
-            cursor.execute(
-                f"SELECT id, {column} FROM {table} WHERE id > %s ORDER BY id LIMIT %s",  # noqa: S608 (names from the model)
-                [last_pk, BATCH_SIZE],
-            )
-            rows = cursor.fetchall()
-            if not rows:
-                break
-            last_pk = rows[-1][0]
-            plain += sum(1 for _pk, value in rows if value and not _is_fernet_token(value))
+    plain = 0
+    with rolling.window("P02-instagram-tokens", InstagramConnection) as rows:
+        where, params = rows.sql(connection.ops.quote_name("id"))
+        last_pk = 0
+        with connection.cursor() as cursor:
+            while True:
+                cursor.execute(
+                    f"SELECT id, {column} FROM {table} WHERE {where} AND id > %s"  # noqa: S608 (names from the model)
+                    " ORDER BY id LIMIT %s",
+                    [*params, last_pk, BATCH_SIZE],
+                )
+                found = cursor.fetchall()
+                if not found:
+                    break
+                last_pk = found[-1][0]
+                plain += sum(1 for _pk, value in found if value and not _is_fernet_token(value))
     return _count(plain, "Instagram tokens stored without encryption")
 
 

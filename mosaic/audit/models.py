@@ -17,3 +17,16 @@ class AuditRun(models.Model):
     @property
     def ok(self) -> bool:
         return self.breached == 0
+
+
+class AuditCursor(models.Model):
+    """Where a rolling check stopped (``mosaic.audit.rolling``): the next run goes on from the
+    row after ``position``, so every row is checked again within a bounded number of runs."""
+
+    name = models.CharField(max_length=100, unique=True)
+    position = models.BigIntegerField(default=0, help_text="The last primary key checked.")
+    rounds = models.PositiveIntegerField(default=0, help_text="Whole passes over the table.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} at {self.position}"

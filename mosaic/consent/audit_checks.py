@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.conf import settings
 
+from mosaic.audit import rolling
 from mosaic.audit.registry import SWEEP_GRACE, audit_check
 from mosaic.consent.models import Consent, NewsletterSubscriber
 from mosaic.mail.models import Delivery
@@ -36,16 +37,18 @@ def every_consent_is_recorded_whole(now: dt.datetime) -> list[str]:
 
 @audit_check("P29")
 def promotional_mail_is_wanted_and_stoppable(now: dt.datetime) -> list[str]:
-    """P29, P08: promotional mail carries one-click unsubscribe, and none waits for an account
-    in quarantine."""
+    """P29, P08: promotional mail carries one-click unsubscribe (a rolling window of the
+    deliveries per run: ``mosaic.audit.rolling``), and none waits for an account in
+    quarantine."""
     promotional = Delivery.objects.filter(kind=Delivery.Kind.PROMOTIONAL)
-    live = promotional.exclude(status=Delivery.Status.CANCELLED)
-    without = sum(
-        1
-        for headers in live.values_list("headers", flat=True).iterator()
-        if "List-Unsubscribe" not in (headers or {})
-    )
-    waiting = promotional.filter(
+    with rolling.window("P29-deliveries", Delivery) as rows:
+        live = promotional.filter(rows.q).exclude(status=Delivery.Status.CANCELLED)
+        without = sum(
+            1
+            for headers in live.values_list("headers", flat=True).iterator()
+            if "List-Unsubscribe" not in (headers or {})
+        )
+    waiting = promotional.filter(  # the due-mail index: only mail not sent yet
         status__in=(Delivery.Status.QUEUED, Delivery.Status.SENDING),
         user__scheduled_deletion_at__isnull=False,
     ).count()

@@ -48,7 +48,15 @@ class Original(models.Model):
     processed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["status"], name="photos_original_status")]
+        indexes = [
+            models.Index(fields=["status"], name="photos_original_status"),
+            # The self-audit finds public folders' originals by token (P31).
+            models.Index(
+                fields=["public_token"],
+                condition=~models.Q(public_token=""),
+                name="photos_original_public",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.sha256[:12]} ({self.status})"

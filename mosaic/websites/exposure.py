@@ -33,9 +33,12 @@ from mosaic.websites.models import Site
 
 def public_sites(owner_id: int | OuterRef) -> QuerySet[Site]:
     """The owner's sites whose files may be public: online, published and public (``owner_id``
-    may be an ``OuterRef``, for the self-audit's subquery)."""
-    shown = Site.objects.online().filter(visibility=Site.Visibility.PUBLIC, published__isnull=False)
-    return shown.filter(owner_id=owner_id)  # type: ignore[misc]  # an OuterRef is fine here
+    may be an ``OuterRef``, for a subquery)."""
+    return _shown().filter(owner_id=owner_id)  # type: ignore[misc]  # an OuterRef is fine here
+
+
+def _shown() -> QuerySet[Site]:
+    return Site.objects.online().filter(visibility=Site.Visibility.PUBLIC, published__isnull=False)
 
 
 def _shown_items(owner_id: int, snapshot: dict[str, Any]) -> QuerySet[PostItem]:

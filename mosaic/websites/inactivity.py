@@ -60,21 +60,32 @@ def with_deadline(queryset: QuerySet[Site]) -> QuerySet[Site]:
     )
 
 
-def sites_to_act_on(now: dt.datetime) -> QuerySet[Site]:
-    """Sites whose first warning is due, or later. Sites and accounts already deleted (in their
-    quarantine) are left to P08."""
-    first_lead = dt.timedelta(days=max(settings.WEBSITES_INACTIVE_WARNING_DAYS))
-    # The deadline is the latest activity plus the period, so it is due only when each kind of
-    # activity is older than this. Filtering on each first (the owner's sign-in by its index)
-    # leaves the exact check to the few sites that can be due, not to every site.
-    quiet_since = now + first_lead - dt.timedelta(days=settings.WEBSITES_INACTIVE_DAYS)
-    candidates = Site.objects.filter(
+def inactive_period() -> dt.timedelta:
+    return dt.timedelta(days=settings.WEBSITES_INACTIVE_DAYS)
+
+
+def quiet_sites(quiet_since: dt.datetime) -> QuerySet[Site]:
+    """Live sites of live accounts with no activity of any kind after ``quiet_since``.
+
+    A deadline is the latest activity plus the period, so a site can be due only when each kind
+    of activity is older than that. Filtering on each first (the owner's sign-in by its index)
+    leaves the exact check (``with_deadline``) to the few sites that can be due, not to every
+    site: the sweep and the self-audit cost the same with ten thousand sites or a million.
+    """
+    return Site.objects.filter(
         Q(owner__last_login__isnull=True) | Q(owner__last_login__lte=quiet_since),
         Q(edited_at__isnull=True) | Q(edited_at__lte=quiet_since),
         created_at__lte=quiet_since,
         owner__scheduled_deletion_at__isnull=True,
         deleted_at__isnull=True,
     )
+
+
+def sites_to_act_on(now: dt.datetime) -> QuerySet[Site]:
+    """Sites whose first warning is due, or later. Sites and accounts already deleted (in their
+    quarantine) are left to P08."""
+    first_lead = dt.timedelta(days=max(settings.WEBSITES_INACTIVE_WARNING_DAYS))
+    candidates = quiet_sites(now + first_lead - inactive_period())
     return with_deadline(candidates).filter(  # type: ignore[misc]
         deletion_deadline__lte=now + first_lead
     )

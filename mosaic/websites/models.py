@@ -104,6 +104,20 @@ class Site(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
+        indexes = [
+            # The sites whose files may be public, by owner (``exposure.public_sites``): the
+            # self-audit asks it of a window of photos at a time (P31).
+            models.Index(
+                fields=["owner"],
+                condition=models.Q(
+                    published__isnull=False,
+                    deleted_at__isnull=True,
+                    blocked_at__isnull=True,
+                    visibility="public",
+                ),
+                name="websites_site_public",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.slug

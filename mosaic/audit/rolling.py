@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from functools import reduce
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Model, Q
 
 from mosaic.audit.models import AuditCursor
@@ -88,10 +89,40 @@ def plan(name: str, model: type[Model], *, rows: int | None = None) -> Window:
 
 
 def advance(name: str, window: Window) -> None:
-    cursor, _created = AuditCursor.objects.get_or_create(name=name)
-    cursor.position = window.next_position
-    cursor.rounds += int(window.wrapped)
-    cursor.save(update_fields=["position", "rounds", "updated_at"])
+    if _pending is not None:  # a whole audit run: written once, at its end
+        _pending[name] = window
+        return
+    _write({name: window})
+
+
+def _write(moves: dict[str, Window]) -> None:
+    with transaction.atomic():
+        known = {cursor.name: cursor for cursor in AuditCursor.objects.filter(name__in=moves)}
+        for name, window in moves.items():
+            cursor = known.get(name) or AuditCursor(name=name)
+            cursor.position = window.next_position
+            cursor.rounds += int(window.wrapped)
+            cursor.save()
+
+
+_pending: dict[str, Window] | None = None
+
+
+@contextmanager
+def one_write() -> Iterator[None]:
+    """Within this block (an audit run), the cursors move together when it ends: one write,
+    not one per check."""
+    global _pending
+    outer, _pending = _pending, {}
+    try:
+        yield
+        moves = _pending
+    finally:
+        _pending = outer
+    if outer is not None:
+        outer.update(moves)
+    elif moves:
+        _write(moves)
 
 
 @contextmanager

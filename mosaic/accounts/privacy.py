@@ -21,6 +21,7 @@ from mosaic.accounts.devices import network_address
 from mosaic.accounts.models import KnownDevice, User
 from mosaic.lib.batches import BATCH_SIZE
 from mosaic.lib.caching import cull_expired
+from mosaic.lib.keys import delete_by_keys
 from mosaic.privacy.models import SweepState
 from mosaic.privacy.registry import Category, Holding, Text, exempt, register
 from mosaic.privacy.sweeps import delete_due, not_held, released_since, sweep
@@ -35,7 +36,7 @@ def _iso(value: dt.datetime | None) -> str | None:
 def _by_user(queryset: QuerySet[M], users: Sequence[User]) -> defaultdict[int, list[M]]:
     """The rows of ``queryset`` belonging to each of ``users``, in one query."""
     rows: defaultdict[int, list[M]] = defaultdict(list)
-    for row in queryset.filter(user__in=[user.pk for user in users]):
+    for row in queryset.filter(user__any=[user.pk for user in users]):
         rows[row.user_id].append(row)  # type: ignore[attr-defined]
     return rows
 
@@ -82,8 +83,9 @@ class AccountData(Category):
         return self.erase_all([user])
 
     def erase_all(self, users: Sequence[User]) -> int:
-        deleted, _by_model = User.objects.filter(pk__in=[user.pk for user in users]).delete()
-        return deleted
+        """The accounts last, through Django's collector (every cascade), by one array of keys
+        per table (``mosaic.lib.keys``)."""
+        return delete_by_keys(User.objects.filter(pk__any=[user.pk for user in users]))
 
 
 @register
@@ -108,7 +110,7 @@ class ProfileData(Category):
         return self.erase_all([user])
 
     def erase_all(self, users: Sequence[User]) -> int:
-        return User.objects.filter(pk__in=[user.pk for user in users]).update(display_name="")
+        return User.objects.filter(pk__any=[user.pk for user in users]).update(display_name="")
 
 
 @register
@@ -184,12 +186,12 @@ class SecurityData(Category):
         ids = [user.pk for user in users]
         ratelimits.forget(users)  # P08: counters keyed to the account (its emails still exist)
         with transaction.atomic():
-            sessions = list(UserSession.objects.filter(user__in=ids))
+            sessions = list(UserSession.objects.filter(user__any=ids))
             for record in sessions:  # through the session engine: cached copies go too
                 record.end()
             count = len(sessions)
-            count += KnownDevice.objects.filter(user__in=ids).delete()[0]
-            count += Authenticator.objects.filter(user__in=ids).delete()[0]
+            count += KnownDevice.objects.filter(user__any=ids).delete()[0]
+            count += Authenticator.objects.filter(user__any=ids).delete()[0]
         # P08: live sessions went through the engine above (their cached copies with them);
         # expired cached sessions and rate-limit counters go now, not at the next hourly cull.
         cull_expired()

@@ -20,7 +20,7 @@ from mosaic.privacy.sweeps import delete_due, sweep
 
 def _addresses(*users: User) -> list[str]:
     ids = [user.pk for user in users]
-    emails = set(EmailAddress.objects.filter(user__in=ids).values_list("email", flat=True))
+    emails = set(EmailAddress.objects.filter(user__any=ids).values_list("email", flat=True))
     return sorted(emails | {user.email for user in users if user.email})
 
 
@@ -64,7 +64,7 @@ class ConsentData(Category):
         newsletter's): erasure withdraws them all (P17, P23)."""
         ids = [user.pk for user in users]
         hashes = [address_hash(email) for email in _addresses(*users)]
-        mine = Consent.objects.filter(user__in=ids) | Consent.objects.filter(
+        mine = Consent.objects.filter(user__any=ids) | Consent.objects.filter(
             subject_hash__in=hashes
         )
         deleted, _by_model = mine.delete()

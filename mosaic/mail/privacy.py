@@ -19,9 +19,9 @@ from mosaic.privacy.sweeps import delete_due, sweep
 
 def _mine(*users: User) -> QuerySet[Delivery]:
     ids = [user.pk for user in users]
-    addresses = set(EmailAddress.objects.filter(user__in=ids).values_list("email", flat=True))
+    addresses = set(EmailAddress.objects.filter(user__any=ids).values_list("email", flat=True))
     addresses |= {user.email for user in users if user.email}
-    return Delivery.objects.filter(user__in=ids) | Delivery.objects.filter(to__in=addresses)
+    return Delivery.objects.filter(user__any=ids) | Delivery.objects.filter(to__in=addresses)
 
 
 @register

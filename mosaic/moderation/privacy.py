@@ -44,7 +44,7 @@ class AbuseReports(Category):
     def erase_all(self, users: Sequence[User]) -> int:
         """Reports about the accounts' sites go with the sites; a moderator's name is dropped."""
         ids = [user.pk for user in users]
-        return AbuseReport.objects.filter(handled_by__in=ids).update(handled_by=None)
+        return AbuseReport.objects.filter(handled_by__any=ids).update(handled_by=None)
 
 
 @register
@@ -91,8 +91,8 @@ class ModerationDecisions(Category):
         """Reached only past every block's keeping period (P10): the decisions about the
         accounts go; a moderator's own account only loses its name on theirs."""
         ids = [user.pk for user in users]
-        ModerationAction.objects.filter(decided_by__in=ids).update(decided_by=None)
-        deleted, _by_model = ModerationAction.objects.filter(owner__in=ids).delete()
+        ModerationAction.objects.filter(decided_by__any=ids).update(decided_by=None)
+        deleted, _by_model = ModerationAction.objects.filter(owner__any=ids).delete()
         return deleted
 
 

@@ -69,7 +69,7 @@ class PhotoData(Category):
         return self.erase_all([user])
 
     def erase_all(self, users: Sequence[User]) -> int:
-        photos = list(Photo.objects.filter(owner__in=[user.pk for user in users]))
+        photos = list(Photo.objects.filter(owner__any=[user.pk for user in users]))
         for photo in photos:
             delete_photo(photo=photo)
         return len(photos)

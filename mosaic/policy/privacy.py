@@ -38,7 +38,7 @@ class NoticesReceived(Category):
 
     def erase_all(self, users: Sequence[User]) -> int:
         ids = [user.pk for user in users]
-        deleted, _by_model = NoticeDelivery.objects.filter(user__in=ids).delete()
+        deleted, _by_model = NoticeDelivery.objects.filter(user__any=ids).delete()
         return deleted
 
 

@@ -94,7 +94,7 @@ class PostData(Category):
         return self.erase_all([user])
 
     def erase_all(self, users: Sequence[User]) -> int:
-        posts = list(Post.objects.filter(owner__in=[user.pk for user in users]))
+        posts = list(Post.objects.filter(owner__any=[user.pk for user in users]))
         for post in posts:
             delete_post(post=post)
         return len(posts)

@@ -86,7 +86,7 @@ class ExportData(Category):
         return self.erase_all([user])
 
     def erase_all(self, users: Sequence[User]) -> int:
-        exports = list(DataExport.objects.filter(user__in=[user.pk for user in users]))
+        exports = list(DataExport.objects.filter(user__any=[user.pk for user in users]))
         for item in exports:
             delete_export(item)
         return len(exports)
@@ -190,7 +190,7 @@ class CorrectionRequests(Category):
 
     def erase_all(self, users: Sequence[User]) -> int:
         ids = [user.pk for user in users]
-        return CorrectionRequest.objects.filter(user__in=ids).delete()[0]
+        return CorrectionRequest.objects.filter(user__any=ids).delete()[0]
 
 
 @register
@@ -223,7 +223,7 @@ class ModerationData(Category):
 
     def erase_all(self, users: Sequence[User]) -> int:
         # Reached only once the keeping period is over (the sweeps skip the account before).
-        return AccountBlock.objects.filter(user__in=[user.pk for user in users]).delete()[0]
+        return AccountBlock.objects.filter(user__any=[user.pk for user in users]).delete()[0]
 
 
 @sweep(
@@ -283,7 +283,7 @@ class LegalRecords(Category):
 
     def erase_all(self, users: Sequence[User]) -> int:
         # Reached only once every hold is lifted: the case record stays, detached from the person.
-        return LegalHold.objects.filter(user__in=[user.pk for user in users]).update(user=None)
+        return LegalHold.objects.filter(user__any=[user.pk for user in users]).update(user=None)
 
 
 @sweep(

@@ -18,6 +18,7 @@ from django.db.models import Model
 from django.utils.functional import Promise
 
 from mosaic.accounts.models import User
+from mosaic.lib import keys  # noqa: F401  (registers the ``__any`` lookup erasers use)
 
 Text = str | Promise
 

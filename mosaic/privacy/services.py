@@ -83,7 +83,7 @@ def erase_accounts(*, users: Sequence[User], now: dt.datetime | None = None) -> 
     """
     ids = [user.pk for user in users]
     with transaction.atomic():
-        locked = User.objects.select_for_update().filter(pk__in=ids)
+        locked = User.objects.select_for_update().filter(pk__any=ids)
         free = set(not_held(locked, user_field="pk", now=now).values_list("pk", flat=True))
         batch = [user for user in users if user.pk in free]
         if not batch:

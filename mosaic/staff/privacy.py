@@ -56,7 +56,7 @@ class OperatorActions(Category):
         """The entries stay for their period (accountability); the operator's name is redacted.
         Entries about the account (``subject``) lose the link when the account row goes."""
         ids = [user.pk for user in users]
-        return AuditEntry.objects.filter(actor__in=ids).update(actor=None, actor_name="")
+        return AuditEntry.objects.filter(actor__any=ids).update(actor=None, actor_name="")
 
 
 @sweep(

@@ -81,7 +81,7 @@ class StatisticsData(Category):
         ids = [user.pk for user in users]
         erased = 0
         for model in (Event, DailyVisitor, DailyCount):
-            queryset = model.objects.filter(site__owner__in=ids)
+            queryset = model.objects.filter(site__owner__any=ids)
             while count := delete_in_batches(queryset):
                 erased += count
         return erased

@@ -64,7 +64,7 @@ class SiteData(Category):
         return self.erase_all([user])
 
     def erase_all(self, users: Sequence[User]) -> int:
-        sites = list(Site.objects.filter(owner__in=[user.pk for user in users]))
+        sites = list(Site.objects.filter(owner__any=[user.pk for user in users]))
         for site in sites:
             erase_site(site=site)
         return len(sites)

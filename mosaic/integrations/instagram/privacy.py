@@ -84,9 +84,9 @@ class InstagramData(Category):
         """The posts themselves are erased by the posts category."""
         ids = [user.pk for user in users]
         erased = 0
-        for connection in InstagramConnection.objects.filter(user__in=ids).select_related("user"):
+        for connection in InstagramConnection.objects.filter(user__any=ids).select_related("user"):
             erased += int(disconnect(user=connection.user, delete_posts=False))
-        for run in ImportRun.objects.filter(user__in=ids):
+        for run in ImportRun.objects.filter(user__any=ids):
             runs.delete_upload(run)
             run.delete()
             erased += 1

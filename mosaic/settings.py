@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "mosaic.photos",
     "mosaic.posts",
     "mosaic.websites",
+    "mosaic.organizations",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -83,6 +84,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "mosaic.panel.middleware.QuarantineMiddleware",
+    "mosaic.organizations.middleware.SuspendedMemberMiddleware",  # C8: suspended members
 ]
 
 # WhiteNoise serves /static/ in development too: Granian has no staticfiles handler ("Files").
@@ -616,3 +618,12 @@ STATS_EVENT_DAYS = env_int("STATS_EVENT_DAYS", 7, minimum=1)  # raw events; dail
 # means the machine's own resolver. A lookup (retries included) gives up after DNS_TIMEOUT s.
 DNS_RESOLVERS = env_list("DNS_RESOLVERS")
 DNS_TIMEOUT = env_int("DNS_TIMEOUT", 5, minimum=1)
+
+# --- Organizations (mosaic/organizations, docs/architecture.md "Organizations", P24) ------------
+# A domain stays pending this many days, re-checked every ORGANIZATIONS_PENDING_CHECK_MINUTES;
+# a verified one is re-verified every ORGANIZATIONS_REVERIFY_HOURS. An account that existed
+# before its domain was verified is claimed ORGANIZATIONS_NOTICE_DAYS after being told.
+ORGANIZATIONS_PENDING_DAYS = env_int("ORGANIZATIONS_PENDING_DAYS", 7, minimum=1)
+ORGANIZATIONS_PENDING_CHECK_MINUTES = env_int("ORGANIZATIONS_PENDING_CHECK_MINUTES", 15, minimum=1)
+ORGANIZATIONS_REVERIFY_HOURS = env_int("ORGANIZATIONS_REVERIFY_HOURS", 24, minimum=1)
+ORGANIZATIONS_NOTICE_DAYS = env_int("ORGANIZATIONS_NOTICE_DAYS", 14, minimum=1)

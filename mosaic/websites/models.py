@@ -26,13 +26,15 @@ class SiteQuerySet(models.QuerySet["Site"]):
 
     def online(self) -> SiteQuerySet:
         """Sites that may be shown at all: not deleted, not blocked by moderation, and their
-        account neither in quarantine (P08) nor blocked (inactive, P10). The one place that
+        account neither in quarantine (P08) nor blocked (inactive, P10) nor suspended by its
+        organization (C8). The one place that
         says so for queries (``Site.is_offline`` for one site): every use follows, the media
         exposure included (``websites.exposure``)."""
         return self.live().filter(
             blocked_at__isnull=True,
             owner__scheduled_deletion_at__isnull=True,
             owner__is_active=True,
+            owner__org_membership__suspended_at__isnull=True,  # C8: suspended by their org
         )
 
     def indexable(self) -> SiteQuerySet:
@@ -143,7 +145,14 @@ class Site(models.Model):
             or self.blocked_at is not None
             or self.owner.in_quarantine
             or not self.owner.is_active
+            or self.owner_suspended_by_organization()
         )
+
+    def owner_suspended_by_organization(self) -> bool:
+        """C8: the owner's organization suspended them (``organizations`` is below websites;
+        the reverse relation is read by name)."""
+        membership = getattr(self.owner, "org_membership", None)
+        return membership is not None and membership.suspended_at is not None
 
 
 def new_link_key() -> str:

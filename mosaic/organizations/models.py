@@ -141,6 +141,7 @@ class AdminAction(models.Model):
     reason = models.TextField()
     security = models.BooleanField(default=False)
     at = models.DateTimeField(db_index=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
     seen_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

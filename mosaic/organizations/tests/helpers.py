@@ -16,3 +16,31 @@ def verified_organization(
     assert services.check_domain(domain=domain) == Domain.Status.VERIFIED
     domain.refresh_from_db()
     return organization, domain
+
+
+def totp(user) -> str:
+    """Give ``user`` an authenticator app (admins need a second factor); returns the secret."""
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    return secret
+
+
+def claimed_member(organization, username: str = "pia", domain_name: str = "school.example"):
+    """An account at the domain, claimed at once (made after the verification)."""
+    import datetime as dt
+
+    import time_machine
+    from django.utils import timezone
+
+    from conftest import make_user
+    from mosaic.organizations import members
+
+    with time_machine.travel(timezone.now() + dt.timedelta(seconds=5), tick=False):
+        user = make_user(username, email=f"{username}@{domain_name}")
+        membership = members.sync_user(user=user)
+    assert membership is not None
+    assert membership.is_claimed
+    assert membership.organization == organization
+    return user

@@ -77,6 +77,22 @@ def audit_log(user: User) -> Remaining:
     return AuditEntry.objects.filter(Q(actor=user) | Q(subject=user), action="look").count
 
 
+def organization_actions(user: User) -> Remaining:
+    """An organization admin's action about the held account, past its period."""
+    from mosaic.organizations.models import AdminAction, Organization
+
+    organization = Organization.objects.create(name="School", created_at=START)
+    AdminAction.objects.create(
+        organization=organization,
+        admin_name="an admin",
+        member=user,
+        kind="view",
+        reason="a check",
+        at=START - dt.timedelta(days=settings.AUDIT_LOG_DAYS + 1),
+    )
+    return AdminAction.objects.filter(member=user).count
+
+
 def security_log_ips(user: User) -> Remaining:
     Session.objects.create(
         session_key="k" * 32, session_data="", expire_date=LATER + dt.timedelta(days=1)
@@ -217,6 +233,7 @@ PLANTERS: dict[str, Callable[[User], Remaining]] = {
     "instagram-import-records": instagram_import_records,
     "stats.raw_events": raw_events,
     "mail.deliveries": mail_deliveries,
+    "organization-actions": organization_actions,
 }
 
 

@@ -1,0 +1,56 @@
+"""Self-audit checks for organizations (P24): on live data, every admin action is audited
+and visible to the member it concerns."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import CharField, Exists, OuterRef, Value
+from django.db.models.functions import Cast, Concat
+
+from mosaic.audit.registry import audit_check
+from mosaic.organizations.models import AdminAction, Membership
+from mosaic.organizations.powers import AUDIT_ROLE
+from mosaic.staff.models import AuditEntry
+
+#: An email is queued in the action's own transaction; allow the worker this long.
+MAIL_GRACE = dt.timedelta(hours=1)
+
+
+@audit_check("P24")
+def every_admin_action_is_audited_and_visible(now: dt.datetime) -> list[str]:
+    """P24: each admin action has its audit entry, each audit entry about a member still here
+    has the action the member's page lists, each action (but views and security suspensions)
+    was emailed, and every suspension has the action that made it."""
+    target = Concat(Value("org-action:"), Cast(OuterRef("pk"), output_field=CharField()))
+    audited = AuditEntry.objects.filter(role=AUDIT_ROLE, target=target)
+    actions = AdminAction.objects.annotate(audited=Exists(audited))
+    unaudited = actions.filter(audited=False).count()
+    action_targets = {
+        f"org-action:{pk}" for pk in AdminAction.objects.values_list("pk", flat=True).iterator()
+    }
+    invisible = sum(
+        1
+        for target in AuditEntry.objects.filter(role=AUDIT_ROLE, subject__isnull=False)
+        .values_list("target", flat=True)
+        .iterator()
+        if target not in action_targets
+    )
+    unmailed = (
+        AdminAction.objects.exclude(kind=AdminAction.Kind.VIEW)
+        .filter(security=False, emailed_at__isnull=True, at__lt=now - MAIL_GRACE)
+        .count()
+    )
+    orphaned = Membership.objects.filter(
+        suspended_at__isnull=False, user__org_admin_actions__isnull=True
+    ).count()
+    found = []
+    if unaudited:
+        found.append(f"{unaudited} organization admin actions without an audit entry")
+    if invisible:
+        found.append(f"{invisible} audited organization admin actions the member cannot see")
+    if unmailed:
+        found.append(f"{unmailed} organization admin actions never emailed to the member")
+    if orphaned:
+        found.append(f"{orphaned} suspended members without the action that suspended them")
+    return found

@@ -12,6 +12,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("mosaic.moderation.urls")),
     path("", include("mosaic.controller.urls")),
     path("panel/moderation/", include("mosaic.moderation.panel_urls")),
+    path("panel/organization/", include("mosaic.organizations.panel_urls")),
     path("accounts/", include("allauth.urls")),
     path("panel/", include("mosaic.panel.urls")),
     path("panel/instagram/", include("mosaic.integrations.instagram.urls")),

@@ -72,7 +72,7 @@ def _mail_member(membership: Membership, template: str) -> None:
             "membership": membership,
             "organization": membership.organization,
             "domain": membership.domain,
-            "page_url": settings.SITE_URL.rstrip("/") + "/panel/my-organization/",
+            "page_url": settings.SITE_URL.rstrip("/") + "/panel/organization/me/",
             "notice_days": settings.ORGANIZATIONS_NOTICE_DAYS,
         },
     )

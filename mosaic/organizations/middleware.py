@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from mosaic.organizations import rights
 from mosaic.organizations.models import AdminAction, Membership
 
 
@@ -30,6 +31,13 @@ class SuspendedMemberMiddleware:
             if membership is not None:
                 return self.refuse(request, membership)
         return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        """C8: a restriction that bites in any view is explained, not a bare 403."""
+        if isinstance(exception, rights.Restricted):
+            context = {"message": exception.message, "label": rights.LABELS[exception.right]}
+            return render(request, "organizations/restricted.html", context, status=403)
+        return None
 
     def refuse(self, request: HttpRequest, membership: Membership) -> HttpResponse:
         action = (

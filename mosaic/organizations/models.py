@@ -151,5 +151,14 @@ class AdminAction(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M} {self.admin_name} {self.kind} {self.member_id}"
 
     @property
+    def detail_label(self) -> str:
+        """The right or the role the action was about, in words."""
+        from mosaic.organizations.rights import LABELS
+
+        if self.kind == self.Kind.ROLE:
+            return str(Membership.Role(self.detail).label) if self.detail else ""
+        return str(LABELS.get(self.detail, ""))
+
+    @property
     def audit_target(self) -> str:
         return f"org-action:{self.pk}"

@@ -110,7 +110,7 @@ def _record(
                 "action": action,
                 "organization": theirs.organization,
                 "right": rights.LABELS.get(detail, ""),
-                "page_url": settings.SITE_URL.rstrip("/") + "/panel/my-organization/",
+                "page_url": settings.SITE_URL.rstrip("/") + "/panel/organization/me/",
             },
         )
         AdminAction.objects.filter(pk=action.pk).update(emailed_at=now)

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from mosaic.accounts.models import User
+from mosaic.organizations import rights
 from mosaic.privacy.archives import seal_accounts
 from mosaic.privacy.registry import categories
 from mosaic.privacy.sweeps import not_held
@@ -35,6 +36,7 @@ def request_account_deletion(*, user: User, now: dt.datetime | None = None) -> d
     """
     from mosaic.privacy.emails import send_deletion_receipt
 
+    rights.check(user, rights.DELETING)  # C8: the organization forbids deleting content
     now = now or timezone.now()
     when = now + dt.timedelta(days=settings.PRIVACY_QUARANTINE_DAYS)
     with transaction.atomic():

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 
+from mosaic.organizations import rights
 from mosaic.photos.models import Photo
 from mosaic.photos.services import add_photo
 from mosaic.photos.storage import guarded_storage
@@ -113,7 +114,11 @@ def update_settings(
     language: str | None = None,
 ) -> None:
     """Address, visibility and the search switch apply at once (P21, P31): who may see the site
-    must not wait for a publish. So does the language of the site's own words (republished)."""
+    must not wait for a publish. So does the language of the site's own words (republished).
+    C8: visibility and the search switch stay as they are while the owner's organization
+    forbids changing privacy settings (``rights.Restricted``)."""
+    if (visibility, hide_from_search) != (site.visibility, site.hide_from_search):
+        rights.check(site.owner, rights.PRIVACY_CHANGES)
     old_slug = site.slug
     site.slug, site.visibility, site.hide_from_search = slug, visibility, hide_from_search
     site.language = language or site.language
@@ -287,19 +292,25 @@ def order_posts(*, site: Site, post_ids: list[int]) -> None:
 
 # --- Removing content (P07) ----------------------------------------------------------------
 def remove_post(*, post: Post) -> None:
-    """P07: remove the post and its files; sites republish when it commits (posts' hook)."""
+    """P07: remove the post and its files; sites republish when it commits (posts' hook).
+    C8: not while the owner's organization forbids deleting content (``rights.Restricted``)."""
+    rights.check(post.owner, rights.DELETING)
     posts.delete_post(post=post)
 
 
 def remove_item(*, item: PostItem) -> None:
-    """P07: remove one photo or video of a post; sites republish when it commits."""
+    """P07: remove one photo or video of a post; sites republish when it commits (C8: not
+    while the owner's organization forbids deleting content)."""
+    rights.check(item.post.owner, rights.DELETING)
     posts.delete_item(item=item)
 
 
 # --- Deleting and restoring a site (P07, P08) -------------------------------------------------
 def delete_site(*, site: Site) -> None:
     """P07, P08: the site goes offline at once (its address answers 410), its published files
-    are deleted, and its row is erased after the quarantine unless the owner restores it."""
+    are deleted, and its row is erased after the quarantine unless the owner restores it.
+    C8: not while the owner's organization forbids deleting content."""
+    rights.check(site.owner, rights.DELETING)
     with transaction.atomic():
         Site.objects.filter(pk=site.pk).update(
             deleted_at=timezone.now(), published_build="", publish_pending=False

@@ -40,6 +40,7 @@ from mosaic.integrations.instagram.models import (
 from mosaic.lib.batches import claim_batch
 from mosaic.lib.safe_http import Fetched, FetchPolicy, fetch
 from mosaic.mail.services import send
+from mosaic.organizations import rights
 from mosaic.posts.models import Post
 from mosaic.posts.services import delete_post
 
@@ -84,7 +85,9 @@ def complete_authorization(
 ) -> InstagramConnection:
     """1. check the state; 2. exchange the code for a short-lived token; 3. swap it for the
     60-day token; 4. read the account id and username; 5. store the connection; 6. start the
-    first full sync (the periodic sync takes over from there)."""
+    first full sync (the periodic sync takes over from there). C8: refused while the
+    user's organization forbids connecting Instagram (``rights.Restricted``)."""
+    rights.check(user, rights.INSTAGRAM)
     check_state(session=session, state=state)
     if not code:
         raise AuthorizationError(_("Instagram did not send an authorization code."))

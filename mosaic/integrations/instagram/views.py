@@ -25,6 +25,7 @@ from mosaic.integrations.instagram.models import (
     ImportRun,
     InstagramConnection,
 )
+from mosaic.organizations import rights
 from mosaic.posts.models import Post
 
 logger = logging.getLogger(__name__)
@@ -122,6 +123,7 @@ def connect(request: HttpRequest) -> HttpResponse:
     if not services.is_configured():
         messages.error(request, _("Connecting Instagram is not available on this server yet."))
         return redirect("instagram:panel")
+    rights.check(signed_in_user(request), rights.INSTAGRAM)  # C8: explained, 403
     return redirect(services.start_authorization(session=request.session))
 
 

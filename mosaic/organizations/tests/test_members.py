@@ -34,7 +34,7 @@ def test_existing_accounts_are_told_and_claimed_after_the_notice_period(
     assert not Membership.objects.filter(user__in=[outsider, unverified]).exists()
     assert [message.to for message in mail.outbox] == [["pia@school.example"]]
     assert "14 days" in mail.outbox[0].body
-    assert "/panel/my-organization/" in mail.outbox[0].body
+    assert "/panel/organization/me/" in mail.outbox[0].body
     mail.outbox.clear()
     with time_machine.travel(timezone.now() + dt.timedelta(days=13), tick=False):
         assert members.claim_due() == 0

@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from mosaic.organizations import domains, rights
+
+
+class NewOrganizationForm(forms.Form):
+    name = forms.CharField(label=_("Organization name"), max_length=120)
+    domain = forms.CharField(
+        label=_("Email domain"),
+        max_length=253,
+        help_text=_("The part after @ in your members' addresses, e.g. school.example."),
+    )
+
+    def clean_domain(self) -> str:
+        return domains.check_claimable(self.cleaned_data["domain"])
+
+
+class DomainForm(forms.Form):
+    domain = forms.CharField(label=_("Email domain"), max_length=253)
+
+    def clean_domain(self) -> str:
+        return domains.check_claimable(self.cleaned_data["domain"])
+
+
+ACTIONS = (
+    ("password", _("Require a new password")),
+    ("suspend", _("Suspend: sign-in refused, sites offline")),
+    ("unsuspend", _("Lift the suspension")),
+    ("block", _("Remove from the organization for good")),
+    ("restrict", _("Take a right away")),
+    ("unrestrict", _("Give a right back")),
+    ("make_admin", _("Make an admin")),
+    ("make_member", _("Make a member (no admin powers)")),
+)
+
+
+class ActionForm(forms.Form):
+    action = forms.ChoiceField(label=_("Action"), choices=ACTIONS)
+    right = forms.ChoiceField(
+        label=_("Right (to take away or give back)"),
+        choices=[("", "—"), *[(key, rights.LABELS[key]) for key in rights.RIGHTS]],
+        required=False,
+    )
+    security = forms.BooleanField(
+        label=_("For security reasons (the member is told at their next sign-in, not by email)"),
+        required=False,
+    )
+    reason = forms.CharField(
+        label=_("Reason (the member reads it)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+    )
+
+    def clean(self) -> dict:
+        data = super().clean() or {}
+        if data.get("action") in ("restrict", "unrestrict") and not data.get("right"):
+            raise ValidationError(_("Choose the right."))
+        if not (data.get("reason") or "").strip():
+            self.add_error("reason", _("Say why: the member reads it."))
+        return data

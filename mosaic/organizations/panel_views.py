@@ -1,0 +1,228 @@
+"""The organization in the panel (interface): admins at ``/panel/organization/`` (C8), and
+every member's "Your organization" page at ``/panel/organization/me/`` (P24).
+
+Admin pages need a second factor; a member's page and every action also need a recent
+re-authentication (P32, ``sensitive_action``). What an admin sees of a member is their
+account's public-facing details and their sites' statistics: never a password, a session,
+a second-factor secret or an unpublished draft, and there is no "sign in as".
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from mosaic.accounts.decorators import sensitive_action, signed_in_user
+from mosaic.accounts.models import User
+from mosaic.organizations import members, powers, rights, services
+from mosaic.organizations.forms import ActionForm, DomainForm, NewOrganizationForm
+from mosaic.organizations.models import AdminAction, Domain, Membership
+from mosaic.staff.roles import has_second_factor
+from mosaic.stats.dashboard import report
+from mosaic.websites.models import Site
+
+
+def _admin_or_none(request: HttpRequest) -> Membership | None:
+    return powers.admin_membership(signed_in_user(request))
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
+    membership = Membership.objects.filter(user=user).select_related("organization").first()
+    if membership is None:
+        return _create(request, user)
+    if not membership.is_admin:
+        return redirect("organizations:mine")
+    organization = membership.organization
+    domains = organization.domains.order_by("name")
+    people = (
+        Membership.objects.filter(organization=organization)
+        .select_related("user", "domain")
+        .order_by("claimed_at", "user__username")
+    )
+    return render(
+        request,
+        "organizations/admin.html",
+        {
+            "organization": organization,
+            "membership": membership,
+            "domains": domains,
+            "people": people,
+            "domain_form": DomainForm(),
+            "second_factor": has_second_factor(user),
+            "pending_days": services.pending_until,
+        },
+    )
+
+
+def _create(request: HttpRequest, user: User) -> HttpResponse:
+    form = NewOrganizationForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            organization = services.create_organization(owner=user, name=form.cleaned_data["name"])
+            services.add_domain(organization=organization, name=form.cleaned_data["domain"])
+        except services.DomainTaken:
+            form.add_error("domain", _("This domain already belongs to an organization."))
+            Membership.objects.filter(user=user, organization__domains__isnull=True).delete()
+        else:
+            messages.success(request, _("Organization created. Add the DNS record below."))
+            return redirect("organizations:home")
+    status = 400 if form.errors else 200
+    return render(request, "organizations/create.html", {"form": form}, status=status)
+
+
+@login_required
+@require_POST
+def add_domain(request: HttpRequest) -> HttpResponse:
+    membership = _admin_or_none(request)
+    if membership is None:
+        raise Http404
+    form = DomainForm(request.POST)
+    if form.is_valid():
+        try:
+            services.add_domain(
+                organization=membership.organization, name=form.cleaned_data["domain"]
+            )
+        except services.DomainTaken:
+            messages.error(request, _("This domain already belongs to an organization."))
+        else:
+            messages.success(request, _("Domain added. Add its DNS record, then check."))
+    else:
+        messages.error(request, " ".join(str(error) for error in form.errors.get("domain", [])))
+    return redirect("organizations:home")
+
+
+@login_required
+@require_POST
+def check_domain(request: HttpRequest, domain_id: int) -> HttpResponse:
+    membership = _admin_or_none(request)
+    if membership is None:
+        raise Http404
+    domain = get_object_or_404(Domain, pk=domain_id, organization=membership.organization)
+    status = services.check_domain(domain=domain)
+    domain.refresh_from_db()
+    if status == Domain.Status.VERIFIED:
+        messages.success(request, _("%(name)s is verified.") % {"name": domain.name})
+    else:
+        messages.error(request, domain.last_result)
+    return redirect("organizations:home")
+
+
+def _admin_for(request: HttpRequest, user_id: int) -> tuple[User, User]:
+    admin = signed_in_user(request)
+    if powers.admin_membership(admin) is None:
+        raise Http404
+    member = get_object_or_404(User, pk=user_id)
+    return admin, member
+
+
+def _second_factor_first(request: HttpRequest) -> HttpResponse:
+    return render(request, "organizations/second_factor.html", status=403)
+
+
+@sensitive_action
+def member(request: HttpRequest, user_id: int) -> HttpResponse:
+    admin, person = _admin_for(request, user_id)
+    if not has_second_factor(admin):
+        return _second_factor_first(request)
+    try:
+        powers.view_member(admin=admin, member=person)
+    except powers.NotAllowed as exc:
+        raise Http404 from exc
+    return _member_page(request, person, ActionForm())
+
+
+def _member_page(request: HttpRequest, person: User, form: ActionForm) -> HttpResponse:
+    today = timezone.localdate()
+    sites = [
+        (site, report(site=site, days=30, today=today))
+        for site in Site.objects.live().filter(owner=person).order_by("slug")
+    ]
+    return render(
+        request,
+        "organizations/member.html",
+        {
+            "person": person,
+            "membership": Membership.objects.get(user=person),
+            "sites": sites,
+            "form": form,
+            "actions": AdminAction.objects.filter(member=person).order_by("-at")[:50],
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@sensitive_action
+@require_POST
+def act(request: HttpRequest, user_id: int) -> HttpResponse:
+    admin, person = _admin_for(request, user_id)
+    if not has_second_factor(admin):
+        return _second_factor_first(request)
+    form = ActionForm(request.POST)
+    if not form.is_valid():
+        return _member_page(request, person, form)
+    data = form.cleaned_data
+    kind, reason = data["action"], data["reason"]
+    try:
+        if kind == "password":
+            powers.require_new_password(admin=admin, member=person, reason=reason)
+        elif kind == "suspend":
+            powers.suspend(admin=admin, member=person, reason=reason, security=data["security"])
+        elif kind == "unsuspend":
+            powers.lift_suspension(admin=admin, member=person, reason=reason)
+        elif kind == "block":
+            powers.block(admin=admin, member=person, reason=reason)
+        elif kind in ("restrict", "unrestrict"):
+            powers.set_right(
+                admin=admin,
+                member=person,
+                right=data["right"],
+                allowed=kind == "unrestrict",
+                reason=reason,
+            )
+        else:
+            role = Membership.Role.ADMIN if kind == "make_admin" else Membership.Role.MEMBER
+            powers.set_role(admin=admin, member=person, role=role, reason=reason)
+    except powers.NotAllowed:
+        messages.error(request, _("That action does not apply to this member now."))
+    else:
+        messages.success(request, _("Done. The member can see it on their organization page."))
+    if kind == "block":
+        return redirect("organizations:home")
+    return redirect("organizations:member", user_id=person.pk)
+
+
+@login_required
+def mine(request: HttpRequest) -> HttpResponse:
+    """P24: what the organization's admins can do, what they did about me, and what is
+    restricted now."""
+    user = signed_in_user(request)
+    membership = (
+        Membership.objects.filter(user=user).select_related("organization", "domain").first()
+    )
+    actions = AdminAction.objects.filter(member=user).order_by("-at")
+    unseen = [action.pk for action in actions if action.seen_at is None]
+    page = render(
+        request,
+        "organizations/mine.html",
+        {
+            "membership": membership,
+            "actions": actions,
+            "unseen": set(unseen),
+            "admins": members.admins(membership.organization) if membership else [],
+            "restricted": [
+                rights.LABELS[right]
+                for right in rights.RIGHTS
+                if membership is not None and membership.is_claimed and getattr(membership, right)
+            ],
+            "rights": [rights.LABELS[right] for right in rights.RIGHTS],
+        },
+    )
+    AdminAction.objects.filter(pk__in=unseen).update(seen_at=timezone.now())
+    return page

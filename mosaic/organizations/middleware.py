@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -47,6 +48,8 @@ class SuspendedMemberMiddleware:
         )
         if action is not None and action.seen_at is None:
             AdminAction.objects.filter(pk=action.pk).update(seen_at=timezone.now())
+        for _message in messages.get_messages(request):
+            pass  # "Signed in as ..." would be untrue: drop what the sign-in queued
         logout(request)
         context = {
             "membership": membership,

@@ -117,14 +117,14 @@ class AdminAction(models.Model):
     action log as ``org-action:<id>``."""
 
     class Kind(models.TextChoices):
-        VIEW = "view", _("looked at your account and site statistics")
+        VIEW = "view", _("looked at the account and its site statistics")
         PASSWORD_RESET = "password_reset", _("required a new password")
-        SUSPEND = "suspend", _("suspended your account")
+        SUSPEND = "suspend", _("suspended the account")
         UNSUSPEND = "unsuspend", _("lifted the suspension")
-        BLOCK = "block", _("removed you from the organization")
+        BLOCK = "block", _("removed the account from the organization")
         RESTRICT = "restrict", _("restricted a right")
         UNRESTRICT = "unrestrict", _("gave back a right")
-        ROLE = "role", _("changed your role")
+        ROLE = "role", _("changed the role")
 
     organization = models.ForeignKey(
         Organization, on_delete=models.CASCADE, related_name="admin_actions"

@@ -122,16 +122,27 @@ def _end_sessions(user: User) -> None:
         record.end()
 
 
+#: Opening a member's page again within this time adds no new "looked at" entry.
+VIEW_WINDOW = dt.timedelta(hours=1)
+
+
 def view_member(*, admin: User, member: User) -> AdminAction:
-    """The admin opened the member's page (account details and site statistics)."""
+    """The admin opened the member's page (account details and site statistics): one entry
+    per admin and member per hour, so coming back after an action does not bury the list."""
+    now = timezone.now()
     with transaction.atomic():
         _mine, theirs = authorize(admin=admin, member=member)
+        recent = AdminAction.objects.filter(
+            admin=admin, member=member, kind=Kind.VIEW, at__gt=now - VIEW_WINDOW
+        ).first()
+        if recent is not None:
+            return recent
         return _record(
             admin=admin,
             theirs=theirs,
             kind=Kind.VIEW,
             reason="Opened the member's page in the organization panel.",
-            now=timezone.now(),
+            now=now,
         )
 
 

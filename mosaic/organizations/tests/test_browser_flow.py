@@ -1,0 +1,175 @@
+"""The whole organization flow in a browser, against the real DNS server (C8, P24, P32).
+
+An owner creates an organization and verifies its domain through dnsmasq; an existing account
+at the domain is told, then claimed after its notice; the owner (with a second factor and a
+fresh password confirmation) forbids deleting content, and the member's delete button says
+why; the owner suspends the member, whose site goes offline and whose sign-in is refused; the
+member then sees both actions on their organization page. Every new page is screenshotted at
+a phone and a laptop size into var/screens/, axe-checked and checked for sideways scrolling.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import time
+from pathlib import Path
+
+import pytest
+import time_machine
+from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+from axe_playwright_python.sync_playwright import Axe
+from django.conf import settings as django_settings
+from django.core import mail
+from django.utils import timezone
+
+from conftest import PASSWORD, make_user
+from mosaic.organizations import members
+from mosaic.organizations.models import AdminAction, Domain, Membership
+from mosaic.organizations.tests.helpers import totp
+from mosaic.websites import services as websites
+from mosaic.websites.models import Site
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+SCREENS = Path(django_settings.BASE_DIR) / "var" / "screens"
+SIZES = {"phone": (390, 844), "laptop": (1366, 900)}
+WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+
+
+def look(page, name: str) -> list[str]:
+    """Screenshot the open page at both sizes; return axe violations and sideways scrolling."""
+    found = []
+    for size, (width, height) in SIZES.items():
+        page.set_viewport_size({"width": width, "height": height})
+        page.screenshot(path=SCREENS / size / f"organization-{name}.png", full_page=True)
+        wide = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+        if wide[0] > wide[1]:
+            found.append(f"{size} {name}: scrolls sideways, {wide[0]} px in {wide[1]}")
+        for item in Axe().run(page, options=WCAG_AA).response["violations"]:
+            found.append(f"{size} {name}: axe {item['id']}: {item['nodes'][0]['html'][:120]}")
+    page.set_viewport_size({"width": 390, "height": 844})
+    return found
+
+
+def code(secret: str) -> str:
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+
+
+def sign_in(page, username: str, secret: str = "") -> None:
+    page.goto("/accounts/login/")
+    page.locator("#id_login").fill(username)
+    page.locator("#id_password").fill(PASSWORD)
+    page.get_by_role("button", name=re.compile("^sign in$", re.I)).click()
+    if secret:
+        page.wait_for_url("**/2fa/authenticate/")
+        page.locator("#id_code").fill(code(secret))
+        page.get_by_role("button", name=re.compile("^sign in$", re.I)).click()
+    page.wait_for_load_state()
+
+
+def confirm_password(page) -> None:
+    """P32: the re-authentication step before an admin's page, whichever form it offers."""
+    page.wait_for_url(re.compile(r"/accounts/reauthenticate/"))
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("main form button[type=submit]").first.click()
+    page.wait_for_load_state()
+
+
+def test_c8_p24_the_whole_organization_flow(page, browser, live_server, dns_server, settings):
+    settings.ROOT_URLCONF = "mosaic.websites.tests.urls"
+    problems: list[str] = []
+    owner = make_user("olivia", email="olivia@school.example")
+    secret = totp(owner)
+    with time_machine.travel(timezone.now() - dt.timedelta(days=30)):
+        pia = make_user("pia", email="pia@school.example")  # an account from before
+    site = websites.create_site(owner=pia, slug="pia", title="Pia's photos")
+    websites.publish(site=site)
+    assert page.context.request.get(f"{live_server.url}/pia/").status == 200
+
+    # 1. The owner creates the organization and verifies the domain.
+    sign_in(page, "olivia", secret)
+    page.goto("/panel/organization/")
+    problems += look(page, "create")
+    page.get_by_label("Organization name").fill("Example School")
+    page.get_by_label("Email domain").fill("school.example")
+    page.get_by_role("button", name="Create").click()
+    domain = Domain.objects.get()
+    assert domain.record_value in page.content()
+    problems += look(page, "admin-pending")
+    dns_server.set_txt(domain.record_name, domain.record_value)
+    mail.outbox.clear()
+    page.get_by_role("button", name="Check now").click()
+    assert "school.example is verified." in page.content()
+
+    # 2. Pia, who had an account already, is told and claimed after the notice period.
+    assert [message.to for message in mail.outbox] == [["pia@school.example"]]
+    assert "14 days" in mail.outbox[0].body
+    membership = Membership.objects.get(user=pia)
+    assert membership.claimed_at is None
+    with time_machine.travel(membership.claim_after + dt.timedelta(minutes=1)):
+        assert members.claim_due() == 1
+    assert "You are now a member of Example School" in mail.outbox[-1].subject
+    page.goto("/panel/organization/")
+    problems += look(page, "admin")
+
+    # 3. The owner forbids deleting content (re-authenticating first).
+    page.get_by_role("link", name="pia").click()
+    confirm_password(page)
+    assert "pia@school.example" in page.content()
+    problems += look(page, "member")
+    page.get_by_label("Action").select_option("restrict")
+    page.get_by_label("Right (to take away or give back)").select_option("no_deleting")
+    page.get_by_label("Reason (the member reads it)").fill("Coursework must stay until grading.")
+    page.get_by_role("button", name="Do it").click()
+    assert "Done." in page.content()
+    assert "Coursework must stay until grading." in mail.outbox[-1].body
+
+    # ... and Pia's delete button says why.
+    member_context = browser.new_context(
+        viewport={"width": 390, "height": 844}, base_url=live_server.url
+    )
+    member_page = member_context.new_page()
+    sign_in(member_page, "pia")
+    member_page.goto(f"/panel/sites/{site.pk}/")
+    button = member_page.get_by_role("button", name="Delete this site…")
+    assert button.is_disabled()
+    why = member_page.locator("#delete-why")
+    assert "does not allow its members to delete content" in why.inner_text()
+    assert button.get_attribute("aria-describedby") == "delete-why"
+
+    # 4. The owner suspends Pia: her site goes offline and her sign-in is refused.
+    page.get_by_label("Action").select_option("suspend")
+    page.get_by_label("Reason (the member reads it)").fill("Sharing exam answers on the site.")
+    page.get_by_role("button", name="Do it").click()
+    assert "Done." in page.content()
+    assert page.context.request.get(f"{live_server.url}/pia/").status == 410
+    assert Site.objects.get(pk=site.pk).is_offline()
+    member_page.goto("/panel/organization/me/")
+    assert "/accounts/login/" in member_page.url  # her session ended
+    sign_in(member_page, "pia")
+    assert "Your account is suspended" in member_page.content()
+    assert "Sharing exam answers on the site." in member_page.content()
+    problems += look(member_page, "suspended")
+
+    # 5. The suspension is lifted; Pia sees both actions, with who, when and why.
+    page.get_by_label("Action").select_option("unsuspend")
+    page.get_by_label("Reason (the member reads it)").fill("Answers removed.")
+    page.get_by_role("button", name="Do it").click()
+    sign_in(member_page, "pia")
+    member_page.goto("/panel/organization/me/")
+    text = member_page.locator("main").inner_text()
+    assert "Coursework must stay until grading." in text
+    assert "Sharing exam answers on the site." in text
+    assert "suspended the account" in text
+    assert "restricted a right: Delete content" in text
+    assert "olivia" in text
+    assert "Delete content: sites, posts, photos" in text  # restricted now
+    problems += look(member_page, "mine")
+    member_page.goto(f"/panel/sites/{site.pk}/delete/")
+    problems += look(member_page, "delete-explained")
+    member_context.close()
+
+    kinds = list(AdminAction.objects.order_by("at").values_list("kind", flat=True))
+    assert kinds == ["view", "restrict", "suspend", "unsuspend"]
+    assert problems == []

@@ -27,7 +27,7 @@ class OrganizationRecords(Category):
     )
     purpose = _(
         "To let the organization manage its members within the powers shown to them, and to "
-        "show each member everything done about them (P24)."
+        "show each member everything done about them."
     )
     legal_basis = _(
         "Legitimate interest of the organization that owns the email domain, and your right "

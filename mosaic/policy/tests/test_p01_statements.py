@@ -19,11 +19,13 @@ from mosaic.stats.visitors import NO_COUNT_COOKIE
 pytestmark = pytest.mark.django_db
 
 
-def test_p01_the_policy_promises_no_organizations_until_they_exist(visitor):
+def test_p01_p24_organizations_are_stated_only_while_they_exist(visitor):
     page = visitor.get("/privacy/").content.decode()
-    assert "Organizations" not in page
-    assert "administrators" not in page
-    assert "legal request" in page  # what does exist is still said
+    assert "Organizations" in page
+    assert "cannot read your password" in page
+    assert "legal request" in page  # what else exists is still said
+    with modify_settings(INSTALLED_APPS={"remove": ["mosaic.organizations"]}):
+        assert "cannot read your password" not in render_body("privacy")
 
 
 def test_p01_p26_p27_the_transparency_report_moderation_and_change_of_hands_are_stated(visitor):
@@ -46,16 +48,16 @@ def test_p01_each_section_of_the_page_is_a_statement_of_an_installed_app(visitor
 
 def test_p01_a_statement_of_a_feature_that_is_not_installed_is_not_on_the_page(visitor):
     future = Statement(
-        key="organizations-test",
-        app="mosaic.organizations",
-        heading="Organizations",
+        key="future-test",
+        app="mosaic.not_yet_built",
+        heading="A future feature",
         template="policy/statements/contact.html",
         promises=("P26",),
     )
     declare(future)
     try:
         assert future not in statements()
-        assert "Organizations" not in visitor.get("/privacy/").content.decode()
+        assert "A future feature" not in visitor.get("/privacy/").content.decode()
     finally:
         registry._registry.pop(future.key)
 

@@ -627,3 +627,39 @@ ORGANIZATIONS_PENDING_DAYS = env_int("ORGANIZATIONS_PENDING_DAYS", 7, minimum=1)
 ORGANIZATIONS_PENDING_CHECK_MINUTES = env_int("ORGANIZATIONS_PENDING_CHECK_MINUTES", 15, minimum=1)
 ORGANIZATIONS_REVERIFY_HOURS = env_int("ORGANIZATIONS_REVERIFY_HOURS", 24, minimum=1)
 ORGANIZATIONS_NOTICE_DAYS = env_int("ORGANIZATIONS_NOTICE_DAYS", 14, minimum=1)
+# --- Plans and billing (mosaic/billing, docs/operations.md "Billing") --------------------------
+# The plans' limits are in code (mosaic/billing/plans.py). Payments go through Stripe when
+# STRIPE_SECRET_KEY is set, otherwise through the offline test provider (its own checkout and
+# portal pages inside Mosaic, the same redirects and signed webhooks); production needs Stripe.
+INSTALLED_APPS += ["mosaic.billing", "sequences"]
+STRIPE_SECRET_KEY = env_str("STRIPE_SECRET_KEY")
+STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET")
+STRIPE_PRICE_ID = env_str("STRIPE_PRICE_ID")
+# The API base the client talks to; the tests point it at the local stand-in
+# (`manage.py stripe_stand_in`).
+STRIPE_API_BASE = env_str("STRIPE_API_BASE", "https://api.stripe.com").rstrip("/")
+BILLING_PROVIDER = env_choice(
+    "BILLING_PROVIDER", ("offline", "stripe"), "stripe" if STRIPE_SECRET_KEY else "offline"
+)
+if BILLING_PROVIDER == "stripe" and not (STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET):
+    raise ImproperlyConfigured("Stripe needs STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET")
+if PRODUCTION and BILLING_PROVIDER == "offline":
+    raise ImproperlyConfigured("the offline payment provider is for development and tests only")
+BILLING_OFFLINE_WEBHOOK_SECRET = env_str("BILLING_OFFLINE_WEBHOOK_SECRET", "whsec_offline_dev")
+BILLING_TRIAL_DAYS = env_int("BILLING_TRIAL_DAYS", 0, minimum=0)
+# A failed renewal keeps the paid plan this long (with emails) before the downgrade.
+BILLING_GRACE_DAYS = env_int("BILLING_GRACE_DAYS", 7, minimum=0)
+# P09: invoices are kept this many years after the account ends; "DE:8" per buyer country.
+BILLING_RETENTION_YEARS = env_int("BILLING_RETENTION_YEARS", 5, minimum=1)
+BILLING_RETENTION_YEARS_BY_COUNTRY = {
+    country.upper(): int(years)
+    for country, _sep, years in (
+        item.partition(":") for item in env_list("BILLING_RETENTION_YEARS_BY_COUNTRY", ["DE:8"])
+    )
+}
+# The invoice's seller block and numbering ("" gives 2026-000001; "A" gives A-2026-000001).
+BILLING_SELLER_NAME = env_str("BILLING_SELLER_NAME", "Mosaic")
+BILLING_SELLER_ADDRESS = env_str("BILLING_SELLER_ADDRESS", "Example Street 1, 10115 Berlin")
+BILLING_SELLER_COUNTRY = env_str("BILLING_SELLER_COUNTRY", "DE").upper()
+BILLING_SELLER_VAT_ID = env_str("BILLING_SELLER_VAT_ID", "")
+BILLING_INVOICE_SERIES = env_str("BILLING_INVOICE_SERIES", "")

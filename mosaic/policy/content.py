@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from mosaic.billing.providers import payment_processors
 from mosaic.policy import statements as _core_statements  # noqa: F401 (declares the core ones)
 from mosaic.policy.cookies import inventory
 from mosaic.policy.statements import statements
@@ -106,7 +107,7 @@ def privacy_context() -> dict[str, Any]:
     return {
         "statements": statements(),
         "categories": installed_categories(),
-        "processors": settings.PRIVACY_PROCESSORS,
+        "processors": [*settings.PRIVACY_PROCESSORS, *payment_processors()],
         "cookies": inventory(),
         "rights": rights(),
         "contact_email": settings.PRIVACY_CONTACT_EMAIL,

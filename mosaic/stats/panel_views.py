@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from mosaic.accounts.decorators import signed_in_user
+from mosaic.billing.plans import plan_for
 from mosaic.stats.charts import bar_chart
 from mosaic.stats.dashboard import PERIODS, Report, report
 from mosaic.stats.visitors import NO_COUNT_COOKIE
@@ -22,15 +23,26 @@ from mosaic.websites.models import Site
 NO_COUNT_MAX_AGE = 60 * 60 * 24 * 365
 
 
+def _periods(request: HttpRequest) -> list[int]:
+    """The periods the owner's plan shows (``billing.plans``: statistics history)."""
+    limit = plan_for(signed_in_user(request)).stats_days
+    return [period for period in PERIODS if period <= limit]
+
+
 def _days(request: HttpRequest) -> int | None:
     raw = request.GET.get("days", "7")
-    return int(raw) if raw in {str(period) for period in PERIODS} else None
+    return int(raw) if raw in {str(period) for period in _periods(request)} else None
 
 
-def _bad_days() -> HttpResponse:
-    return HttpResponseBadRequest(
-        _("The period must be 7, 30 or 90 days."), content_type="text/plain; charset=utf-8"
-    )
+def _bad_days(request: HttpRequest) -> HttpResponse:
+    raw = request.GET.get("days", "")
+    if raw in {str(period) for period in PERIODS}:
+        message = _("Statistics for the last %(days)s days come with the paid plan.") % {
+            "days": raw
+        }
+    else:
+        message = _("The period must be 7, 30 or 90 days.")
+    return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
 
 
 def _report(request: HttpRequest, site_id: int, days: int) -> Report:
@@ -52,7 +64,7 @@ def overview(request: HttpRequest) -> HttpResponse:
 def site_stats(request: HttpRequest, site_id: int) -> HttpResponse:
     days = _days(request)
     if days is None:
-        return _bad_days()
+        return _bad_days(request)
     data = _report(request, site_id, days)
     labels = [point.day.isoformat() for point in data.series]
     charts = [
@@ -80,7 +92,8 @@ def site_stats(request: HttpRequest, site_id: int) -> HttpResponse:
         {
             "report": data,
             "charts": charts,
-            "periods": PERIODS,
+            "periods": _periods(request),
+            "longer_with_paid": len(_periods(request)) < len(PERIODS),
             "counting_off": bool(request.COOKIES.get(NO_COUNT_COOKIE)),
         },
     )
@@ -90,7 +103,7 @@ def site_stats(request: HttpRequest, site_id: int) -> HttpResponse:
 def site_csv(request: HttpRequest, site_id: int) -> HttpResponse:
     days = _days(request)
     if days is None:
-        return _bad_days()
+        return _bad_days(request)
     data = _report(request, site_id, days)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     name = f"{data.site.slug}-statistics-{data.first}-{data.last}.csv"

@@ -9,8 +9,11 @@ class WebsitesConfig(AppConfig):
     name = "mosaic.websites"
 
     def ready(self) -> None:
+        from mosaic.billing.signals import plan_changed
         from mosaic.organizations import events
+        from mosaic.websites.plans import on_plan_changed
 
+        plan_changed.connect(on_plan_changed, dispatch_uid="websites.plans")
         events.member_offline.connect(_member_offline, dispatch_uid="websites.member_offline")
         events.member_online.connect(_member_online, dispatch_uid="websites.member_online")
 

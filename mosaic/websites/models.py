@@ -32,6 +32,7 @@ class SiteQuerySet(models.QuerySet["Site"]):
         exposure included (``websites.exposure``)."""
         return self.live().filter(
             blocked_at__isnull=True,
+            plan_paused_at__isnull=True,
             owner__scheduled_deletion_at__isnull=True,
             owner__is_active=True,
             owner__org_membership__suspended_at__isnull=True,  # C8: suspended by their org
@@ -95,6 +96,9 @@ class Site(models.Model):
     blocked_at = models.DateTimeField(
         null=True, blank=True, help_text="P10: blocked by moderation (mosaic.moderation)."
     )
+    #: Offline because the owner's plan allows fewer sites (a downgrade, ``websites.plans``);
+    #: nothing of it is deleted, and the owner chooses which sites stay online.
+    plan_paused_at = models.DateTimeField(null=True, blank=True)
     #: P10: kept whole until then, however its owner asks to delete (fixed at the block).
     block_keep_until = models.DateTimeField(null=True, blank=True, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -138,11 +142,12 @@ class Site(models.Model):
         return self.deleted_at is not None
 
     def is_offline(self) -> bool:
-        """Deleted, or blocked, or its account is in quarantine (P08) or blocked (P10): the
-        address answers 410."""
+        """Deleted, or blocked, or paused by its owner's plan, or its account is in quarantine
+        (P08) or blocked (P10): the address answers 410."""
         return (
             self.is_deleted
             or self.blocked_at is not None
+            or self.plan_paused_at is not None
             or self.owner.in_quarantine
             or not self.owner.is_active
             or self.owner_suspended_by_organization()

@@ -56,6 +56,12 @@ def site_list(request: HttpRequest) -> HttpResponse:
             )
         except services.SlugTaken:
             form.add_error("slug", _("This address is taken. Please choose another."))
+        except services.PlanLimitReached as limit:
+            form.add_error(
+                None,
+                _("Your plan allows %(limit)s sites. Upgrade for more, or delete one first.")
+                % {"limit": limit.limit},
+            )
         else:
             messages.success(
                 request,

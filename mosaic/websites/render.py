@@ -26,6 +26,7 @@ from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
+from mosaic.billing.plans import plan_for
 from mosaic.photos.models import Photo, Variant
 from mosaic.photos.storage import public_storage
 from mosaic.posts.hashtags import tag_key
@@ -108,6 +109,8 @@ class SiteRenderer:
                 self.tags.setdefault(tag_folder(tag_key(tag)), (tag, []))[1].append(post)
         self.css_name, self.css = self._render_css()
         self.base_url = f"{settings.SITE_URL}/{self.site.slug}/"
+        # The "Made with Mosaic" line, as the owner's plan says (billing.plans).
+        self.branding = plan_for(self.site.owner_id).branding
 
     @staticmethod
     def ready_items(post: Post) -> list[PostItem]:
@@ -265,6 +268,7 @@ class SiteRenderer:
             # Views and clicks are counted on the served site only, never in the owner's own
             # copy (an export): the pixel and the click redirect (mosaic.stats, P12).
             "counted": not self.target.export,
+            "branding": self.branding,
             "count_path": f"/{self.site.slug}/{rel}",
             "count_kind": "photo" if rel.startswith("p/") else "page",
             # The "Report" link (mosaic.moderation), on the served site only, and not on a

@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 
 from mosaic.organizations import rights
+from mosaic.billing.plans import plan_for
 from mosaic.photos.models import Photo
 from mosaic.photos.services import add_photo
 from mosaic.photos.storage import guarded_storage
@@ -39,10 +40,22 @@ class SlugTaken(Exception):
     pass
 
 
+class PlanLimitReached(Exception):
+    """The owner's plan allows no more sites (``billing.plans``)."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(limit)
+        self.limit = limit
+
+
 def create_site(*, owner: User, slug: str, title: str, language: str | None = None) -> Site:
     """A new site showing all the owner's posts, as a draft: its address answers 404 (and its
     photos stay private) until the owner publishes it for the first time. Its own words are
-    in ``language``, by default the one the owner is using."""
+    in ``language``, by default the one the owner is using. The plan's limit counts every
+    site not deleted (paused ones too): PlanLimitReached beyond it."""
+    limit = plan_for(owner).sites
+    if Site.objects.live().filter(owner=owner).count() >= limit:
+        raise PlanLimitReached(limit)
     language = translation.get_supported_language_variant(language or translation.get_language())
     try:
         with transaction.atomic():

@@ -196,12 +196,40 @@ def daily_salts(user: User) -> Remaining:
     return lambda: DailySalt.objects.count() + DailyVisitor.objects.count()
 
 
+def detached_invoices(user: User) -> Remaining:
+    """P09: an invoice whose account ended: detached, kept for its country's years, then gone.
+    (An account under a hold is never erased, so its invoices are never detached.)"""
+    from mosaic.billing.models import Invoice
+
+    Invoice.objects.create(
+        provider="offline",
+        provider_ref="in_1",
+        year=2026,
+        sequence=1,
+        number="2026-000001",
+        issued_at=START,
+        period_start=START.date(),
+        period_end=START.date(),
+        description="Paid plan",
+        currency="EUR",
+        net=5,
+        vat=1,
+        total=6,
+        seller={},
+        buyer={"name": "Someone"},
+        buyer_country="FR",
+        keep_until=START + dt.timedelta(days=5 * 365),
+    )
+    return Invoice.objects.count
+
+
 #: Sweeps of rows that belong to no account, so no hold can be about them: an unconfirmed
 #: newsletter address is nobody's until confirmed; visitor hashes and their salts are about
 #: visitors, never the owner (P12). They go even while the account is held.
 ACCOUNTLESS: dict[str, Callable[[User], Remaining]] = {
     "unconfirmed-newsletter": unconfirmed_newsletter,
     "stats.daily_salts": daily_salts,
+    "billing.invoices": detached_invoices,
 }
 
 

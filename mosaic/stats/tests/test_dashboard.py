@@ -12,6 +12,7 @@ import time_machine
 from django.conf import settings as django_settings
 from django.utils import translation
 
+from mosaic.billing.models import Subscription
 from mosaic.stats.models import DailyCount
 from mosaic.stats.services import flush
 from mosaic.stats.tests.conftest import DESKTOP, PHONE, browser_client, post_path, view
@@ -57,6 +58,11 @@ def test_the_periods_and_a_bad_one(site, owner):
     with time_machine.travel(DAY, tick=False):
         assert owner.client.get(f"/panel/stats/{site.pk}/").context["report"].views == 0
         assert owner.client.get(f"/panel/stats/{site.pk}/?days=30").context["report"].views == 5
+        # The free plan's history is 30 days; the paid plan's 90 (billing.plans).
+        refused = owner.client.get(f"/panel/stats/{site.pk}/?days=90")
+        assert refused.status_code == 400
+        assert "paid plan" in refused.content.decode()
+        Subscription.objects.create(user=owner.user, provider="offline", status="active")
         assert (
             len(owner.client.get(f"/panel/stats/{site.pk}/?days=90").context["report"].series) == 90
         )

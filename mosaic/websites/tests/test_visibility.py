@@ -9,6 +9,7 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
+from mosaic.billing.models import Subscription
 from mosaic.photos.models import Variant
 from mosaic.privacy.services import request_account_deletion, restore_account
 from mosaic.websites import publishing, services
@@ -132,6 +133,7 @@ def test_an_unknown_address_is_404(visitor, db):
 
 
 def test_p21_the_root_sitemap_names_only_public_indexable_sites(site, owner, visitor, commit):
+    Subscription.objects.create(user=owner.user, provider="offline", status="active")  # 4 sites
     with commit():
         hidden = services.create_site(owner=owner.user, slug="olivia-hidden", title="Hidden")
         services.publish(site=hidden)

@@ -1,0 +1,42 @@
+"""Billing's service emails (always sent, P29), through the one mail room."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.urls import reverse
+
+from mosaic.mail.services import send
+
+if TYPE_CHECKING:
+    from mosaic.accounts.models import User
+    from mosaic.billing.models import Invoice
+
+
+def _billing_url() -> str:
+    return settings.SITE_URL + reverse("billing:account")
+
+
+def payment_failed(*, user: User, grace_until: dt.datetime) -> None:
+    if user.email:
+        context = {"user": user, "grace_until": grace_until, "billing_url": _billing_url()}
+        send("billing/email/payment_failed", to=user.email, user=user, context=context)
+
+
+def downgraded(*, user: User) -> None:
+    if user.email:
+        context = {"user": user, "billing_url": _billing_url()}
+        send("billing/email/downgraded", to=user.email, user=user, context=context)
+
+
+def invoice_issued(*, invoice: Invoice) -> None:
+    user = invoice.user
+    if user is not None and user.email:
+        context = {
+            "user": user,
+            "invoice": invoice,
+            "invoice_url": settings.SITE_URL + reverse("billing:invoice", args=[invoice.number]),
+        }
+        send("billing/email/invoice", to=user.email, user=user, context=context)

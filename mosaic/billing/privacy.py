@@ -1,0 +1,152 @@
+"""Billing's personal data: the subscription and billing details (gone with the account), and
+invoices, which the law makes us keep after it (P09), detached from the person."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from mosaic.accounts.models import User
+from mosaic.billing.models import BillingDetails, Invoice, Subscription
+from mosaic.billing.retention import keep_until
+from mosaic.privacy.registry import Category, Holding, Text, exempt, register
+from mosaic.privacy.sweeps import delete_due, sweep
+
+
+@register
+class BillingData(Category):
+    key = "billing"
+    title = _("Plan and billing details")
+    description = _(
+        "Your plan and subscription status, the payment service's reference numbers for you"
+        " (never your card), and the billing details you gave for your invoices: country,"
+        " and optionally a name, address and VAT number."
+    )
+    purpose = _("To provide the paid plan and to put the right details on your invoices.")
+    legal_basis = _("Contract: the paid plan you chose.")
+    holdings = (
+        Holding("billing.Subscription", ("user", "customer_ref", "subscription_ref")),
+        Holding("billing.BillingDetails", ("user", "name", "address", "country", "vat_id")),
+    )
+
+    def retention(self) -> Text:
+        return _("While your account exists; deleted with it.")
+
+    def export(self, user: User) -> dict[str, Any]:
+        subscription = Subscription.objects.filter(user=user).first()
+        details = BillingDetails.objects.filter(user=user).first()
+        return {
+            "subscription": None
+            if subscription is None
+            else {
+                "provider": subscription.provider,
+                "status": subscription.status,
+                "current_period_end": subscription.current_period_end.isoformat()
+                if subscription.current_period_end
+                else None,
+                "cancel_at_period_end": subscription.cancel_at_period_end,
+            },
+            "billing_details": None
+            if details is None
+            else {
+                "name": details.name,
+                "address": details.address,
+                "country": details.country,
+                "vat_id": details.vat_id,
+            },
+        }
+
+    def erase(self, user: User) -> int:
+        return self.erase_all([user])
+
+    def erase_all(self, users: Sequence[User]) -> int:
+        ids = [user.pk for user in users]
+        deleted = Subscription.objects.filter(user__in=ids).delete()[0]
+        return deleted + BillingDetails.objects.filter(user__in=ids).delete()[0]
+
+
+@register
+class InvoiceData(Category):
+    key = "invoices"
+    title = _("Invoices and payments")
+    description = _(
+        "Each invoice: its number, date, amounts and VAT, and the buyer's details printed on it."
+    )
+    purpose = _("To account for payments, as tax law requires.")
+    legal_basis = _("Legal obligation: invoices must be kept for the period tax law sets.")
+    holdings = (Holding("billing.Invoice", ("user", "buyer", "buyer_country", "provider_ref")),)
+
+    def retention(self) -> Text:
+        countries = ", ".join(
+            _("%(country)s: %(years)s years") % {"country": country, "years": years}
+            for country, years in sorted(settings.BILLING_RETENTION_YEARS_BY_COUNTRY.items())
+        )
+        return _(
+            "After your account ends, %(years)s years (%(countries)s, by the buyer's country),"
+            " no longer linked to you: only the invoice with the buyer's details printed on it"
+            " stays. Then deleted."
+        ) % {"years": settings.BILLING_RETENTION_YEARS, "countries": countries}
+
+    def export(self, user: User) -> list[dict[str, Any]]:
+        return [
+            {
+                "number": item.number,
+                "issued_at": item.issued_at.isoformat(),
+                "total": str(item.total),
+                "currency": item.currency,
+                "buyer": item.buyer,
+            }
+            for item in Invoice.objects.filter(user=user).order_by("issued_at")
+        ]
+
+    def erase(self, user: User) -> int:
+        return self.erase_all([user])
+
+    def erase_all(self, users: Sequence[User]) -> int:
+        """P09: invoices are detached (the account link cut), not deleted: each gets its
+        ``keep_until`` from its buyer's country, and the sweep below deletes it then."""
+        now = timezone.now()
+        count = 0
+        for item in Invoice.objects.filter(user__in=[user.pk for user in users]):
+            item.user = None
+            item.keep_until = keep_until(country=item.buyer_country, ended_at=now)
+            item.save(update_fields=["user", "keep_until"])
+            count += 1
+        return count
+
+
+@sweep(
+    name="billing.invoices",
+    promise="P09",
+    help=(
+        "Deletes invoices whose account ended more than BILLING_RETENTION_YEARS ago (per buyer"
+        " country, BILLING_RETENTION_YEARS_BY_COUNTRY), once detached from the person."
+    ),
+)
+def delete_expired_invoices(now: dt.datetime, dry_run: bool) -> int:
+    due = Invoice.objects.filter(Q(user__isnull=True) & Q(keep_until__lte=now))
+    return delete_due(due, dry_run=dry_run, user_field=None)
+
+
+exempt(
+    "billing.WebhookEvent",
+    None,
+    reason="The payment service's event ids and types, kept to apply each event once.",
+)
+exempt(
+    "billing.Invoice",
+    ("provider", "number", "series", "description", "currency", "seller", "vat_note"),
+    reason="The invoice's own number, the service sold and the seller's (Mosaic's) details.",
+)
+exempt(
+    "billing.Subscription",
+    ("provider", "status"),
+    reason="Which payment service and the subscription's state.",
+)
+exempt("sequences.Sequence", None, reason="Invoice number counters per series and year.")

@@ -82,7 +82,7 @@ class StripeProvider(Provider):
         if existing is not None:
             params["customer"] = existing.customer_ref
         try:
-            session = self.client().checkout.sessions.create(params=params)  # type: ignore[arg-type]
+            session = self.client().v1.checkout.sessions.create(params=params)  # type: ignore[arg-type]
         except stripe.StripeError as exc:
             raise ProviderError(
                 _("The payment service is not available; please try again.")
@@ -91,7 +91,7 @@ class StripeProvider(Provider):
 
     def portal_url(self, *, subscription: Subscription, return_url: str) -> str:
         try:
-            session = self.client().billing_portal.sessions.create(
+            session = self.client().v1.billing_portal.sessions.create(
                 params={"customer": subscription.customer_ref, "return_url": return_url}
             )
         except stripe.StripeError as exc:

@@ -85,7 +85,8 @@ def test_stripe_checkout_portal_and_webhooks_end_to_end(
     assert httpx.post(portal + "/cancel").status_code == 303
     deliver(client, stripe_stand_in, seen)
     subscription.refresh_from_db()
-    assert subscription.cancel_at_period_end and plan_for(owner.user) == PAID
+    assert subscription.cancel_at_period_end
+    assert plan_for(owner.user) == PAID
 
     # A renewal, a failed one (past due, still paid), then the period ends.
     seen = len(state.deliveries)
@@ -95,7 +96,8 @@ def test_stripe_checkout_portal_and_webhooks_end_to_end(
     with django_capture_on_commit_callbacks(execute=True):
         deliver(client, stripe_stand_in, seen)
     subscription.refresh_from_db()
-    assert subscription.status == "past_due" and plan_for(owner.user) == PAID
+    assert subscription.status == "past_due"
+    assert plan_for(owner.user) == PAID
     seen = len(state.deliveries)
     state.end(sub_id)
     with django_capture_on_commit_callbacks(execute=True):

@@ -9,6 +9,7 @@ from mosaic.billing.models import BillingDetails
 
 #: The countries a buyer can choose: VAT differs inside the EU (billing.vat); elsewhere none.
 COUNTRIES = [
+    ("", _("Choose your country")),
     ("AT", _("Austria")), ("BE", _("Belgium")), ("BG", _("Bulgaria")), ("HR", _("Croatia")),
     ("CY", _("Cyprus")), ("CZ", _("Czechia")), ("DK", _("Denmark")), ("EE", _("Estonia")),
     ("FI", _("Finland")), ("FR", _("France")), ("DE", _("Germany")), ("GR", _("Greece")),

@@ -627,6 +627,7 @@ ORGANIZATIONS_PENDING_DAYS = env_int("ORGANIZATIONS_PENDING_DAYS", 7, minimum=1)
 ORGANIZATIONS_PENDING_CHECK_MINUTES = env_int("ORGANIZATIONS_PENDING_CHECK_MINUTES", 15, minimum=1)
 ORGANIZATIONS_REVERIFY_HOURS = env_int("ORGANIZATIONS_REVERIFY_HOURS", 24, minimum=1)
 ORGANIZATIONS_NOTICE_DAYS = env_int("ORGANIZATIONS_NOTICE_DAYS", 14, minimum=1)
+
 # --- Plans and billing (mosaic/billing, docs/operations.md "Billing") --------------------------
 # The plans' limits are in code (mosaic/billing/plans.py). Payments go through Stripe when
 # STRIPE_SECRET_KEY is set, otherwise through the offline test provider (its own checkout and
@@ -663,3 +664,12 @@ BILLING_SELLER_ADDRESS = env_str("BILLING_SELLER_ADDRESS", "Example Street 1, 10
 BILLING_SELLER_COUNTRY = env_str("BILLING_SELLER_COUNTRY", "DE").upper()
 BILLING_SELLER_VAT_ID = env_str("BILLING_SELLER_VAT_ID", "")
 BILLING_INVOICE_SERIES = env_str("BILLING_INVOICE_SERIES", "")
+
+# --- Directory, search and similar sites (mosaic/discovery; P18, P28, P31) ---------------------
+# Only sites whose owner chose "List my site in the directory" appear; see docs/discovery.md.
+INSTALLED_APPS += ["mosaic.discovery"]
+ACCOUNT_RATE_LIMITS["discovery_search"] = env_str("DISCOVERY_SEARCH_RATE", "60/m/ip")
+# Similar sites are recomputed this often, in batches (a tag on more sites than
+# DISCOVERY_MAX_TAG_SITES says too little to count).
+DISCOVERY_SIMILAR_DAYS = env_int("DISCOVERY_SIMILAR_DAYS", 1, minimum=1)
+DISCOVERY_MAX_TAG_SITES = env_int("DISCOVERY_MAX_TAG_SITES", 2000, minimum=2)

@@ -22,6 +22,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("panel/sites/", include("mosaic.websites.panel_urls")),
     path("_m/", include("mosaic.stats.urls")),
     path("panel/stats/", include("mosaic.stats.panel_urls")),
+    path("", include("mosaic.discovery.urls")),
+    path("panel/discovery/", include("mosaic.discovery.panel_urls")),
 ]
 
 # Development serves the public photo variants itself (originals live outside MEDIA_ROOT, P05);

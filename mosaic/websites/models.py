@@ -45,6 +45,12 @@ class SiteQuerySet(models.QuerySet["Site"]):
             visibility="public", hide_from_search=False, published_at__isnull=False
         )
 
+    def listed(self) -> SiteQuerySet:
+        """P28, P31: online, published, public sites whose owner chose "List my site in the
+        directory": the only sites the directory, search and recommendations (mosaic.discovery)
+        may show, checked when they are shown, so switching off takes effect at once."""
+        return self.online().filter(visibility="public", published_at__isnull=False, listed=True)
+
 
 class Site(models.Model):
     class Theme(models.TextChoices):
@@ -72,6 +78,12 @@ class Site(models.Model):
         max_length=16, choices=Visibility.choices, default=Visibility.PUBLIC
     )
     hide_from_search = models.BooleanField(default=False)
+    # P28: being findable is the owner's choice, off by default (mosaic.discovery).
+    listed = models.BooleanField(default=False)
+    # The owner's mark: kept out of the directory and recommendations (still found by search).
+    sensitive = models.BooleanField(default=False)
+    # P18: "similar sites" of and to this site (only while listed and not sensitive).
+    recommend = models.BooleanField(default=True)
     language = models.CharField(
         max_length=8,
         choices=settings.LANGUAGES,

@@ -279,6 +279,15 @@ class SiteRenderer:
             + (f"?photo={rel[2:-1]}" if rel.startswith("p/") else ""),
         }
 
+    def _recommends(self) -> bool:
+        site = self.site
+        return (
+            site.listed
+            and site.recommend
+            and not site.sensitive
+            and site.visibility == Site.Visibility.PUBLIC
+        )
+
     def absolute(self, url: str) -> str:
         return settings.SITE_URL + url if url.startswith("/") else url
 
@@ -306,6 +315,11 @@ class SiteRenderer:
             ),
             "older": self.href(root, f"page/{number + 1}/") if number < pages else "",
             "og_image": self.absolute(og_image) if og_image else "",
+            # P18: the "similar sites" frame (mosaic.discovery), answered by the app so it is
+            # checked at every view; only on a listed site that takes part in recommendations.
+            "similar_url": f"/explore/similar/{self.site.pk}/"
+            if context["counted"] and self._recommends()
+            else "",
             "jsonld": json_ld(
                 {
                     "@context": "https://schema.org",

@@ -1,0 +1,22 @@
+"""The directory's periodic work: bounded batches, idempotent, safe to overlap."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from mosaic.discovery import services
+from mosaic.jobs.registry import periodic
+
+
+@periodic(name="discovery.sync_index", every=timedelta(minutes=1))
+def sync_index() -> int:
+    """Index sites listed or republished since the last run and delete the entries of sites
+    that left the directory (P28, P31): up to 500 sites a run."""
+    return services.sync_index(batch=500)
+
+
+@periodic(name="discovery.similar_sites", every=timedelta(minutes=5))
+def similar_sites() -> int:
+    """Recompute similar sites (P18) from shared, non-sensitive tags: up to 1,000 sites a run,
+    each again after DISCOVERY_SIMILAR_DAYS."""
+    return services.compute_similar(batch=1000)

@@ -130,7 +130,7 @@ def three_sites(tag_a: str, tag_b: str) -> tuple[Site, Site, Site]:
 
 
 def test_p18_sites_sharing_a_tag_are_similar(db):
-    one, two, three = three_sites("sea", "surf")
+    one, two, _three = three_sites("sea", "surf")
     assert similar_slugs(one) == ["two", "three"] or similar_slugs(one) == ["three", "two"]
     assert similar_slugs(two) == ["one"]
 
@@ -139,13 +139,13 @@ def test_p18_sites_sharing_a_tag_are_similar(db):
     "tag", ["faith", "религия", "politics", "выборы", "mentalhealth", "здоровье", "pride", "лгбт"]
 )
 def test_p18_a_sensitive_hashtag_never_makes_a_recommendation(db, tag):
-    one, two, three = three_sites(tag, "sunset")
+    one, two, _three = three_sites(tag, "sunset")
     assert similar_slugs(two) == []  # shares only the sensitive tag with one
     assert similar_slugs(one) == ["three"]
     assert not Similar.objects.filter(entry=two.pk).exists()
 
 
-@pytest.mark.parametrize("caption", ["After chemo, the sea #sea", "Молитва у моря #sea"])
+@pytest.mark.parametrize("caption", ["After chemo, the sea #sea", "Молитва у моря #sea"])  # noqa: RUF001
 def test_p18_a_sensitive_caption_gives_its_tags_to_no_recommendation(db, caption):
     one = listed_row(make_user("u1"), slug="one", title="One", captions=(caption,))
     listed_row(make_user("u2"), slug="two", title="Two", captions=("#sea",))

@@ -18,11 +18,12 @@ from mosaic.discovery import services
 from mosaic.discovery.forms import SearchForm
 from mosaic.discovery.search import search
 from mosaic.posts.hashtags import MAX_HASHTAG_LENGTH, tag_key
+from mosaic.web.preferences import SIMILAR_COOKIE
 from mosaic.websites.models import Site
 
 SITES_PER_PAGE = 24
 #: P16: the visitor's choice to hide similar sites, kept in their browser only.
-HIDE_SIMILAR_COOKIE = "mosaic_similar"
+HIDE_SIMILAR_COOKIE = SIMILAR_COOKIE
 COOKIE_AGE = 60 * 60 * 24 * 365
 
 

@@ -60,10 +60,11 @@ def preferences_stay_in_the_browser(now: dt.datetime) -> list[str]:
     """P16: a signed-out visitor's language and theme are cookies in their browser, declared
     on the policy page; the account model keeps no copy."""
     from mosaic.accounts.models import User
-    from mosaic.web.preferences import THEME_COOKIE
+    from mosaic.web.preferences import SIMILAR_COOKIE, THEME_COOKIE
 
     breaches = []
-    undeclared = {settings.LANGUAGE_COOKIE_NAME, THEME_COOKIE} - cookies.declared_names()
+    wanted = {settings.LANGUAGE_COOKIE_NAME, THEME_COOKIE, SIMILAR_COOKIE}
+    undeclared = wanted - cookies.declared_names()
     if undeclared:
         breaches.append(f"preference cookies not declared: {', '.join(sorted(undeclared))}")
     stored = [f.name for f in User._meta.concrete_fields if f.name in ("theme", "language")]

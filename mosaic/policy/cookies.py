@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mosaic.privacy.registry import Text
 from mosaic.stats.visitors import NO_COUNT_COOKIE
-from mosaic.web.preferences import THEME_COOKIE
+from mosaic.web.preferences import SIMILAR_COOKIE, THEME_COOKIE
 
 #: Set to True only together with a consent dialog that records the choice (P13, P23).
 CONSENT_DIALOG = False
@@ -74,6 +74,12 @@ def _declared() -> list[Cookie]:
             _("Remembers the light or dark theme you chose, only when you choose one."),
             _("One year."),
             app="mosaic.web",
+        ),
+        Cookie(
+            SIMILAR_COOKIE,
+            _("Remembers that you hid “similar sites”, only when you hide them."),
+            _("One year, or until you show them again."),
+            app="mosaic.discovery",
         ),
         Cookie(
             NO_COUNT_COOKIE,

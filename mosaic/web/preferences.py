@@ -13,6 +13,8 @@ from django.views.decorators.http import require_POST
 
 THEME_COOKIE = "mosaic_theme"
 THEMES = ("auto", "light", "dark")
+#: P16, P18: set only when a visitor hides "similar sites" (mosaic.discovery sets it).
+SIMILAR_COOKIE = "mosaic_similar"
 
 
 def safe_next(request: HttpRequest, candidate: str | None, fallback: str = "/") -> str:

@@ -54,7 +54,7 @@ def test_an_owner_lists_a_site_and_a_visitor_finds_it_and_hides_similar_sites(
     olivia = make_user("olivia")
     site = published(olivia, "olivia", "Olivia by the sea", "Morning swim #sea", "Waves #surf")
     oscar = make_user("oscar")
-    other = published(oscar, "oscar", "Oscar’s harbour", "Boats #sea #harbour")
+    other = published(oscar, "oscar", "Oscar's harbour", "Boats #sea #harbour")
     services.set_choices(site=other, listed=True, sensitive=False, recommend=True)
 
     # The owner ticks the box in the editor; it applies at once.
@@ -95,7 +95,7 @@ def test_an_owner_lists_a_site_and_a_visitor_finds_it_and_hides_similar_sites(
 
         tab.goto("/olivia/")
         frame = tab.frame_locator("iframe.similar")
-        frame.get_by_role("link", name="Oscar’s harbour").wait_for()
+        frame.get_by_role("link", name="Oscar's harbour").wait_for()
         check(tab, "site-with-similar", size)
         frame.get_by_role("button", name="Hide similar sites").click()
         frame.get_by_text("You hid similar sites in this browser.").wait_for()

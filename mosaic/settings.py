@@ -672,4 +672,4 @@ ACCOUNT_RATE_LIMITS["discovery_search"] = env_str("DISCOVERY_SEARCH_RATE", "60/m
 # Similar sites are recomputed this often, in batches (a tag on more sites than
 # DISCOVERY_MAX_TAG_SITES says too little to count).
 DISCOVERY_SIMILAR_DAYS = env_int("DISCOVERY_SIMILAR_DAYS", 1, minimum=1)
-DISCOVERY_MAX_TAG_SITES = env_int("DISCOVERY_MAX_TAG_SITES", 2000, minimum=2)
+DISCOVERY_MAX_TAG_SITES = env_int("DISCOVERY_MAX_TAG_SITES", 500, minimum=2)

@@ -7,6 +7,7 @@ the periodic jobs (``periodic``) and at once when the owner changes a choice.
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import Counter, defaultdict
 from datetime import timedelta
@@ -52,6 +53,8 @@ def set_choices(*, site: Site, listed: bool, sensitive: bool, recommend: bool) -
     site.listed, site.sensitive, site.recommend = listed, sensitive, recommend
     with transaction.atomic():
         site.save(update_fields=["listed", "sensitive", "recommend", "updated_at"])
+        if not recommend:  # P18: neither recommended nor showing any, stored rows included
+            Similar.objects.filter(Q(entry_id=site.pk) | Q(other_id=site.pk)).delete()
         index_site(site_id=site.pk)
     if changed and site.published is not None:
         websites.request_publish(site_ids=[site.pk])
@@ -167,21 +170,23 @@ def compute_similar(*, batch: int = 1000) -> int:
         .values_list("key", "n")
     )
     useful = {key for key, n in sizes.items() if 1 < n <= settings.DISCOVERY_MAX_TAG_SITES}
+    weight = {key: 1.0 / math.log2(1 + sizes[key]) for key in useful}
     carriers: dict[str, list[int]] = defaultdict(list)
-    for key, entry_id in SiteTag.objects.filter(key__in=useful).values_list("key", "entry_id"):
-        carriers[key].append(entry_id)
-    candidates = {entry_id for entries in carriers.values() for entry_id in entries}
-    allowed = set(eligible.filter(pk__in=candidates).values_list("pk", flat=True))
+    allowed = set(eligible.values_list("pk", flat=True).iterator(chunk_size=10_000))
+    shared = SiteTag.objects.filter(key__in=useful).values_list("key", "entry_id")
+    for key, entry_id in shared.iterator(chunk_size=10_000):
+        if entry_id in allowed:
+            carriers[key].append(entry_id)
     rows: list[Similar] = []
     for entry_id in ids:
         scores: dict[int, float] = defaultdict(float)
         for key in own.get(entry_id, ()):
-            if key in useful:
-                weight = 1.0 / math.log2(1 + sizes[key])
+            if key in weight:
+                add = weight[key]
                 for other in carriers[key]:
-                    if other != entry_id and other in allowed:
-                        scores[other] += weight
-        best = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:SIMILAR_PER_SITE]
+                    scores[other] += add
+        scores.pop(entry_id, None)
+        best = heapq.nsmallest(SIMILAR_PER_SITE, scores.items(), key=lambda i: (-i[1], i[0]))
         rows += [Similar(entry_id=entry_id, other_id=other, score=score) for other, score in best]
     with transaction.atomic():
         Similar.objects.filter(entry_id__in=ids).delete()

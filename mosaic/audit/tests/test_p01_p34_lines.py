@@ -31,7 +31,7 @@ from mosaic.websites.tests.conftest import commit, make_post  # noqa: F401 (a fi
 
 pytestmark = pytest.mark.django_db
 
-ABSENT = {"P18", "P22"}  # recommendations, comments
+ABSENT = {"P22"}  # comments
 
 
 def published(owner) -> Site:

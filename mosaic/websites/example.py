@@ -265,7 +265,7 @@ class ExampleRenderer(SiteRenderer):
         self.css_name, self.css = self._render_css()
         self.base_url = f"{settings.SITE_URL}{PREFIX}{self.theme}/"
 
-    def _ready_items(self, post: Post) -> list[Any]:  # type: ignore[override]
+    def ready_items(self, post: Post) -> list[Any]:  # type: ignore[override]
         return [ExampleItem(self.photos[post.pk])]
 
     def image(self, photo: Any, *, root: str, alt: str, eager: bool, max_width: int) -> Image:

@@ -17,8 +17,8 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 
-from mosaic.organizations import rights
 from mosaic.billing.plans import plan_for
+from mosaic.organizations import rights
 from mosaic.photos.models import Photo
 from mosaic.photos.services import add_photo
 from mosaic.photos.storage import guarded_storage

@@ -19,7 +19,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('websites', '0008_site_discovery'),
+        ('websites', '0010_site_discovery'),
     ]
 
     operations = [

@@ -48,12 +48,16 @@ def _apt_install(*packages: str) -> None:
 
 
 @contextmanager
-def chromium_with_cookies(cookies: list[dict[str, Any]], profile: str) -> Iterator[int]:
+def chromium_with_cookies(
+    cookies: list[dict[str, Any]], profile: str, *, browser_type: Any = None
+) -> Iterator[int]:
     """Debian's Chromium, headless with its debugging port open, holding ``cookies`` (Playwright
     ``add_cookies`` entries) in its default profile; yields the port. Lighthouse connects to it
     (``--port``), and opens its tab where the cookies are: a signed-in session stays signed in
     on every request, whatever cookies the pages set (a Cookie header given with
-    ``--extra-headers`` is replaced by the browser's own cookies once a page sets one)."""
+    ``--extra-headers`` is replaced by the browser's own cookies once a page sets one).
+    ``browser_type``: a running Playwright's ``chromium`` to connect through (one process may
+    run one sync Playwright at a time: the tests pass theirs); else one is started here."""
     from playwright.sync_api import sync_playwright
 
     port = free_port()
@@ -64,9 +68,11 @@ def chromium_with_cookies(cookies: list[dict[str, Any]], profile: str) -> Iterat
     )  # fmt: skip
     try:
         _wait_for_port(port, process, attempts=300)
-        with sync_playwright() as playwright:  # only to set the cookies, then let go
-            browser = playwright.chromium.connect_over_cdp(f"http://127.0.0.1:{port}")
-            browser.contexts[0].add_cookies(cookies)  # type: ignore[arg-type]
+        with ExitStack() as stack:  # only to set the cookies, then let go
+            if browser_type is None:
+                browser_type = stack.enter_context(sync_playwright()).chromium
+            browser = browser_type.connect_over_cdp(f"http://127.0.0.1:{port}")
+            browser.contexts[0].add_cookies(cookies)
             browser.close()  # disconnects; the browser runs on with its cookies
         yield port
     finally:

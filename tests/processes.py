@@ -62,6 +62,10 @@ def production_env(**overrides: str) -> dict[str, str]:
         "ALLOWED_HOSTS": "mosaic.example,127.0.0.1",
         "TOKEN_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
         "PRIVACY_ARCHIVE_PUBLIC_KEY": new_key_pair()[1],
+        # Production takes payments through Stripe only (mosaic/billing): its keys are required.
+        "STRIPE_SECRET_KEY": f"sk_test_{secrets.token_hex(12)}",
+        "STRIPE_WEBHOOK_SECRET": f"whsec_{secrets.token_hex(12)}",
+        "STRIPE_PRICE_ID": "price_test_paid",
     }
     return child_env(**{**defaults, **overrides})
 

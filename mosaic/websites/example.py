@@ -264,6 +264,7 @@ class ExampleRenderer(SiteRenderer):
                 self.tags.setdefault(tag_folder(tag_key(tag)), (tag, []))[1].append(post)
         self.css_name, self.css = self._render_css()
         self.base_url = f"{settings.SITE_URL}{PREFIX}{self.theme}/"
+        self.branding = True  # "Made with Mosaic", as on the free plan
 
     def ready_items(self, post: Post) -> list[Any]:  # type: ignore[override]
         return [ExampleItem(self.photos[post.pk])]

@@ -8,7 +8,6 @@ session cookie is in the browser before Lighthouse starts (``tools.chromium_with
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import sync_playwright
 
 from bench.bench_lighthouse import PAGES, signed_in_cookies
 from bench.tools import chromium_with_cookies
@@ -69,17 +68,17 @@ def watch(tab) -> list[str]:
     return found
 
 
-def test_panel_pages_log_no_console_errors_signed_in_as_lighthouse_is(live_server, site, tmp_path):
+def test_panel_pages_log_no_console_errors_signed_in_as_lighthouse_is(
+    browser, live_server, site, tmp_path
+):
     """The browser the bench gives Lighthouse (its session cookie, here development's
     ``sessionid``), a tab opened in it as Lighthouse opens one: every page, every frame and
     every thumbnail is still signed in, and nothing is logged as an error."""
     cookies = signed_in_cookies(site.owner, live_server.url, name="sessionid")
-    with (
-        chromium_with_cookies(cookies, str(tmp_path / "profile")) as port,
-        sync_playwright() as playwright,
-    ):
-        browser = playwright.chromium.connect_over_cdp(f"http://127.0.0.1:{port}")
-        tab = browser.contexts[0].new_page()
+    chromium = browser.browser_type  # the session's Playwright (one sync Playwright at a time)
+    with chromium_with_cookies(cookies, str(tmp_path / "profile"), browser_type=chromium) as port:
+        lighthouses = chromium.connect_over_cdp(f"http://127.0.0.1:{port}")
+        tab = lighthouses.contexts[0].new_page()
         tab.set_viewport_size({"width": 390, "height": 844})
         found = watch(tab)
         # The pages Lighthouse measures, then every panel page.
@@ -91,7 +90,7 @@ def test_panel_pages_log_no_console_errors_signed_in_as_lighthouse_is(live_serve
                 """async () => { for (const i of document.images) { i.loading = "eager";
                    if (!i.complete) await new Promise(r => { i.onload = i.onerror = r; }); } }"""
             )
-        browser.close()
+        lighthouses.close()
     assert found == [], "\n".join(found)
 
 

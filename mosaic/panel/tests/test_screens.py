@@ -51,14 +51,14 @@ def screens(site_id: int, draft_id: int) -> list[Screen]:
     return [
         Screen("panel", "/panel/", (1800, 1100)),
         Screen("sites", "/panel/sites/", (1400, 1000)),
-        Screen("editor", f"/panel/sites/{site_id}/", (5200, 3200)),
-        Screen("editor-unpublished", f"/panel/sites/{draft_id}/", (5200, 3200)),
+        Screen("editor", f"/panel/sites/{site_id}/", (6400, 4000)),  # + icons, directory
+        Screen("editor-unpublished", f"/panel/sites/{draft_id}/", (6400, 4000)),
         Screen("photos", f"/panel/sites/{site_id}/posts/", (9000, 6500)),
         Screen("share", f"/panel/sites/{site_id}/share/", (2600, 1600)),
         Screen("instagram", "/panel/instagram/", (4200, 2800)),
         Screen("statistics", "/panel/stats/", (1600, 1100)),
         Screen("statistics-site", f"/panel/stats/{site_id}/", (5200, 3600)),
-        Screen("your-data", "/panel/data/", (10500, 8200)),  # a section per privacy category
+        Screen("your-data", "/panel/data/", (12500, 9800)),  # a section per privacy category
         Screen("profile", "/panel/data/profile/", (1400, 1000)),
         Screen("correction", "/panel/data/correction/", (1600, 1100)),
         Screen("security", "/panel/security/", (1400, 1000)),

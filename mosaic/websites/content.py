@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from mosaic.posts.models import Post
+from mosaic.websites import socials
 from mosaic.websites.models import Site, SitePost
 
 
@@ -13,7 +14,8 @@ def draft_snapshot(site: Site) -> dict[str, Any]:
     """Everything "Publish" makes live, as JSON: the editable fields, the links and the choice
     of posts. Choices are kept per post id, so posts added later still appear (unpinned)."""
     choices = list(SitePost.objects.filter(site=site))
-    return {
+    icons = socials.shown(site.socials)
+    snapshot = {
         "title": site.title,
         "bio": site.bio,
         "avatar": site.avatar_id,
@@ -27,6 +29,9 @@ def draft_snapshot(site: Site) -> dict[str, Any]:
         "pinned": sorted(c.post_id for c in choices if c.pinned),
         "keys": {str(c.post_id): c.sort_key for c in choices if c.sort_key is not None},
     }
+    if icons:  # only when there are some: older published snapshots have no such key
+        snapshot["socials"] = icons
+    return snapshot
 
 
 def has_unpublished_changes(site: Site) -> bool:

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from mosaic.websites import rules
+from mosaic.websites import rules, socials
 from mosaic.websites.models import Site
 
 
@@ -109,6 +109,34 @@ class LinkForm(forms.Form):
 
     def clean_url(self) -> str:
         return rules.check_link_url(self.cleaned_data["url"])
+
+
+class SocialsForm(forms.Form):
+    """One optional field per network: a profile address or a handle (``socials.clean``)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for network in socials.NETWORKS:
+            self.fields[network.key] = forms.CharField(
+                label=network.label,
+                max_length=300,
+                required=False,
+                widget=forms.TextInput(attrs={"placeholder": network.example}),
+            )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        for network in socials.NETWORKS:
+            value = cleaned.get(network.key, "")
+            if value:
+                try:
+                    cleaned[network.key] = socials.clean(network.key, value)
+                except ValidationError as error:
+                    self.add_error(network.key, error)
+        return cleaned
+
+    def addresses(self) -> dict[str, str]:
+        return {key: value for key, value in self.cleaned_data.items() if value}
 
 
 class AvatarForm(forms.Form):

@@ -74,6 +74,8 @@ class Site(models.Model):
     )
     theme = models.CharField(max_length=16, choices=Theme.choices, default=Theme.GRID)
     accent = models.CharField(max_length=7, default="#1d5fd1")
+    #: the social icons: network key -> address (``socials.clean``), part of the draft
+    socials = models.JSONField(default=dict, blank=True)
     visibility = models.CharField(
         max_length=16, choices=Visibility.choices, default=Visibility.PUBLIC
     )

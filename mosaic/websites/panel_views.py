@@ -32,6 +32,7 @@ from mosaic.websites.forms import (
     LinkForm,
     NewSiteForm,
     SettingsForm,
+    SocialsForm,
 )
 from mosaic.websites.models import Site, SiteLink
 from mosaic.websites.render import SiteRenderer, Target
@@ -108,6 +109,7 @@ def _editor(
             site=site,
         ),
         "link_form": forms.get("link_form") or LinkForm(),
+        "socials_form": forms.get("socials_form") or SocialsForm(initial=site.socials),
         "avatar_form": forms.get("avatar_form") or AvatarForm(),
         "links": [
             (link, edited[1] if edited and edited[0] == link.pk else _link_form(link))
@@ -136,6 +138,19 @@ def save_design(request: HttpRequest, site_id: int) -> HttpResponse:
     form.save()
     messages.success(request, _("Saved as a draft. Check the preview, then publish."))
     return redirect("websites:edit", site_id=site.pk)
+
+
+@login_required
+@require_POST
+def save_socials(request: HttpRequest, site_id: int) -> HttpResponse:
+    """The social icons: a draft, like the design (shown once published)."""
+    site = owned_site(request, site_id)
+    form = SocialsForm(request.POST)
+    if not form.is_valid():
+        return _editor(request, site, status=400, socials_form=form)
+    services.set_socials(site=site, addresses=form.addresses())
+    messages.success(request, _("Saved as a draft. Check the preview, then publish."))
+    return redirect(f"{reverse('websites:edit', args=[site.pk])}#socials-heading")
 
 
 @login_required

@@ -28,13 +28,15 @@ class SiteData(Category):
     order = 30  # before posts and photos: a site shows them
     title = _("Websites")
     description = _(
-        "Your sites: address, title, bio, avatar, theme, colour, link buttons, which photos "
-        "show, and the published pages made from them."
+        "Your sites: address, title, bio, avatar, theme, colour, link buttons, social icons, "
+        "which photos show, and the published pages made from them."
     )
     purpose = _("To publish your site.")
     legal_basis = _("Contract: you asked us to publish your site.")
     holdings = (
-        Holding("websites.Site", ("owner", "slug", "title", "bio", "avatar", "published")),
+        Holding(
+            "websites.Site", ("owner", "slug", "title", "bio", "avatar", "socials", "published")
+        ),
         Holding("websites.SiteLink", ("label", "url")),
         Holding("websites.InactivityWarning", ()),
     )
@@ -55,6 +57,7 @@ class SiteData(Category):
                 "visibility": site.visibility,
                 "hide_from_search": site.hide_from_search,
                 "links": [{"label": link.label, "url": link.url} for link in site.links.all()],
+                "social_icons": site.socials,
                 "deleted_at": site.deleted_at.isoformat() if site.deleted_at else None,
             }
             for site in Site.objects.filter(owner=user).prefetch_related("links")

@@ -31,7 +31,7 @@ from mosaic.photos.models import Photo, Variant
 from mosaic.photos.storage import public_storage
 from mosaic.posts.hashtags import tag_key
 from mosaic.posts.models import Post, PostItem
-from mosaic.websites import feed, rules
+from mosaic.websites import feed, rules, socials
 from mosaic.websites.content import arrange
 from mosaic.websites.models import Site
 from mosaic.websites.names import tag_folder
@@ -262,6 +262,7 @@ class SiteRenderer:
             "noindex": not self.site.indexable,
             "feed": root + feed.NAME if feed.has_feed(self.site) else "",
             "links": links,
+            "socials": socials.for_page(self.snapshot.get("socials", [])),
             "avatar": avatar,
             "guarded": self.target.images == "guarded",
             "sizes": SIZES[self.theme],

@@ -160,6 +160,13 @@ def update_settings(
         request_publish(site_ids=[site.pk])
 
 
+def set_socials(*, site: Site, addresses: dict[str, str]) -> None:
+    """The social icons' addresses (checked by ``socials.clean``), saved as a draft."""
+    site.socials = addresses
+    site.edited_at = timezone.now()  # P06: an edit is activity
+    site.save(update_fields=["socials", "edited_at", "updated_at"])
+
+
 # --- Links --------------------------------------------------------------------------------
 def add_link(*, site: Site, label: str, url: str) -> SiteLink:
     last = site.links.order_by("-position").values_list("position", flat=True).first()

@@ -15,7 +15,7 @@ def draft_snapshot(site: Site) -> dict[str, Any]:
     of posts. Choices are kept per post id, so posts added later still appear (unpinned)."""
     choices = list(SitePost.objects.filter(site=site))
     icons = socials.shown(site.socials)
-    snapshot = {
+    snapshot: dict[str, Any] = {
         "title": site.title,
         "bio": site.bio,
         "avatar": site.avatar_id,

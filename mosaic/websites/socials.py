@@ -13,15 +13,18 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
-from django.utils.functional import Promise
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from mosaic.websites import rules
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise
 
 ICONS = Path(__file__).parent / "icons"
 HANDLE = re.compile(r"^@?([A-Za-z0-9._-]{1,64})$")
@@ -31,13 +34,13 @@ PHONE = re.compile(r"^\+?[0-9 ().-]{6,24}$")
 @dataclass(frozen=True)
 class Network:
     key: str
-    label: str | Promise
+    label: str | _StrPromise
     icon: str
     #: hosts a pasted address may be on (subdomains such as www. and m. included)
     hosts: tuple[str, ...] = ()
     #: the profile address of an ``@handle``; "" when a handle is not enough
     profile: str = ""
-    example: str | Promise = ""
+    example: str | _StrPromise = ""
 
 
 NETWORKS: tuple[Network, ...] = (

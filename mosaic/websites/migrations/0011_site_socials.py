@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('websites', '0007_site_language'),
+        ('websites', '0010_site_discovery'),
     ]
 
     operations = [

@@ -213,3 +213,23 @@ def test_p19_a_sign_in_from_a_new_network_behind_nginx_alerts_the_owner(stack):
     assert len(alerts) == 1
     assert "New sign-in to your account" in alerts[0]["Subject"]
     assert "127.1.0.0/16" in str(alerts[0])  # the network nginx saw, not nginx's own
+
+
+def test_the_home_pages_example_site_answers_through_nginx_and_may_be_framed_by_it(stack):
+    """``/example/<theme>/`` passes nginx's published-sites location (no such build: the app
+    answers), with the app's headers only, so the home page's frames show it."""
+    visitor = stack.client()
+    home = visitor.get("/")
+    assert '<iframe src="/example/grid/"' in home.text
+    page = visitor.get("/example/grid/")
+    assert page.status_code == 200
+    assert "Lena Ray" in page.text
+    assert page.headers.get_list("x-frame-options") == ["SAMEORIGIN"]
+    policies = page.headers.get_list("content-security-policy")
+    assert len(policies) == 1
+    assert "frame-ancestors 'self'" in policies[0]
+    photo = visitor.get("/example/photos/1/1-320.webp")
+    assert photo.status_code == 200
+    assert photo.headers["content-type"] == "image/webp"
+    assert "immutable" in photo.headers["cache-control"]
+    assert visitor.get("/example/grid/p/99/").status_code == 404

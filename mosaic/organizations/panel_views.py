@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -41,11 +42,14 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("organizations:mine")
     organization = membership.organization
     domains = organization.domains.order_by("name")
+    # Accounts in their notice period are only counted: until they are claimed, the admins
+    # learn nothing of them (they may still move to a personal address).
     people = (
-        Membership.objects.filter(organization=organization)
+        Membership.objects.filter(organization=organization, claimed_at__isnull=False)
         .select_related("user", "domain")
         .order_by("claimed_at", "user__username")
     )
+    waiting = Membership.objects.filter(organization=organization, claimed_at__isnull=True)
     return render(
         request,
         "organizations/admin.html",
@@ -54,6 +58,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "membership": membership,
             "domains": domains,
             "people": people,
+            "waiting": waiting.count(),
             "domain_form": DomainForm(),
             "second_factor": has_second_factor(user),
             "pending_days": services.pending_until,
@@ -65,11 +70,13 @@ def _create(request: HttpRequest, user: User) -> HttpResponse:
     form = NewOrganizationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            organization = services.create_organization(owner=user, name=form.cleaned_data["name"])
-            services.add_domain(organization=organization, name=form.cleaned_data["domain"])
+            with transaction.atomic():  # no organization without its first domain
+                organization = services.create_organization(
+                    owner=user, name=form.cleaned_data["name"]
+                )
+                services.add_domain(organization=organization, name=form.cleaned_data["domain"])
         except services.DomainTaken:
             form.add_error("domain", _("This domain already belongs to an organization."))
-            Membership.objects.filter(user=user, organization__domains__isnull=True).delete()
         else:
             messages.success(request, _("Organization created. Add the DNS record below."))
             return redirect("organizations:home")

@@ -184,3 +184,23 @@ def test_a_member_without_an_organization_sees_what_membership_would_mean(db):
     page = client.get("/panel/organization/me/").content.decode()
     assert "not in an organization" in page
     assert not Membership.objects.exists()
+
+
+def test_accounts_in_their_notice_period_are_only_counted_for_the_admins(owner, dns_server):
+    make_user("pia", email="pia@school.example")  # existed before: a notice period
+    verified_organization(dns_server, owner.user)
+    assert Membership.objects.get(user__username="pia").claimed_at is None
+    page = owner.client.get("/panel/organization/").content.decode()
+    assert "pia" not in page
+    assert "1 more account is in its notice period" in page
+
+
+def test_a_taken_domain_leaves_no_half_made_organization(owner, other_owner, dns_server):
+    verified_organization(dns_server, other_owner.user)
+    response = owner.client.post(
+        "/panel/organization/", {"name": "Copycat", "domain": "school.example"}
+    )
+    assert response.status_code == 400
+    assert "already belongs" in response.content.decode()
+    assert not Organization.objects.filter(name="Copycat").exists()
+    assert not Membership.objects.filter(user=owner.user).exists()

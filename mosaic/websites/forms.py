@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from mosaic.organizations import rights
 from mosaic.websites import rules, socials
 from mosaic.websites.models import Site
 
@@ -66,6 +67,14 @@ class SettingsForm(forms.Form):
     def __init__(self, *args: Any, site: Site, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.site = site
+        # C8: while the owner's organization forbids changing privacy settings, the two are
+        # shown as they are, disabled, with the reason (the service refuses a change anyway).
+        why = rights.restriction(site.owner, rights.PRIVACY_CHANGES)
+        if why:
+            for name in ("visibility", "hide_from_search"):
+                self.fields[name].disabled = True
+                self.initial[name] = getattr(site, name)
+            self.fields["visibility"].help_text = why
 
     def clean_slug(self) -> str:
         return _unique_slug(self.cleaned_data["slug"], exclude=self.site.pk)

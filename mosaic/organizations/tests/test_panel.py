@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core import mail
 from django.test import Client
@@ -171,6 +173,16 @@ def test_privacy_settings_and_instagram_restrictions_bite(owner, dns_server, set
     client = confirmed(member)
     page = client.get(f"/panel/sites/{site.pk}/").content.decode()
     assert "does not allow its members to change privacy settings" in page
+    radios = re.findall(r'<input type="radio" name="visibility"[^>]*>', page)
+    assert radios
+    assert all("disabled" in radio for radio in radios)
+    response = client.post(  # the disabled fields keep their values; the address still changes
+        f"/panel/sites/{site.pk}/settings/",
+        {"slug": "pia-c", "visibility": "private", "hide_from_search": "on"},
+    )
+    assert response.status_code == 302
+    site.refresh_from_db()
+    assert (site.slug, site.visibility, site.hide_from_search) == ("pia-c", "public", False)
     page = client.get("/panel/instagram/").content.decode()
     assert "does not allow its members to connect an Instagram account" in page
     with pytest.raises(rights.Restricted):

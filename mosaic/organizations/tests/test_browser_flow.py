@@ -167,6 +167,9 @@ def test_c8_p24_the_whole_organization_flow(page, browser, live_server, dns_serv
     assert "Delete content: sites, posts, photos" in text  # restricted now
     problems += look(member_page, "mine")
     member_page.goto(f"/panel/sites/{site.pk}/delete/")
+    confirm_password(member_page)
+    assert member_page.get_by_role("button", name="Delete the site").is_disabled()
+    assert "does not allow" in member_page.locator("#delete-why").inner_text()
     problems += look(member_page, "delete-explained")
     member_context.close()
 

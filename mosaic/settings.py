@@ -627,6 +627,8 @@ ORGANIZATIONS_PENDING_DAYS = env_int("ORGANIZATIONS_PENDING_DAYS", 7, minimum=1)
 ORGANIZATIONS_PENDING_CHECK_MINUTES = env_int("ORGANIZATIONS_PENDING_CHECK_MINUTES", 15, minimum=1)
 ORGANIZATIONS_REVERIFY_HOURS = env_int("ORGANIZATIONS_REVERIFY_HOURS", 24, minimum=1)
 ORGANIZATIONS_NOTICE_DAYS = env_int("ORGANIZATIONS_NOTICE_DAYS", 14, minimum=1)
+# Accounts told per task when a domain is verified (each batch one transaction).
+ORGANIZATIONS_SCAN_BATCH = env_int("ORGANIZATIONS_SCAN_BATCH", 500, minimum=1)
 
 # --- Plans and billing (mosaic/billing, docs/operations.md "Billing") --------------------------
 # The plans' limits are in code (mosaic/billing/plans.py). Payments go through Stripe when

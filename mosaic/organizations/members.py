@@ -78,20 +78,24 @@ def _mail_member(membership: Membership, template: str) -> None:
     )
 
 
-def scan_domain(*, domain: Domain, now: dt.datetime | None = None) -> int:
-    """A domain was just verified: tell every account with a verified address there that is
-    in no organization yet. Returns how many were told."""
+def scan_domain(*, domain: Domain, now: dt.datetime | None = None, limit: int = 500) -> int:
+    """A domain was verified: tell up to ``limit`` accounts with a verified address there that
+    are in no organization yet (``tasks.scan_domain`` repeats it until none is left). Returns
+    how many were told."""
     now = now or timezone.now()
     user_ids = (
         EmailAddress.objects.filter(verified=True, email__iendswith=f"@{domain.name}")
         .exclude(user__org_membership__isnull=False)
+        .filter(user__is_active=True)
+        .order_by("user_id")
         .values_list("user_id", flat=True)
-        .distinct()
+        .distinct()[:limit]
     )
     told = 0
-    for user in User.objects.filter(pk__in=list(user_ids), is_active=True):
-        _join(user=user, domain=domain, now=now)
-        told += 1
+    with transaction.atomic():
+        for user in User.objects.filter(pk__in=list(user_ids)):
+            _join(user=user, domain=domain, now=now)
+            told += 1
     return told
 
 

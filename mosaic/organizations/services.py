@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from functools import partial
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -14,7 +15,7 @@ from django.utils.translation import gettext as _
 from mosaic.accounts.models import User
 from mosaic.lib import dns
 from mosaic.mail.services import send
-from mosaic.organizations import domains, members
+from mosaic.organizations import domains, members, tasks
 from mosaic.organizations.models import Domain, Membership, Organization
 
 logger = logging.getLogger(__name__)
@@ -68,7 +69,8 @@ def remove_domain(*, domain: Domain) -> None:
 def check_domain(*, domain: Domain, now: dt.datetime | None = None) -> str:
     """Ask the DNS for the domain's TXT record and move its status:
 
-    - found: pending or lapsed -> verified (and the accounts at the domain are told);
+    - found: pending or lapsed -> verified (and the accounts at the domain are told, by a
+      task after commit);
     - the DNS answered without it: verified -> lapsed (its admins are emailed; nobody new
       joins through it until it is verified again); a pending domain stays pending until
       ``ORGANIZATIONS_PENDING_DAYS`` after it was added, then expires;
@@ -91,7 +93,7 @@ def check_domain(*, domain: Domain, now: dt.datetime | None = None) -> str:
                 domain.verified_at = now
                 domain.lapsed_at = None
                 domain.save()
-                members.scan_domain(domain=domain, now=now)
+                transaction.on_commit(partial(tasks.scan_domain.enqueue, domain.pk))
                 return domain.status
         else:
             domain.last_result = _("The DNS answered, but %(name)s has no record %(value)s.") % {

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mosaic.organizations import services
+from mosaic.organizations import members, services
 from mosaic.organizations.models import Domain, Organization
 
 
@@ -15,6 +15,7 @@ def verified_organization(
     dns_server.set_txt(domain.record_name, domain.record_value)
     assert services.check_domain(domain=domain) == Domain.Status.VERIFIED
     domain.refresh_from_db()
+    members.scan_domain(domain=domain)  # what the task queued after commit does
     return organization, domain
 
 

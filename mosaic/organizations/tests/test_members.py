@@ -94,3 +94,21 @@ def test_changing_email_away_from_the_domain_ends_membership_and_keeps_the_sites
     assert not Membership.objects.filter(user=member).exists()
     assert Site.objects.filter(pk=site.pk, owner=member).exists()
     assert "no longer a member" in mail.outbox[-1].subject
+
+
+def test_a_verified_domain_tells_its_accounts_in_batches_after_commit(
+    owner, dns_server, django_capture_on_commit_callbacks, settings
+):
+    from mosaic.organizations import services
+    from mosaic.organizations.models import Domain
+
+    for index in range(5):
+        make_user(f"pupil{index}", email=f"pupil{index}@school.example")
+    organization = services.create_organization(owner=owner.user, name="Example School")
+    domain = services.add_domain(organization=organization, name="school.example")
+    dns_server.set_txt(domain.record_name, domain.record_value)
+    settings.ORGANIZATIONS_SCAN_BATCH = 2
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.check_domain(domain=domain) == Domain.Status.VERIFIED
+        assert not Membership.objects.filter(domain=domain).exists()  # not before commit
+    assert Membership.objects.filter(domain=domain).count() == 5  # 2 + 2 + 1, one task each

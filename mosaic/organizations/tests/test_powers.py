@@ -159,3 +159,21 @@ def test_restrictions_explain_themselves(school, owner):
         reason="Term ended.",
     )
     rights.check(member, rights.PRIVACY_CHANGES)
+
+
+def test_p24_an_audited_action_the_member_cannot_see_is_a_breach(school, owner):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    member = claimed_member(school)
+    powers.suspend(admin=owner.user, member=member, reason="Test.")
+    AdminAction.objects.all().delete()
+    now = timezone.now()
+    assert every_admin_action_is_audited_and_visible(now) == [
+        "1 audited organization admin actions the member cannot see",
+        "1 suspended members without the action that suspended them",
+    ]
+    # near the end of their period the two sweeps may run a day apart: not a breach
+    later = now + dt.timedelta(days=1095)
+    assert "cannot see" not in " ".join(every_admin_action_is_audited_and_visible(later))

@@ -122,11 +122,19 @@ def check_domain(request: HttpRequest, domain_id: int) -> HttpResponse:
 
 
 def _admin_for(request: HttpRequest, user_id: int) -> tuple[User, User]:
+    """The admin and a member of their organization, or 404 (whose members they are is
+    nobody else's business)."""
     admin = signed_in_user(request)
-    if powers.admin_membership(admin) is None:
+    mine = powers.admin_membership(admin)
+    if mine is None:
         raise Http404
-    member = get_object_or_404(User, pk=user_id)
-    return admin, member
+    theirs = get_object_or_404(
+        Membership.objects.select_related("user"),
+        user_id=user_id,
+        organization_id=mine.organization_id,
+        claimed_at__isnull=False,
+    )
+    return admin, theirs.user
 
 
 def _second_factor_first(request: HttpRequest) -> HttpResponse:

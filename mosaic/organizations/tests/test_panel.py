@@ -216,3 +216,40 @@ def test_a_taken_domain_leaves_no_half_made_organization(owner, other_owner, dns
     assert "already belongs" in response.content.decode()
     assert not Organization.objects.filter(name="Copycat").exists()
     assert not Membership.objects.filter(user=owner.user).exists()
+
+
+def test_bad_and_foreign_input_is_refused_and_changes_nothing(owner, other_owner, dns_server):
+    organization, domain = verified_organization(dns_server, owner.user)
+    totp(owner.user)
+    member = claimed_member(organization)
+    rival = confirmed(other_owner.user)
+    other_owner.client.post("/panel/organization/", {"name": "Rival", "domain": "rival.example"})
+    # another organization's domain and member are not there for the rival's admin
+    assert rival.post(f"/panel/organization/domains/{domain.pk}/check/").status_code == 404
+    assert rival.get(f"/panel/organization/members/{member.pk}/").status_code == 404
+    # a member cannot add a domain to their organization
+    as_member = confirmed(member)
+    assert (
+        as_member.post("/panel/organization/domains/", {"domain": "x.example"}).status_code == 404
+    )
+    client = confirmed(owner.user)
+    url = f"/panel/organization/members/{member.pk}/act/"
+    for data in (
+        {"action": "sign_in_as", "reason": "x"},
+        {"action": "restrict", "right": "read_passwords", "reason": "x"},
+        {"action": "suspend", "reason": "x" * 1001},
+    ):
+        assert client.post(url, data).status_code == 400
+    assert client.get(url).status_code == 405
+    assert (
+        client.post(
+            f"/panel/organization/members/{owner.user.pk}/act/",
+            {"action": "suspend", "reason": "myself"},
+        ).status_code
+        == 302
+    )  # refused with a message: an admin never acts on themselves
+    assert not Membership.objects.filter(suspended_at__isnull=False).exists()
+    assert not AdminAction.objects.exclude(kind="view").exists()
+    response = client.post("/panel/organization/domains/", {"domain": "co.uk"}, follow=True)
+    assert "public suffix" in response.content.decode()
+    assert not Domain.objects.filter(name="co.uk").exists()

@@ -10,6 +10,7 @@ urlpatterns = [
     path("me/", panel_views.mine, name="mine"),
     path("domains/", panel_views.add_domain, name="add_domain"),
     path("domains/<int:domain_id>/check/", panel_views.check_domain, name="check_domain"),
+    path("domains/<int:domain_id>/remove/", panel_views.remove_domain, name="remove_domain"),
     path("members/<int:user_id>/", panel_views.member, name="member"),
     path("members/<int:user_id>/act/", panel_views.act, name="act"),
 ]

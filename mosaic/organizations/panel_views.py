@@ -121,6 +121,26 @@ def check_domain(request: HttpRequest, domain_id: int) -> HttpResponse:
     return redirect("organizations:home")
 
 
+@login_required
+@require_POST
+def remove_domain(request: HttpRequest, domain_id: int) -> HttpResponse:
+    """Owners give a domain up: the memberships through it end (``services.remove_domain``)."""
+    membership = _admin_or_none(request)
+    if membership is None:
+        raise Http404
+    domain = get_object_or_404(Domain, pk=domain_id, organization=membership.organization)
+    if membership.role != Membership.Role.OWNER:
+        messages.error(request, _("Only an owner can remove a domain."))
+    else:
+        ended = services.remove_domain(domain=domain)
+        messages.success(
+            request,
+            _("%(name)s is removed. Memberships that ended with it: %(count)s.")
+            % {"name": domain.name, "count": ended},
+        )
+    return redirect("organizations:home")
+
+
 def _admin_for(request: HttpRequest, user_id: int) -> tuple[User, User]:
     """The admin and a member of their organization, or 404 (whose members they are is
     nobody else's business)."""

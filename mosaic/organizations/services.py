@@ -60,10 +60,20 @@ def add_domain(*, organization: Organization, name: str, now: dt.datetime | None
         raise DomainTaken(name) from exc
 
 
-def remove_domain(*, domain: Domain) -> None:
-    """The organization gives the domain up: members through it stay members (their address
-    did not change); nobody new joins through it."""
-    domain.delete()
+def remove_domain(*, domain: Domain) -> int:
+    """The organization gives the domain up: the memberships that came through it end (a
+    member is an account with an address at one of its verified domains), each member is
+    told, and nobody joins through it any more. Returns how many memberships ended."""
+    with transaction.atomic():
+        through = list(
+            Membership.objects.select_for_update()
+            .filter(domain=domain)
+            .select_related("user", "organization", "domain")
+        )
+        for membership in through:
+            members.end_membership(membership=membership)
+        domain.delete()
+    return len(through)
 
 
 def check_domain(*, domain: Domain, now: dt.datetime | None = None) -> str:

@@ -253,3 +253,25 @@ def test_bad_and_foreign_input_is_refused_and_changes_nothing(owner, other_owner
     response = client.post("/panel/organization/domains/", {"domain": "co.uk"}, follow=True)
     assert "public suffix" in response.content.decode()
     assert not Domain.objects.filter(name="co.uk").exists()
+
+
+def test_an_owner_removes_a_domain_and_the_memberships_through_it_end(owner, dns_server, mailed):
+    organization, domain = verified_organization(dns_server, owner.user)
+    totp(owner.user)
+    member = claimed_member(organization)
+    Membership.objects.filter(user=member).update(role="admin")
+    as_admin = confirmed(member)
+    as_admin.post(f"/panel/organization/domains/{domain.pk}/remove/")
+    assert Domain.objects.filter(pk=domain.pk).exists()  # admins are not owners
+    page = owner.client.get("/panel/organization/").content.decode()
+    assert "Remove school.example" in page
+    with mailed():
+        owner.client.post(f"/panel/organization/domains/{domain.pk}/remove/")
+    assert not Domain.objects.filter(pk=domain.pk).exists()
+    assert not Membership.objects.filter(user=member).exists()
+    assert Membership.objects.filter(user=owner.user, role="owner").exists()
+    assert "no longer a member" in mail.outbox[-1].subject
+    newcomer = make_user("nina", email="nina@school.example")
+    from mosaic.organizations.members import sync_user
+
+    assert sync_user(user=newcomer) is None

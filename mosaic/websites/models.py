@@ -27,9 +27,8 @@ class SiteQuerySet(models.QuerySet["Site"]):
     def online(self) -> SiteQuerySet:
         """Sites that may be shown at all: not deleted, not blocked by moderation, and their
         account neither in quarantine (P08) nor blocked (inactive, P10) nor suspended by its
-        organization (C8). The one place that
-        says so for queries (``Site.is_offline`` for one site): every use follows, the media
-        exposure included (``websites.exposure``)."""
+        organization (C8). The one place that says so for queries (``Site.is_offline`` for
+        one site): every use follows, the media exposure included (``websites.exposure``)."""
         return self.live().filter(
             blocked_at__isnull=True,
             plan_paused_at__isnull=True,

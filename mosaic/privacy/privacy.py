@@ -30,7 +30,7 @@ exempt(
 )
 
 #: Accounts erased together, in one transaction (P08).
-ERASE_BATCH = 500
+ERASE_BATCH = 1000
 
 exempt(
     "django_tasks_database.DBTaskResult",

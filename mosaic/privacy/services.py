@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from allauth.usersessions.models import UserSession
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from mosaic.accounts.models import User
@@ -85,6 +85,7 @@ def erase_accounts(*, users: Sequence[User], now: dt.datetime | None = None) -> 
     """
     ids = [user.pk for user in users]
     with transaction.atomic():
+        _commit_without_waiting_for_the_disk()
         locked = User.objects.select_for_update().filter(pk__any=ids)
         free = set(not_held(locked, user_field="pk", now=now).values_list("pk", flat=True))
         batch = [user for user in users if user.pk in free]
@@ -92,3 +93,15 @@ def erase_accounts(*, users: Sequence[User], now: dt.datetime | None = None) -> 
             return 0, 0
         seal_accounts(users=batch, now=now)
         return len(batch), sum(category.erase_all(batch) for category in categories())
+
+
+def _commit_without_waiting_for_the_disk() -> None:
+    """On PostgreSQL, this transaction's commit does not wait for its WAL to reach the disk
+    (``synchronous_commit`` off, for this transaction only): the wait was a fifth of erasing a
+    batch. It stays atomic; a crash in the next fraction of a second can only undo the whole
+    batch, whose accounts are then still due and erased again by the next sweep, sealed archive
+    included: never half an erasure. (Files deleted after the commit belong to rows that the
+    next sweep deletes anyway.)"""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")

@@ -4,8 +4,9 @@
 A synthetic download holds a posts JSON of ``BENCH_POSTS_JSON_MB`` (default 64) MiB: about
 110,000 posts, each naming one of a few small photos in the ZIP. A fresh Python process, on a
 throwaway SQLite database migrated by another process beforehand, runs one import task as a
-worker would: the posts file is streamed once to check and count every post, then the first
-``INSTAGRAM_IMPORT_POSTS_PER_TASK`` posts are imported (photos stored, posts saved).
+worker would: the posts file is streamed once to check, count and stage every post
+(``staging.py``), then the first ``INSTAGRAM_IMPORT_POSTS_PER_TASK`` posts are imported from the
+staged copy (photos stored, posts saved).
 
 - import.archive_posts_json_mb: the posts JSON's size, uncompressed.
 - import.archive_baseline_memory_mb: the process's resident memory before the task (Django

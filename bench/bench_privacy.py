@@ -5,7 +5,7 @@
 - privacy.export_peak_memory_mb: the Python heap's peak during that build (tracemalloc), which
   stays flat whatever the number of photos: the ZIP is streamed to disk.
 - privacy.sweep_s_10k: one run of every retention sweep over 10,000 accounts whose quarantine
-  has ended (each sealed to the archive key, then erased category by category, 500 accounts
+  has ended (each sealed to the archive key, then erased category by category, 1,000 accounts
   to a transaction). With ``BENCH_DATABASE_URL`` (a PostgreSQL server), the same on a
   throwaway database there: privacy.pg.sweep_s_10k.
 """

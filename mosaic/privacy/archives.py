@@ -11,6 +11,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
 from django.conf import settings
+from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
@@ -79,7 +80,34 @@ def seal_accounts(*, users: Sequence[User], now: dt.datetime | None = None) -> l
                 ciphertext=box.ciphertext,
             )
         )
-    return SealedArchive.objects.bulk_create(archives)
+    return _store(archives)
+
+
+def _store(archives: list[SealedArchive]) -> list[SealedArchive]:
+    """Insert the archives: on PostgreSQL by ``COPY`` (their keys taken from the sequence
+    first), not one ``INSERT`` whose thousands of parameters, ciphertexts among them, are
+    written into its text by the client (a tenth of erasing a batch)."""
+    if connection.vendor != "postgresql" or not archives:
+        return SealedArchive.objects.bulk_create(archives)
+    meta = SealedArchive._meta
+    fields = list(meta.concrete_fields)
+    quote = connection.ops.quote_name
+    table = quote(meta.db_table)
+    assert meta.pk is not None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [meta.db_table, meta.pk.column, len(archives)],
+        )
+        for archive, (key,) in zip(archives, cursor.fetchall(), strict=True):
+            archive.pk = key
+        columns = ", ".join(quote(field.column) for field in fields)
+        with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            for archive in archives:
+                copy.write_row([getattr(archive, field.attname) for field in fields])
+    for archive in archives:
+        archive._state.adding = False
+    return archives
 
 
 def find_archives(identifier: str) -> list[SealedArchive]:

@@ -84,8 +84,10 @@ def erase_accounts(*, users: Sequence[User], now: dt.datetime | None = None) -> 
     on the account rows, also covers a hold placed a moment ago and any other caller.
     """
     ids = [user.pk for user in users]
+    own_transaction = not connection.in_atomic_block
     with transaction.atomic():
-        _commit_without_waiting_for_the_disk()
+        if own_transaction:  # a caller's transaction keeps its own durability
+            _commit_without_waiting_for_the_disk()
         locked = User.objects.select_for_update().filter(pk__any=ids)
         free = set(not_held(locked, user_field="pk", now=now).values_list("pk", flat=True))
         batch = [user for user in users if user.pk in free]

@@ -24,6 +24,7 @@ from mosaic.consent.models import Consent
 from mosaic.lib.batches import delete_in_batches, time_budget
 from mosaic.lib.sealing import new_key_pair
 from mosaic.privacy.models import DataExport, SealedArchive, SweepState
+from mosaic.privacy.privacy import ERASE_BATCH
 from mosaic.privacy.sweep_runs import CLAIM, RETRY, run_sweeps
 from tests.processes import MANAGE, sharing_env, start, wait_for
 
@@ -139,10 +140,11 @@ def test_a_time_budget_stops_taking_batches_and_says_work_is_left():
 def test_p08_a_sweep_killed_mid_run_leaves_no_account_half_erased_and_the_next_run_ends_it(
     settings, tmp_path
 ):
-    """SIGKILL the process while it erases a thousand accounts: each batch is one transaction,
-    so every account is either gone (and sealed) or whole; after the claim the next run takes
-    the rest, and the account not yet due stays."""
+    """SIGKILL the process while it erases two batches of accounts: each batch is one
+    transaction, so every account is either gone (and sealed) or whole; after the claim the
+    next run takes the rest, and the account not yet due stays."""
     settings.PRIVACY_ARCHIVE_PUBLIC_KEY = new_key_pair()[1]
+    accounts = 2 * ERASE_BATCH
     password = make_password(None)
     now = timezone.now()
     User.objects.bulk_create(
@@ -152,7 +154,7 @@ def test_p08_a_sweep_killed_mid_run_leaves_no_account_half_erased_and_the_next_r
             password=password,
             scheduled_deletion_at=now - DAY,
         )
-        for number in range(1000)
+        for number in range(accounts)
     )
     EmailAddress.objects.bulk_create(
         EmailAddress(user_id=pk, email=email, verified=True, primary=True)
@@ -173,13 +175,13 @@ def test_p08_a_sweep_killed_mid_run_leaves_no_account_half_erased_and_the_next_r
         sweep.wait(timeout=30)
 
     left = User.objects.filter(username__startswith="gone").count()
-    assert 0 < left < 1000, "killed mid-run"
-    assert SealedArchive.objects.count() == 1000 - left, "every erased account sealed, no other"
+    assert 0 < left < accounts, "killed mid-run"
+    assert SealedArchive.objects.count() == accounts - left, "every erased account sealed, no other"
     assert EmailAddress.objects.filter(user__username__startswith="gone").count() == left
     assert SweepState.objects.get(name="quarantine-ended").next_run_at > timezone.now()
 
     with time_machine.travel(timezone.now() + CLAIM, tick=True):
         run_sweeps()
     assert not User.objects.filter(username__startswith="gone").exists()
-    assert SealedArchive.objects.count() == 1000
+    assert SealedArchive.objects.count() == accounts
     assert User.objects.filter(pk=waiting.pk).exists(), "nothing deleted early"

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from mosaic.posts.models import Post
-from mosaic.websites import socials
+from mosaic.websites import contact, socials
 from mosaic.websites.models import Site, SitePost
 
 
@@ -31,6 +31,8 @@ def draft_snapshot(site: Site) -> dict[str, Any]:
     }
     if icons:  # only when there are some: older published snapshots have no such key
         snapshot["socials"] = icons
+    if card := contact.published(site.contact):
+        snapshot["contact"] = card
     return snapshot
 
 

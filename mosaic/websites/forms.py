@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from mosaic.organizations import rights
-from mosaic.websites import rules, socials
+from mosaic.websites import contact, rules, socials
 from mosaic.websites.models import Site
 
 
@@ -146,6 +146,31 @@ class SocialsForm(forms.Form):
 
     def addresses(self) -> dict[str, str]:
         return {key: value for key, value in self.cleaned_data.items() if value}
+
+
+class ContactForm(forms.Form):
+    """The contact card: each field published only when filled in (``contact``)."""
+
+    name = forms.CharField(
+        label=gettext_lazy("Name"),
+        max_length=100,
+        required=False,
+        help_text=gettext_lazy("Empty: the site's title."),
+    )
+    phone = forms.CharField(label=gettext_lazy("Phone"), max_length=32, required=False)
+    email = forms.EmailField(label=gettext_lazy("Email"), max_length=254, required=False)
+    website = forms.CharField(label=gettext_lazy("Website"), max_length=300, required=False)
+
+    def clean_name(self) -> str:
+        return contact.clean_name(self.cleaned_data["name"])
+
+    def clean_phone(self) -> str:
+        value = self.cleaned_data["phone"]
+        return contact.clean_phone(value) if value else ""
+
+    def clean_website(self) -> str:
+        value = self.cleaned_data["website"]
+        return contact.clean_website(value) if value else ""
 
 
 class AvatarForm(forms.Form):

@@ -75,6 +75,8 @@ class Site(models.Model):
     accent = models.CharField(max_length=7, default="#1d5fd1")
     #: the social icons: network key -> address (``socials.clean``), part of the draft
     socials = models.JSONField(default=dict, blank=True)
+    #: the contact card's published fields (``contact.FIELDS``), part of the draft
+    contact = models.JSONField(default=dict, blank=True)
     visibility = models.CharField(
         max_length=16, choices=Visibility.choices, default=Visibility.PUBLIC
     )

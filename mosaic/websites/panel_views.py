@@ -27,6 +27,7 @@ from mosaic.websites import services, sharing
 from mosaic.websites.content import draft_snapshot, has_unpublished_changes
 from mosaic.websites.forms import (
     AvatarForm,
+    ContactForm,
     DeleteSiteForm,
     DesignForm,
     LinkForm,
@@ -110,6 +111,7 @@ def _editor(
         ),
         "link_form": forms.get("link_form") or LinkForm(),
         "socials_form": forms.get("socials_form") or SocialsForm(initial=site.socials),
+        "contact_form": forms.get("contact_form") or ContactForm(initial=site.contact),
         "avatar_form": forms.get("avatar_form") or AvatarForm(),
         "links": [
             (link, edited[1] if edited and edited[0] == link.pk else _link_form(link))
@@ -151,6 +153,19 @@ def save_socials(request: HttpRequest, site_id: int) -> HttpResponse:
     services.set_socials(site=site, addresses=form.addresses())
     messages.success(request, _("Saved as a draft. Check the preview, then publish."))
     return redirect(f"{reverse('websites:edit', args=[site.pk])}#socials-heading")
+
+
+@login_required
+@require_POST
+def save_contact(request: HttpRequest, site_id: int) -> HttpResponse:
+    """The contact card's fields: a draft, like the design (published with the site)."""
+    site = owned_site(request, site_id)
+    form = ContactForm(request.POST)
+    if not form.is_valid():
+        return _editor(request, site, status=400, contact_form=form)
+    services.set_contact(site=site, fields=form.cleaned_data)
+    messages.success(request, _("Saved as a draft. Check the preview, then publish."))
+    return redirect(f"{reverse('websites:edit', args=[site.pk])}#contact-heading")
 
 
 @login_required

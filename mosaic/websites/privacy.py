@@ -29,13 +29,14 @@ class SiteData(Category):
     title = _("Websites")
     description = _(
         "Your sites: address, title, bio, avatar, theme, colour, link buttons, social icons, "
-        "which photos show, and the published pages made from them."
+        "contact card, which photos show, and the published pages made from them."
     )
     purpose = _("To publish your site.")
     legal_basis = _("Contract: you asked us to publish your site.")
     holdings = (
         Holding(
-            "websites.Site", ("owner", "slug", "title", "bio", "avatar", "socials", "published")
+            "websites.Site",
+            ("owner", "slug", "title", "bio", "avatar", "socials", "contact", "published"),
         ),
         Holding("websites.SiteLink", ("label", "url")),
         Holding("websites.InactivityWarning", ()),
@@ -58,6 +59,7 @@ class SiteData(Category):
                 "hide_from_search": site.hide_from_search,
                 "links": [{"label": link.label, "url": link.url} for link in site.links.all()],
                 "social_icons": site.socials,
+                "contact_card": site.contact,
                 "deleted_at": site.deleted_at.isoformat() if site.deleted_at else None,
             }
             for site in Site.objects.filter(owner=user).prefetch_related("links")

@@ -31,7 +31,7 @@ from mosaic.photos.models import Photo, Variant
 from mosaic.photos.storage import public_storage
 from mosaic.posts.hashtags import tag_key
 from mosaic.posts.models import Post, PostItem
-from mosaic.websites import feed, rules, socials
+from mosaic.websites import contact, feed, rules, socials
 from mosaic.websites.content import arrange
 from mosaic.websites.models import Site
 from mosaic.websites.names import tag_folder
@@ -167,6 +167,8 @@ class SiteRenderer:
             paths.append("sitemap.xml")
         if feed.has_feed(self.site):
             paths.append(feed.NAME)
+        if self.snapshot.get("contact"):
+            paths.append(contact.NAME)
         return paths
 
     def render(self, path: str) -> bytes | None:
@@ -203,6 +205,12 @@ class SiteRenderer:
             return self._sitemap() if self.site.indexable else None
         if path == feed.NAME:
             return feed.atom(self) if feed.has_feed(self.site) else None
+        if path == contact.NAME and self.snapshot.get("contact"):
+            return contact.vcard(
+                self.snapshot["contact"],
+                title=self.snapshot.get("title", self.site.slug),
+                address=self.base_url,
+            )
         if path == f"assets/{self.css_name}":
             return self.css
         return None
@@ -263,6 +271,7 @@ class SiteRenderer:
             "feed": root + feed.NAME if feed.has_feed(self.site) else "",
             "links": links,
             "socials": socials.for_page(self.snapshot.get("socials", [])),
+            "contact_card": root + contact.NAME if self.snapshot.get("contact") else "",
             "avatar": avatar,
             "guarded": self.target.images == "guarded",
             "sizes": SIZES[self.theme],

@@ -24,7 +24,7 @@ from mosaic.photos.services import add_photo
 from mosaic.photos.storage import guarded_storage
 from mosaic.posts import services as posts
 from mosaic.posts.models import Post, PostItem
-from mosaic.websites import publishing
+from mosaic.websites import contact, publishing
 from mosaic.websites.content import arrange, draft_snapshot, sort_key
 from mosaic.websites.exposure import refresh_media
 from mosaic.websites.models import Site, SiteLink, SitePost
@@ -165,6 +165,13 @@ def set_socials(*, site: Site, addresses: dict[str, str]) -> None:
     site.socials = addresses
     site.edited_at = timezone.now()  # P06: an edit is activity
     site.save(update_fields=["socials", "edited_at", "updated_at"])
+
+
+def set_contact(*, site: Site, fields: dict[str, str]) -> None:
+    """The contact card's fields (checked by ``ContactForm``), saved as a draft."""
+    site.contact = contact.published(fields)
+    site.edited_at = timezone.now()  # P06: an edit is activity
+    site.save(update_fields=["contact", "edited_at", "updated_at"])
 
 
 # --- Links --------------------------------------------------------------------------------

@@ -40,6 +40,7 @@ TYPES = {
     ".css": "text/css; charset=utf-8",
     ".xml": "application/xml; charset=utf-8",
     ".txt": "text/plain; charset=utf-8",
+    ".vcf": "text/vcard; charset=utf-8",
 }
 
 

@@ -3,7 +3,8 @@
 Everything runs in a throwaway database and folder, on loopback, bounded in time:
 - ``site.publish_s_600``: seconds to render and switch a 600-post site (photos inserted cheaply:
   12 real photos processed once, their variant files hard-linked for 600 originals);
-- ``site.first_view_kb[_<theme>]``: gzip bytes of the home page + its stylesheet;
+- ``site.first_view_kb[_<theme>]``: gzip bytes of the home page + its stylesheet, with every
+  creator feature on (a link, all the social icons, the contact card, a pinned post);
 - ``site.page_rps_vs_nginx``: Granian in production mode serving ``/<slug>/`` divided by nginx
   serving the same file, 32 connections (target >= 0.5).
 Run: ``python -m bench site``. ``BENCH_SITE_SKIP=rps`` skips the slow part. Lighthouse scores
@@ -42,7 +43,7 @@ def _make_content(media: Path) -> int:
     from mosaic.photos.models import Original, Photo, Variant
     from mosaic.photos.services import add_photo, process_pending
     from mosaic.posts.models import Post, PostItem
-    from mosaic.websites import services
+    from mosaic.websites import services, socials
 
     user = User.objects.create_user(username=f"bench{secrets.token_hex(3)}", password=None)
     seeds = []
@@ -106,6 +107,15 @@ def _make_content(media: Path) -> int:
     site.bio = "Six hundred days by the sea."
     site.save(update_fields=["bio"])
     services.add_link(site=site, label="Shop", url="https://shop.example/")
+    # Every creator feature on (issue #20): all the social icons, the contact card, a pin.
+    services.set_socials(
+        site=site,
+        addresses={
+            n.key: socials.clean(n.key, str(n.example) or "@coast") for n in socials.NETWORKS
+        },
+    )
+    services.set_contact(site=site, fields={"name": "Coast", "phone": "+44 7700 900123"})
+    services.set_choice(site=site, post=posts[-1], pinned=True)
     services.publish(site=site)
     return site.pk
 

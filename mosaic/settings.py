@@ -675,3 +675,12 @@ ACCOUNT_RATE_LIMITS["discovery_search"] = env_str("DISCOVERY_SEARCH_RATE", "60/m
 # DISCOVERY_MAX_TAG_SITES says too little to count).
 DISCOVERY_SIMILAR_DAYS = env_int("DISCOVERY_SIMILAR_DAYS", 1, minimum=1)
 DISCOVERY_MAX_TAG_SITES = env_int("DISCOVERY_MAX_TAG_SITES", 500, minimum=2)
+
+# --- Custom domains (mosaic/domains, docs/operations.md "Custom domains") -----------------------
+# A paid site can be served on its owner's domain: they point it here with a CNAME to
+# DOMAINS_CNAME_TARGET (or A/AAAA records to DOMAINS_ADDRESSES) and prove control with a TXT
+# record; Caddy's on-demand TLS asks /_domains/ask/ before getting a certificate.
+INSTALLED_APPS += ["mosaic.domains"]
+MIDDLEWARE.insert(1, "mosaic.domains.middleware.CustomDomainMiddleware")
+DOMAINS_CNAME_TARGET = env_str("DOMAINS_CNAME_TARGET", urlsplit(SITE_URL).hostname or "").lower()
+DOMAINS_ADDRESSES = env_list("DOMAINS_ADDRESSES")

@@ -12,6 +12,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("mosaic.moderation.urls")),
     path("", include("mosaic.controller.urls")),
     path("", include("mosaic.billing.urls")),
+    path("", include("mosaic.domains.urls")),
     path("panel/moderation/", include("mosaic.moderation.panel_urls")),
     path("panel/organization/", include("mosaic.organizations.panel_urls")),
     path("accounts/", include("allauth.urls")),

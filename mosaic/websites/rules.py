@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 # Every first path segment the application uses or may use: a site there would hide it.
 RESERVED_SLUGS = frozenset(
     [
+        "_domains",
         "_m",
         "about",
         "accounts",
@@ -25,6 +26,7 @@ RESERVED_SLUGS = frozenset(
         "cdn",
         "change-of-control",
         "dashboard",
+        "domains",
         "dev",
         "directory",
         "discover",

@@ -1,0 +1,52 @@
+"""Serving a site on its custom domain, through the same views and rules as ``/<slug>/``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponseNotFound
+
+from mosaic.domains.services import site_for_host
+
+#: Paths a site's pages use that are not the site's own (counting, the report form, assets).
+PASSTHROUGH = ("/_m/", "/report/", "/static/", "/media/")
+
+
+def _host(request: HttpRequest) -> str:
+    header = "HTTP_X_FORWARDED_HOST" if settings.USE_X_FORWARDED_HOST else "HTTP_HOST"
+    raw = request.META.get(header) or request.META.get("HTTP_HOST", "")
+    raw = raw.split(",")[-1].strip().lower()
+    if raw.startswith("["):
+        return raw  # an IPv6 literal is never a custom domain
+    return raw.rsplit(":", 1)[0] if ":" in raw else raw
+
+
+class CustomDomainMiddleware:
+    """A request for a custom domain's host becomes a request for its site at ``/<slug>/``
+    on Mosaic's own host, so every rule of the public site applies unchanged (visibility,
+    private sites, counting, cache headers). Mosaic's own hosts cost no query. A host that is
+    not (or no longer) a serving domain gets 404, never the application."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        site_host = urlsplit(settings.SITE_URL).hostname or ""
+        self.own = {site_host, *(h.lower().lstrip(".") for h in settings.ALLOWED_HOSTS)}
+        self.own_host = urlsplit(settings.SITE_URL).netloc
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        host = _host(request)
+        if not host or host in self.own or "*" in self.own or host.startswith("["):
+            return self.get_response(request)
+        site = site_for_host(host)
+        if site is None:
+            return HttpResponseNotFound(
+                "This domain is not served by Mosaic.", content_type="text/plain; charset=utf-8"
+            )
+        request.META["HTTP_HOST"] = self.own_host
+        request.META.pop("HTTP_X_FORWARDED_HOST", None)
+        path = request.path_info
+        if not (path.startswith(f"/{site.slug}/") or path.startswith(PASSTHROUGH)):
+            request.path_info = f"/{site.slug}{path}"
+        return self.get_response(request)

@@ -64,13 +64,16 @@ def receive_event(*, provider: str, event: dict[str, Any]) -> bool:
     obj = (event.get("data") or {}).get("object")
     if not isinstance(obj, dict):
         raise EventRejected("an event needs data.object")
+    seen = WebhookEvent.objects.filter(provider=provider, event_id=event_id[:100])
+    if seen.exists():  # the usual replay: answered without a write
+        return False
     try:
         with transaction.atomic():
             WebhookEvent.objects.create(provider=provider, event_id=event_id[:100], type=kind[:64])
             if kind in HANDLED:
                 _apply(provider=provider, kind=kind, obj=obj)
     except IntegrityError:
-        if WebhookEvent.objects.filter(provider=provider, event_id=event_id[:100]).exists():
+        if seen.exists():  # the same event applied meanwhile by another delivery
             return False
         raise
     return True

@@ -23,6 +23,8 @@ from django.test import Client
 from PIL import Image
 
 from conftest import PASSWORD
+from mosaic.billing.models import Invoice
+from mosaic.domains.services import set_domain
 from mosaic.integrations.instagram.models import ImportRun, InstagramConnection, SeenMedia
 from mosaic.photos.services import add_photo, process_pending
 from mosaic.posts.models import Post
@@ -287,6 +289,14 @@ def test_p08_no_trace_of_a_deleted_account_remains_after_quarantine_and_sweeps(
             error=marker("importerror"),
         )
         SeenMedia.objects.create(run=import_run, external_id=marker("seenmedia"))
+        # P09, P17: billing details given to upgrade, an invoice, a custom domain.
+        checkout = client.post(
+            "/billing/upgrade/",
+            {"country": "DE", "name": marker("buyername"), "address": marker("buyeraddress")},
+        )["Location"]
+        client.post(checkout, {"action": "pay"})
+        assert Invoice.objects.get(user=user).buyer["name"] == marker("buyername")
+        set_domain(site=site, raw=f"{MARK}domain.example")
         client.post("/accounts/reauthenticate/", {"password": PASSWORD})
         client.post("/panel/data/export/")
         assert DataExport.objects.get(user=user).status == DataExport.Status.READY
@@ -299,6 +309,16 @@ def test_p08_no_trace_of_a_deleted_account_remains_after_quarantine_and_sweeps(
         client.post("/panel/data/delete-account/", {"username": user.username})
 
     with time_machine.travel(START + dt.timedelta(days=181), tick=False):
+        call_command("privacy_sweep", stdout=io.StringIO())
+
+    # P09: the invoice stays for its country's years (8 for Germany), detached from the
+    # person: only the buyer block printed on it keeps the markers.
+    assert rows_with_markers() == ["billing_invoice.buyer"]
+    assert Invoice.objects.get().user_id is None
+    with time_machine.travel(START + dt.timedelta(days=181 + 5 * 366), tick=False):
+        call_command("privacy_sweep", stdout=io.StringIO())
+    assert rows_with_markers() == ["billing_invoice.buyer"]
+    with time_machine.travel(START + dt.timedelta(days=181 + 8 * 366), tick=False):
         call_command("privacy_sweep", stdout=io.StringIO())
 
     assert rows_with_markers() == []

@@ -4,6 +4,7 @@ invoices, which the law makes us keep after it (P09), detached from the person."
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Sequence
 from typing import Any
 
@@ -14,9 +15,12 @@ from django.utils.translation import gettext_lazy as _
 
 from mosaic.accounts.models import User
 from mosaic.billing.models import BillingDetails, Invoice, Subscription
+from mosaic.billing.providers import ProviderError, provider
 from mosaic.billing.retention import keep_until
 from mosaic.privacy.registry import Category, Holding, Text, exempt, register
 from mosaic.privacy.sweeps import delete_due, sweep
+
+log = logging.getLogger(__name__)
 
 
 @register
@@ -61,6 +65,20 @@ class BillingData(Category):
                 "vat_id": details.vat_id,
             },
         }
+
+    def quarantine(self, user: User) -> None:
+        """P08: a deleted account stops paying: its subscription ends at the period's end (a
+        restored account renews it from the customer portal). A provider that cannot be
+        reached does not stop the deletion; it is logged for the operators."""
+        subscription = Subscription.objects.filter(user=user).first()
+        if subscription is None or not subscription.subscription_ref:
+            return
+        if subscription.cancel_at_period_end or not subscription.entitled():
+            return
+        try:
+            provider(subscription.provider).cancel_at_period_end(subscription=subscription)
+        except ProviderError:
+            log.exception("Could not cancel the subscription of a deleted account")
 
     def erase(self, user: User) -> int:
         return self.erase_all([user])

@@ -46,6 +46,10 @@ class Provider(ABC):
     @abstractmethod
     def webhook_secret(self) -> str: ...
 
+    @abstractmethod
+    def cancel_at_period_end(self, *, subscription: Subscription) -> None:
+        """Ask the provider to end the subscription at the period's end (its webhook follows)."""
+
     def parse_webhook(self, payload: bytes, header: str | None) -> dict[str, Any]:
         """The verified event; ``signing.InvalidSignature`` or ValueError otherwise."""
         signing.verify(payload, header, self.webhook_secret())
@@ -103,6 +107,16 @@ class StripeProvider(Provider):
     def webhook_secret(self) -> str:
         return str(settings.STRIPE_WEBHOOK_SECRET)
 
+    def cancel_at_period_end(self, *, subscription: Subscription) -> None:
+        try:
+            self.client().v1.subscriptions.update(
+                subscription.subscription_ref, params={"cancel_at_period_end": True}
+            )
+        except stripe.StripeError as exc:
+            raise ProviderError(
+                _("The payment service is not available; please try again.")
+            ) from exc
+
 
 class OfflineProvider(Provider):
     key = "offline"
@@ -128,6 +142,11 @@ class OfflineProvider(Provider):
 
     def webhook_secret(self) -> str:
         return str(settings.BILLING_OFFLINE_WEBHOOK_SECRET)
+
+    def cancel_at_period_end(self, *, subscription: Subscription) -> None:
+        from mosaic.billing import offline
+
+        offline.portal_action(subscription=subscription, action="cancel")
 
 
 PROVIDERS: dict[str, type[Provider]] = {"stripe": StripeProvider, "offline": OfflineProvider}

@@ -229,6 +229,8 @@ class Handler(BaseHTTPRequestHandler):
                 self._json(*self._create_checkout(form))
             elif path == "/v1/billing_portal/sessions":
                 self._json(*self._create_portal(form))
+            elif len(parts) == 4 and parts[2] == "subscriptions":
+                self._json(*self._update_subscription(parts[3], form))
             else:
                 self._json(*_error(404, "Unrecognized request URL"))
             return
@@ -276,6 +278,14 @@ class Handler(BaseHTTPRequestHandler):
         }
         self.state.sessions[session_id] = session
         return 200, {k: v for k, v in session.items() if k != "metadata_user"}
+
+    def _update_subscription(self, sub_id: str, form: dict[str, str]) -> tuple[int, dict[str, Any]]:
+        sub = self.state.subscriptions.get(sub_id)
+        if sub is None:
+            return _error(404, f"No such subscription: '{sub_id}'")
+        if "cancel_at_period_end" in form:
+            self.state.set_cancel(sub_id, form["cancel_at_period_end"] == "true")
+        return 200, {"object": "subscription", **self.state._subscription_obj(sub)}
 
     def _create_portal(self, form: dict[str, str]) -> tuple[int, dict[str, Any]]:
         customer = form.get("customer", "")

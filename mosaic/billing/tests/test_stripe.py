@@ -147,3 +147,23 @@ def test_p04_the_policy_lists_stripe_only_when_it_is_configured(settings, stripe
     settings.BILLING_PROVIDER = "offline"
     names = [processor["name"] for processor in privacy_context()["processors"]]
     assert not any("Stripe" in name for name in names)
+
+
+def test_p08_deleting_the_account_ends_the_stripe_subscription_at_the_period_end(
+    owner, client, stripe_stand_in, django_capture_on_commit_callbacks
+):
+    from mosaic.privacy.services import request_account_deletion
+
+    with django_capture_on_commit_callbacks(execute=True):
+        checkout = owner.client.post("/billing/upgrade/", {"country": "DE"})["Location"]
+    httpx.post(checkout + "/pay")
+    with django_capture_on_commit_callbacks(execute=True):
+        deliver(client, stripe_stand_in)
+    [sub] = stripe_stand_in.state.subscriptions.values()
+    seen = len(stripe_stand_in.state.deliveries)
+    with django_capture_on_commit_callbacks(execute=True):
+        request_account_deletion(user=owner.user)
+    assert sub["cancel_at_period_end"] is True
+    assert "POST /v1/subscriptions/" + sub["id"] in stripe_stand_in.state.requests
+    deliver(client, stripe_stand_in, seen)
+    assert Subscription.objects.get().cancel_at_period_end

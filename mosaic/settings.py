@@ -641,8 +641,11 @@ STRIPE_PRICE_ID = env_str("STRIPE_PRICE_ID")
 # The API base the client talks to; the tests point it at the local stand-in
 # (`manage.py stripe_stand_in`).
 STRIPE_API_BASE = env_str("STRIPE_API_BASE", "https://api.stripe.com").rstrip("/")
+# "none" (the production default without Stripe): the plans show, upgrading is not offered.
 BILLING_PROVIDER = env_choice(
-    "BILLING_PROVIDER", ("offline", "stripe"), "stripe" if STRIPE_SECRET_KEY else "offline"
+    "BILLING_PROVIDER",
+    ("none", "offline", "stripe"),
+    "stripe" if STRIPE_SECRET_KEY else "none" if PRODUCTION else "offline",
 )
 if BILLING_PROVIDER == "stripe" and not (STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET):
     raise ImproperlyConfigured("Stripe needs STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET")

@@ -153,15 +153,20 @@ PROVIDERS: dict[str, type[Provider]] = {"stripe": StripeProvider, "offline": Off
 
 
 def provider(key: str | None = None) -> Provider:
-    return PROVIDERS[key or settings.BILLING_PROVIDER]()
+    """The configured provider (or the one named); ProviderError when there is none."""
+    chosen = PROVIDERS.get(key or settings.BILLING_PROVIDER)
+    if chosen is None:
+        raise ProviderError(_("Upgrading is not available on this installation yet."))
+    return chosen()
 
 
 def payment_processors() -> list[dict[str, str]]:
     """P04: the payment processor for the policy's list, only when a real one is configured
     (the offline test provider processes nothing)."""
-    configured = provider()
-    if not configured.real:
+    chosen = PROVIDERS.get(settings.BILLING_PROVIDER)
+    if chosen is None or not chosen.real:
         return []
+    configured = chosen()
     return [
         {
             "name": str(configured.name),

@@ -168,7 +168,7 @@ def invoice_pdf(request: HttpRequest, number: str) -> HttpResponse:
 @require_POST
 def webhook(request: HttpRequest, provider_key: str) -> HttpResponse:
     """Signed events from the configured provider only; each applied once (by event id)."""
-    if provider_key != settings.BILLING_PROVIDER:
+    if provider_key != settings.BILLING_PROVIDER or provider_key not in providers.PROVIDERS:
         raise Http404
     provider = providers.provider(provider_key)
     try:

@@ -262,3 +262,25 @@ def test_cancelling_keeps_the_plan_to_the_period_end_then_keeps_every_site(owner
     # Upgrading again brings every site back.
     upgrade(owner, commit)
     assert Site.objects.online().filter(owner=owner.user).count() == FREE.sites + 1
+
+
+def test_without_a_provider_upgrading_is_not_offered_and_nothing_changes(owner, settings, client):
+    settings.BILLING_PROVIDER = "none"
+    response = owner.client.post("/billing/upgrade/", {"country": "DE"}, follow=True)
+    assert "not available on this installation" in response.content.decode()
+    assert not Subscription.objects.exists()
+    assert (
+        client.post("/billing/webhook/none/", b"{}", content_type="application/json").status_code
+        == 404
+    )
+
+
+@time_machine.travel(NOW, tick=False)
+def test_an_optional_trial_gives_the_paid_plan_before_the_first_invoice(owner, commit, settings):
+    settings.BILLING_TRIAL_DAYS = 14
+    upgrade(owner, commit)
+    subscription = Subscription.objects.get()
+    assert subscription.status == "trialing"
+    assert subscription.trial_end == NOW + dt.timedelta(days=14)
+    assert plan_for(owner.user) == PAID
+    assert not Invoice.objects.exists()

@@ -134,3 +134,24 @@ def test_caddy_asks_and_only_serving_domains_are_answered(site, paid, dns_server
     assert visitor.get("/_domains/ask/", {"domain": HOST}).status_code == 404
     assert visitor.get("/", HTTP_HOST=HOST).status_code == 404
     assert CustomDomain.objects.filter(domain=HOST, verified_at__isnull=False).exists()
+
+
+def test_a_visit_on_the_custom_domain_is_counted_like_any_other(
+    site, paid, dns_server, visitor, settings, tmp_path
+):
+    import uuid
+
+    from mosaic.stats.models import DailyCount
+    from mosaic.stats.services import flush
+
+    settings.STATS_SPOOL_DIR = tmp_path / "spool"
+    settings.STATS_REDIS_PREFIX = f"test:stats:{uuid.uuid4().hex}:"
+    verified(site, dns_server)
+    page = body(visitor.get("/", HTTP_HOST=HOST))
+    pixel = page.split('class="stats-pixel"')[0].rsplit('src="', 1)[1].split('"')[0]
+    pixel = pixel.replace("&amp;", "&")
+    assert pixel.startswith(f"/_m/v/{site.pk}.gif")
+    phone = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0) Mobile/15E148 Safari/604.1"
+    assert visitor.get(pixel, HTTP_HOST=HOST, HTTP_USER_AGENT=phone).status_code == 200
+    flush()
+    assert DailyCount.objects.filter(site=site, kind="page", dimension="total").exists()

@@ -7,7 +7,9 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseNotFound
+from django.http.request import validate_host
 
+from mosaic.domains.models import CustomDomain
 from mosaic.domains.services import site_for_host
 
 #: Paths a site's pages use that are not the site's own (counting, the report form, assets).
@@ -26,25 +28,28 @@ def _host(request: HttpRequest) -> str:
 class CustomDomainMiddleware:
     """A request for a custom domain's host becomes a request for its site at ``/<slug>/``
     on Mosaic's own host, so every rule of the public site applies unchanged (visibility,
-    private sites, counting, cache headers). Mosaic's own hosts cost no query. A host that is
-    not (or no longer) a serving domain gets 404, never the application."""
+    private sites, counting, cache headers). Mosaic's own hosts (``ALLOWED_HOSTS``) cost no
+    query. A domain known to Mosaic but not serving (unverified, plan ended, site offline)
+    gets 404, never the application; any other host is left to ``ALLOWED_HOSTS``."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
-        site_host = urlsplit(settings.SITE_URL).hostname or ""
-        self.own = {site_host, *(h.lower().lstrip(".") for h in settings.ALLOWED_HOSTS)}
-        self.own_host = urlsplit(settings.SITE_URL).netloc
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         host = _host(request)
-        if not host or host in self.own or "*" in self.own or host.startswith("["):
+        own = [h for h in settings.ALLOWED_HOSTS if h != "*"]
+        own.append(urlsplit(settings.SITE_URL).hostname or "")
+        if not host or host.startswith("[") or validate_host(host, own):
             return self.get_response(request)
         site = site_for_host(host)
         if site is None:
-            return HttpResponseNotFound(
-                "This domain is not served by Mosaic.", content_type="text/plain; charset=utf-8"
-            )
-        request.META["HTTP_HOST"] = self.own_host
+            if CustomDomain.objects.filter(domain=host).exists():
+                return HttpResponseNotFound(
+                    "This domain is not served by Mosaic.",
+                    content_type="text/plain; charset=utf-8",
+                )
+            return self.get_response(request)
+        request.META["HTTP_HOST"] = urlsplit(settings.SITE_URL).netloc
         request.META.pop("HTTP_X_FORWARDED_HOST", None)
         path = request.path_info
         if not (path.startswith(f"/{site.slug}/") or path.startswith(PASSTHROUGH)):

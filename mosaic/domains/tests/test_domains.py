@@ -115,7 +115,8 @@ def test_the_site_is_served_on_its_domain_with_the_same_rules(site, paid, dns_se
     assert visitor.get("/robots.txt", HTTP_HOST=HOST).status_code == 200
     # The application is not on the custom domain.
     assert visitor.get("/panel/", HTTP_HOST=HOST).status_code == 404
-    assert visitor.get("/", HTTP_HOST="unknown.example.net").status_code == 404
+    # A host Mosaic knows nothing of is left to ALLOWED_HOSTS (400).
+    assert visitor.get("/", HTTP_HOST="unknown.example.net").status_code == 400
     # A private site stays its owner's only (no session reaches a custom domain).
     with_private = websites.update_settings
     with_private(site=site, slug="olivia", visibility="private", hide_from_search=False)

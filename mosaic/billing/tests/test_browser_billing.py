@@ -44,6 +44,8 @@ def test_upgrade_get_an_invoice_downgrade_and_keep_every_site(page, size):
     page.wait_for_url("**/billing/")
     assert page.get_by_text("Your plan: Paid").is_visible()
     found += problems(page, "account-paid", None, size, (2000, 1300))
+    found += problems(page, "domains", "/domains/", size, (2600, 1800))
+    page.goto("/billing/")
 
     page.get_by_role("link", name="2026-000001").click()
     page.wait_for_url("**/billing/invoices/2026-000001/")

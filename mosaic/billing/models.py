@@ -41,6 +41,9 @@ class Subscription(models.Model):
     cancel_at_period_end = models.BooleanField(default=False)
     #: Past due: the paid plan stays until then (BILLING_GRACE_DAYS after the failed payment).
     grace_until = models.DateTimeField(null=True, blank=True, db_index=True)
+    #: The provider's time of the subscription event last applied: Stripe does not promise
+    #: order, so an older event arriving late does not undo a newer state.
+    state_at = models.DateTimeField(null=True, blank=True)
     #: When the free plan's limits were last applied (downgrade); cleared by an upgrade.
     downgraded_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

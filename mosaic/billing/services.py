@@ -71,7 +71,7 @@ def receive_event(*, provider: str, event: dict[str, Any]) -> bool:
         with transaction.atomic():
             WebhookEvent.objects.create(provider=provider, event_id=event_id[:100], type=kind[:64])
             if kind in HANDLED:
-                _apply(provider=provider, kind=kind, obj=obj)
+                _apply(provider=provider, kind=kind, obj=obj, created=_when(event.get("created")))
     except IntegrityError:
         if seen.exists():  # the same event applied meanwhile by another delivery
             return False
@@ -101,7 +101,7 @@ def _subscription(*, provider: str, user: User) -> Subscription:
     return subscription
 
 
-def _apply(*, provider: str, kind: str, obj: dict[str, Any]) -> None:
+def _apply(*, provider: str, kind: str, obj: dict[str, Any], created: dt.datetime | None) -> None:
     from mosaic.billing import invoices  # invoices render through this module's neighbours
 
     user = _user_of(obj)
@@ -112,7 +112,10 @@ def _apply(*, provider: str, kind: str, obj: dict[str, Any]) -> None:
         subscription.customer_ref = str(obj.get("customer") or "")[:100]
         subscription.subscription_ref = str(obj.get("subscription") or "")[:100]
     elif kind.startswith("customer.subscription."):
-        _apply_subscription(subscription, obj, deleted=kind.endswith(".deleted"))
+        stale = created and subscription.state_at and created < subscription.state_at
+        if not stale:  # an older state arriving late is recorded as seen, not applied
+            _apply_subscription(subscription, obj, deleted=kind.endswith(".deleted"))
+            subscription.state_at = created or subscription.state_at
     elif kind == "invoice.paid":
         invoices.issue_for_payment(provider=provider, user=user, payment=obj)
     elif kind == "invoice.payment_failed":

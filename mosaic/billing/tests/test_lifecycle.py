@@ -284,3 +284,31 @@ def test_an_optional_trial_gives_the_paid_plan_before_the_first_invoice(owner, c
     assert subscription.trial_end == NOW + dt.timedelta(days=14)
     assert plan_for(owner.user) == PAID
     assert not Invoice.objects.exists()
+
+
+def test_an_older_subscription_event_arriving_late_does_not_undo_a_newer_one(owner, commit):
+    """Stripe does not promise the order of events: the subscription keeps the newest state."""
+    import json
+
+    from django.conf import settings
+
+    from mosaic.billing import events, signing
+
+    def send(status: str, created: int) -> None:
+        obj = events.subscription(
+            subscription_id="sub_1",
+            user_id=owner.user.pk,
+            customer="cus_1",
+            status=status,
+            period_end=created + 30 * 86400,
+        )
+        payload = json.dumps(events.event("customer.subscription.updated", obj, created=created))
+        header = signing.sign(payload.encode(), settings.BILLING_OFFLINE_WEBHOOK_SECRET)
+        with commit():
+            assert offline.receive(payload.encode(), header)
+
+    now = int(timezone.now().timestamp())
+    send("canceled", now)
+    send("active", now - 60)  # sent before the cancellation, delivered after it
+    assert Subscription.objects.get().status == "canceled"
+    assert plan_for(owner.user) == FREE

@@ -82,6 +82,12 @@ def invoice(
         "currency": currency.lower(),
         "period_start": period_start,
         "period_end": period_end,
-        "subscription_details": {"metadata": {"mosaic_user": str(user_id)}},
-        "metadata": {"mosaic_user": str(user_id)},
+        "parent": {
+            "type": "subscription_details",
+            "subscription_details": {
+                "subscription": subscription_id,
+                "metadata": {"mosaic_user": str(user_id)},
+            },
+        },
+        "metadata": {},
     }

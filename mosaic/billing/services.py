@@ -79,9 +79,24 @@ def receive_event(*, provider: str, event: dict[str, Any]) -> bool:
     return True
 
 
+def _metadata_user(obj: dict[str, Any]) -> Any:
+    """The account id in the object's metadata, or (an invoice) in its subscription's, where
+    Stripe copies it: ``subscription_details`` (older API versions) or ``parent.``."""
+    for holder in (
+        obj,
+        obj.get("subscription_details") or {},
+        (obj.get("parent") or {}).get("subscription_details") or {},
+    ):
+        found = (holder.get("metadata") or {}).get("mosaic_user")
+        if found:
+            return found
+    return None
+
+
 def _user_of(obj: dict[str, Any]) -> User:
-    metadata = obj.get("metadata") or {}
-    raw = obj.get("client_reference_id") or metadata.get("mosaic_user")
+    """The account an event is about. An event that names none yet (an invoice delivered
+    before its checkout) is refused; the provider delivers it again later."""
+    raw = obj.get("client_reference_id") or _metadata_user(obj)
     if raw is None and obj.get("customer"):
         found = Subscription.objects.filter(customer_ref=str(obj["customer"])).first()
         if found is not None:

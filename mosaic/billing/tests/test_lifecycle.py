@@ -187,7 +187,7 @@ def test_malformed_events_are_refused_and_leave_nothing(owner, client, settings)
     assert not Subscription.objects.exists()
 
 
-def test_billing_details_are_asked_only_when_upgrading(owner):
+def test_p17_billing_details_are_asked_only_when_upgrading(owner):
     """P17: nothing but the country is required, and only to upgrade."""
     assert not BillingDetails.objects.exists()
     response = owner.client.post("/billing/upgrade/", {"country": ""})
@@ -312,3 +312,49 @@ def test_an_older_subscription_event_arriving_late_does_not_undo_a_newer_one(own
     send("active", now - 60)  # sent before the cancellation, delivered after it
     assert Subscription.objects.get().status == "canceled"
     assert plan_for(owner.user) == FREE
+
+
+def test_an_invoice_delivered_before_its_checkout_is_refused_then_applied_on_retry(
+    owner, client, settings, commit
+):
+    """Stripe's invoice may name only the customer; before the checkout event tells Mosaic
+    whose customer that is, the webhook answers 400 and Stripe delivers it again."""
+    import json
+
+    from mosaic.billing import events, signing
+
+    invoice = events.invoice(
+        invoice_id="in_early",
+        user_id=owner.user.pk,
+        customer="cus_early",
+        subscription_id="sub_early",
+        amount=500,
+        currency="eur",
+        period_start=1_790_000_000,
+        period_end=1_792_600_000,
+        paid=True,
+    )
+    invoice["parent"] = None  # as if Stripe had not copied the metadata
+    early = json.dumps(events.event("invoice.paid", invoice)).encode()
+
+    def post(payload: bytes):
+        header = signing.sign(payload, settings.BILLING_OFFLINE_WEBHOOK_SECRET)
+        with commit():
+            return client.post(
+                "/billing/webhook/offline/",
+                payload,
+                content_type="application/json",
+                HTTP_STRIPE_SIGNATURE=header,
+            )
+
+    assert post(early).status_code == 400
+    assert not Invoice.objects.exists()
+    checkout = events.checkout_session(
+        session_id="cs_1", user_id=owner.user.pk, customer="cus_early", subscription="sub_early"
+    )
+    assert (
+        post(json.dumps(events.event("checkout.session.completed", checkout)).encode()).content
+        == b"ok"
+    )
+    assert post(early).content == b"ok"
+    assert Invoice.objects.get().user == owner.user

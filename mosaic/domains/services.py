@@ -12,12 +12,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import ipaddress
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -127,6 +129,28 @@ def check(*, domain: CustomDomain) -> bool:
     domain.verified_at = None if problems else (domain.verified_at or now)
     domain.save(update_fields=["checked_at", "problem", "verified_at"])
     return not problems
+
+
+#: How long after being added a domain is checked again by itself, and how many at a time.
+PENDING_DAYS = 7
+PENDING_BATCH = 200
+
+
+def check_pending(*, now: dt.datetime | None = None) -> int:
+    """Check again the domains added in the last ``PENDING_DAYS`` and not verified, the
+    longest unchecked first (at most ``PENDING_BATCH``): records take time to appear, and the
+    owner should not have to come back and press the button. Returns how many got verified."""
+    now = now or timezone.now()
+    pending = CustomDomain.objects.filter(
+        verified_at__isnull=True, created_at__gte=now - dt.timedelta(days=PENDING_DAYS)
+    ).order_by(F("checked_at").asc(nulls_first=True), "pk")[:PENDING_BATCH]
+    verified = 0
+    for domain in pending:
+        try:
+            verified += check(domain=domain)
+        except dns.LookupFailed:
+            continue  # nothing known: the next run asks again
+    return verified
 
 
 def site_for_host(host: str) -> Site | None:

@@ -156,3 +156,24 @@ def test_a_visit_on_the_custom_domain_is_counted_like_any_other(
     assert visitor.get(pixel, HTTP_HOST=HOST, HTTP_USER_AGENT=phone).status_code == 200
     flush()
     assert DailyCount.objects.filter(site=site, kind="page", dimension="total").exists()
+
+
+def test_pending_domains_are_checked_again_by_the_periodic_job(site, paid, dns_server):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from mosaic.jobs.registry import registered_jobs
+
+    assert "domains.check_pending" in {job.name for job in registered_jobs()}
+    domain = services.set_domain(site=site, raw=HOST)
+    assert services.check_pending() == 0
+    assert CustomDomain.objects.get().problem
+    dns_server.set_txt(f"_mosaic-verify.{HOST}", f"mosaic-verify={domain.token}")
+    dns_server.set_cname(HOST, "sites.mosaic.test")
+    assert services.check_pending() == 1
+    assert CustomDomain.objects.get().verified_at is not None
+    # A domain added more than a week ago and never verified is left to its owner.
+    CustomDomain.objects.update(verified_at=None, created_at=timezone.now() - dt.timedelta(days=8))
+    assert services.check_pending() == 0
+    assert CustomDomain.objects.get().verified_at is None

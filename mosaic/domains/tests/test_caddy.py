@@ -39,3 +39,28 @@ def test_caddy_serves_a_verified_domain_and_refuses_any_other_host(
     refused = fetch("unverified.example.net", caddy)
     assert refused.returncode != 0  # no certificate: the TLS handshake fails
     assert not refused.stdout.rstrip("0\n")
+
+
+def test_the_production_caddyfile_is_valid(tmp_path):
+    """deploy/caddy/Caddyfile, as shipped, passes ``caddy validate``."""
+    import subprocess
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from mosaic.domains.tests.conftest import CADDY
+
+    if not Path(CADDY).exists():
+        pytest.skip("Debian's caddy is not installed")
+    config = Path(settings.BASE_DIR) / "deploy" / "caddy" / "Caddyfile"
+    env = {"HOME": str(tmp_path), "XDG_DATA_HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path)}
+    result = subprocess.run(
+        [CADDY, "validate", "--adapter", "caddyfile", "--config", str(config)],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "ask http://127.0.0.1:8000/_domains/ask/" in config.read_text()

@@ -59,6 +59,7 @@ def account(request: HttpRequest) -> HttpResponse:
         "choose_form": choose,
         "gross": PAID.price + vat.amount,
         "vat": vat,
+        "can_upgrade": settings.BILLING_PROVIDER in providers.PROVIDERS,
     }
     return render(request, "billing/account.html", context)
 

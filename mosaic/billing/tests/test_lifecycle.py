@@ -266,6 +266,9 @@ def test_cancelling_keeps_the_plan_to_the_period_end_then_keeps_every_site(owner
 
 def test_without_a_provider_upgrading_is_not_offered_and_nothing_changes(owner, settings, client):
     settings.BILLING_PROVIDER = "none"
+    page = owner.client.get("/billing/").content.decode()
+    assert "not available on this installation" in page
+    assert "/billing/upgrade/" not in page
     response = owner.client.post("/billing/upgrade/", {"country": "DE"}, follow=True)
     assert "not available on this installation" in response.content.decode()
     assert not Subscription.objects.exists()

@@ -71,3 +71,14 @@ def test_a_past_due_subscription_keeps_the_plan_only_during_its_grace(owner):
     subscription.grace_until = timezone.now() - dt.timedelta(seconds=1)
     subscription.save()
     assert plan_for(owner.user) == FREE
+
+
+def test_the_editor_says_a_paused_site_is_offline_for_the_plan(owner):
+    from django.utils import timezone
+
+    site = websites.create_site(owner=owner.user, slug="olivia", title="Olivia")
+    site.plan_paused_at = timezone.now()
+    site.save(update_fields=["plan_paused_at"])
+    page = owner.client.get(f"/panel/sites/{site.pk}/").content.decode()
+    assert "your plan keeps fewer sites online" in page
+    assert 'href="/billing/"' in page

@@ -8,7 +8,7 @@ PORT ?= 8000
 UV_VERSION := 0.13.8
 export PORT
 
-.PHONY: run test lint types pytest bench setup install migrate lock messages clean browser dns ffmpeg
+.PHONY: run test lint types pytest bench setup install migrate lock messages clean browser dns ffmpeg caddy
 
 # honcho (Procfile.dev) gives each process its own PORT (web: PORT, worker: PORT+100, ...);
 # SITE_URL keeps links in emails sent by the worker pointing at the web server.
@@ -20,7 +20,7 @@ run: setup
 	@echo ""
 	@SITE_URL="$${SITE_URL:-http://127.0.0.1:$(PORT)}" exec $(BIN)/honcho -f Procfile.dev start
 
-test: install browser dns ffmpeg lint types pytest
+test: install browser dns ffmpeg caddy lint types pytest
 
 setup: install ffmpeg migrate
 
@@ -43,6 +43,9 @@ browser:
 
 dns:
 	@scripts/ensure-dnsmasq
+
+caddy:
+	@scripts/ensure-caddy
 
 ffmpeg:
 	@scripts/ensure-ffmpeg

@@ -49,7 +49,7 @@ https:// {{
 def caddy(live_server, tmp_path):
     """Caddy on two free loopback ports, asking the live server; yields its HTTPS port."""
     if not Path(CADDY).exists():
-        pytest.skip("Debian's caddy is not installed")
+        raise RuntimeError(f"{CADDY} is missing: run `make test`, which installs it")
     https_port, http_port = free_port(), free_port()
     config = tmp_path / "Caddyfile"
     config.write_text(

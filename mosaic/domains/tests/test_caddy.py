@@ -51,7 +51,7 @@ def test_the_production_caddyfile_is_valid(tmp_path):
     from mosaic.domains.tests.conftest import CADDY
 
     if not Path(CADDY).exists():
-        pytest.skip("Debian's caddy is not installed")
+        raise RuntimeError(f"{CADDY} is missing: run `make test`, which installs it")
     config = Path(settings.BASE_DIR) / "deploy" / "caddy" / "Caddyfile"
     env = {"HOME": str(tmp_path), "XDG_DATA_HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path)}
     result = subprocess.run(

@@ -388,7 +388,13 @@ def erase_site(*, site: Site) -> None:
 
 
 def restore_site(*, site: Site) -> bool:
-    restored = Site.objects.filter(pk=site.pk, deleted_at__isnull=False).update(deleted_at=None)
+    """The site comes back; beyond the plan's number of online sites it comes back paused
+    (``websites.plans``), and its owner chooses which stay online."""
+    online = Site.objects.live().filter(owner_id=site.owner_id, plan_paused_at__isnull=True)
+    paused_at = timezone.now() if online.count() >= plan_for(site.owner_id).sites else None
+    restored = Site.objects.filter(pk=site.pk, deleted_at__isnull=False).update(
+        deleted_at=None, plan_paused_at=paused_at
+    )
     if restored:
         request_publish(site_ids=[site.pk])
     return bool(restored)

@@ -82,3 +82,19 @@ def test_the_editor_says_a_paused_site_is_offline_for_the_plan(owner):
     page = owner.client.get(f"/panel/sites/{site.pk}/").content.decode()
     assert "your plan keeps fewer sites online" in page
     assert 'href="/billing/"' in page
+
+
+def test_a_site_restored_beyond_the_plan_comes_back_paused(owner):
+    from mosaic.websites.models import Site
+
+    sites = [
+        websites.create_site(owner=owner.user, slug=f"site{n}", title="A site")
+        for n in range(FREE.sites)
+    ]
+    websites.delete_site(site=sites[0])
+    websites.create_site(owner=owner.user, slug="another", title="Another")
+    assert websites.restore_site(site=sites[0])
+    restored = Site.objects.get(pk=sites[0].pk)
+    assert restored.deleted_at is None
+    assert restored.plan_paused_at is not None
+    assert Site.objects.online().filter(owner=owner.user).count() == FREE.sites

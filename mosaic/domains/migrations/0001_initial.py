@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('websites', '0008_site_plan_paused_at'),
+        ('websites', '0001_initial'),  # the Site model; any later websites migration will do
     ]
 
     operations = [

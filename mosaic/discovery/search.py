@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
+from django.db.models.expressions import RawSQL
 
 from mosaic.discovery.schema import FTS_TABLE
 from mosaic.discovery.text import query_words
@@ -34,21 +35,25 @@ class Results:
     words: list[str]
 
 
-def _listed_ids_sql() -> tuple[str, tuple[Any, ...]]:
-    sql, params = Site.objects.listed().values("id").query.sql_with_params()
-    return sql, tuple(params)
+def _listed_sql(column: str) -> tuple[str, tuple[Any, ...]]:
+    """``EXISTS (...)``: the site whose id is in ``column`` is listed now (P28, P31), as
+    Django writes ``Site.objects.listed()``; one primary-key lookup per match."""
+    column_value = RawSQL(column, ())  # noqa: S611 (a column name of this module, no input)
+    listed = Site.objects.listed().filter(pk=column_value).order_by().values("pk")
+    sql, params = listed.query.sql_with_params()
+    return f"EXISTS ({sql})", tuple(params)
 
 
 def _sqlite(words: list[str], limit: int, offset: int) -> list[int]:
     # Each word a quoted string with a prefix star: "word"* matches word, words, wordy...
     match = " ".join('"' + word.replace('"', "") + '"*' for word in words)
-    listed, params = _listed_ids_sql()
-    # The matches are found first (MATERIALIZED), then checked against the listed sites:
-    # given "rowid IN (...)" directly, FTS5 would run the match once per listed site.
+    listed, params = _listed_sql("hits.id")
+    # The matches are found first (MATERIALIZED), then each checked against the rule: given
+    # "rowid IN (...)" directly, FTS5 would run the match once per listed site.
     sql = (  # only constants and Django's own SQL are formatted in; values are parameters
         f"WITH hits AS MATERIALIZED (SELECT rowid AS id, bm25({FTS_TABLE}, 10.0, 8.0, 1.0, 4.0)"  # noqa: S608
         f" AS score FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)"
-        f" SELECT id FROM hits WHERE id IN ({listed}) ORDER BY score, id LIMIT %s OFFSET %s"
+        f" SELECT id FROM hits WHERE {listed} ORDER BY score, id LIMIT %s OFFSET %s"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, (match, *params, limit, offset))
@@ -63,10 +68,10 @@ def _postgresql(words: list[str], limit: int, offset: int) -> list[int]:
     for word in words:
         lexeme = "'" + word.replace("'", "") + "':*"
         params += [lexeme, lexeme, lexeme]
-    listed, listed_params = _listed_ids_sql()
+    listed, listed_params = _listed_sql("e.site_id")
     sql = (  # only constants and Django's own SQL are formatted in; values are parameters
         f"SELECT e.site_id FROM discovery_searchentry e, (SELECT {query} AS query) AS q"  # noqa: S608
-        f" WHERE e.document @@ q.query AND e.site_id IN ({listed})"
+        f" WHERE e.document @@ q.query AND {listed}"
         " ORDER BY ts_rank(e.document, q.query) DESC, e.site_id LIMIT %s OFFSET %s"
     )
     with connection.cursor() as cursor:

@@ -13,6 +13,7 @@ from collections import Counter, defaultdict
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
@@ -212,8 +213,22 @@ def similar_to(site: Site) -> list[Site]:
 
 
 # --- The directory -------------------------------------------------------------------------
+#: The tag list of ``/explore/`` is one aggregate over every directory tag: kept this long.
+POPULAR_TAGS_SECONDS = 120
+
+
 def popular_tags(*, limit: int = 60) -> list[tuple[str, str, int]]:
-    """The tags of the most directory sites, as (key, label, sites)."""
+    """The tags of the most directory sites, as (key, label, sites), from the cache: the
+    counts may be two minutes old, the sites under a tag never are (``sites_tagged``)."""
+    found = cache.get_or_set(
+        f"discovery:popular-tags:{limit}",
+        lambda: _popular_tags(limit),
+        POPULAR_TAGS_SECONDS,
+    )
+    return [(key, label, sites) for key, label, sites in found or ()]
+
+
+def _popular_tags(limit: int) -> list[tuple[str, str, int]]:
     rows = (
         SiteTag.objects.filter(entry__site__in=directory_sites())
         .values("key")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from mosaic.discovery import services
+from mosaic.discovery import schema, services
 from mosaic.jobs.registry import periodic
 
 
@@ -20,3 +20,10 @@ def similar_sites() -> int:
     """Recompute similar sites (P18) from shared, non-sensitive tags: up to 1,000 sites a run,
     each again after DISCOVERY_SIMILAR_DAYS."""
     return services.compute_similar(batch=1000)
+
+
+@periodic(name="discovery.compact_index", every=timedelta(hours=1))
+def compact_index() -> None:
+    """Merge the full-text index so the words of sites deleted or unlisted since the last run
+    are gone from its segments too (P08, P31); SQLite only, one statement."""
+    schema.compact()

@@ -9,6 +9,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from mosaic.accounts.models import User
+from mosaic.discovery import schema
 from mosaic.discovery.models import SearchEntry
 from mosaic.privacy.registry import Category, Holding, Text, exempt, register
 from mosaic.websites.models import Site
@@ -65,7 +66,9 @@ class DirectoryData(Category):
 
     def erase_all(self, users: Sequence[User]) -> int:
         entries = SearchEntry.objects.filter(site__owner__in=[user.pk for user in users])
-        return entries.delete()[0]
+        erased = entries.delete()[0]
+        schema.compact()  # P08: not even in the engine's index segments
+        return erased
 
     def quarantine(self, user: User) -> None:
         """P08: out of the directory at once (``Site.objects.listed`` already leaves the

@@ -77,6 +77,16 @@ def ensure(using: str = "default") -> None:
             cursor.execute(statement)
 
 
+def compact(using: str = "default") -> None:
+    """P08: FTS5 keeps a deleted row's words in its index segments until they are merged;
+    ``optimize`` merges them all, so nothing of a deleted site stays in the file. PostgreSQL
+    reclaims deleted rows with (auto)vacuum, as for every table."""
+    conn = connections[using]
+    if conn.vendor == "sqlite" and FTS_TABLE in conn.introspection.table_names():
+        with conn.cursor() as cursor:
+            cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('optimize')")  # noqa: S608
+
+
 def drop(using: str = "default") -> None:
     conn = connections[using]
     with conn.cursor() as cursor:

@@ -7,10 +7,12 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 
-from mosaic.discovery import services
+from conftest import make_user
+from mosaic.discovery import schema, services
 from mosaic.discovery.models import SearchEntry, SiteTag
+from mosaic.discovery.privacy import DirectoryData
 from mosaic.discovery.search import search
-from mosaic.discovery.tests.conftest import publish_listed
+from mosaic.discovery.tests.conftest import listed_row, publish_listed
 from mosaic.privacy.services import request_account_deletion
 from mosaic.websites import services as websites
 from mosaic.websites.models import Site
@@ -98,6 +100,25 @@ def test_p31_a_deleted_site_leaves_and_its_copy_goes_with_it(site, visitor):
     websites.erase_site(site=Site.objects.get(pk=site.pk))
     assert not SearchEntry.objects.exists()
     assert not SiteTag.objects.exists()
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="FTS5's own segments")
+def test_p08_an_erased_site_leaves_no_word_in_the_index_segments(site, owner):
+    def traces() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM discovery_search_fts_data"
+                " WHERE instr(block, CAST('olivia' AS BLOB)) > 0"
+            )
+            return cursor.fetchone()[0]
+
+    listed_row(make_user("vera"), slug="vera", title="Vera")  # the index is not empty after
+    schema.compact()
+    assert traces() > 0  # the check can see the words
+    DirectoryData().erase(owner.user)
+    assert not SearchEntry.objects.filter(site=site).exists()
+    assert traces() == 0
+    assert [s.slug for s in search("vera").sites] == ["vera"]
 
 
 def test_p31_an_account_in_quarantine_leaves_at_once(site, owner, visitor):

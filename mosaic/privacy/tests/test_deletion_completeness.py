@@ -25,6 +25,8 @@ from PIL import Image
 from conftest import PASSWORD
 from mosaic.billing.models import Invoice
 from mosaic.domains.services import set_domain
+from mosaic.discovery.models import SearchEntry
+from mosaic.discovery.services import set_choices as set_directory_choices
 from mosaic.integrations.instagram.models import ImportRun, InstagramConnection, SeenMedia
 from mosaic.photos.services import add_photo, process_pending
 from mosaic.posts.models import Post
@@ -256,6 +258,9 @@ def test_p08_no_trace_of_a_deleted_account_remains_after_quarantine_and_sweeps(
         )
         publish(site=site)  # the published pages carry the markers too
         assert any(MARK in p.read_text() for p in published_root().rglob("*.html"))
+        # Listed in the directory: its search entry and the engine's index hold the words.
+        set_directory_choices(site=site, listed=True, sensitive=False, recommend=True)
+        assert SearchEntry.objects.filter(site=site).exists()
 
         # Statistics: a view from a referring host with a marker, and a click (P12).
         visit = Client(HTTP_USER_AGENT="Mozilla/5.0 (iPhone) Mobile Safari/604.1")

@@ -124,17 +124,23 @@ def index_site(*, site_id: int) -> bool:
 
 def sync_index(*, batch: int = 500) -> int:
     """Bring up to ``batch`` sites' entries in line with the directory: delete those of sites
-    no longer listed, make those of sites listed or republished since. Idempotent."""
+    no longer listed, make those of sites listed or published since, then refresh the oldest
+    entries (a day old: new posts bring new hashtags without a publish). Idempotent."""
     gone = SearchEntry.objects.exclude(site__in=Site.objects.listed()).values_list("pk")[:batch]
     done = SearchEntry.objects.filter(pk__in=list(gone)).delete()[1].get(SearchEntry._meta.label, 0)
-    stale = (
-        Site.objects.listed()
-        .filter(Q(search_entry__isnull=True) | Q(search_entry__published_at__lt=F("published_at")))
-        .values_list("pk", flat=True)[: max(batch - done, 0)]
-    )
-    for site_id in list(stale):
-        index_site(site_id=site_id)
-        done += 1
+    listed = Site.objects.listed()
+    due = [
+        listed.filter(
+            Q(search_entry__isnull=True) | Q(search_entry__published_at__lt=F("published_at"))
+        ),
+        listed.filter(search_entry__indexed_at__lt=timezone.now() - timedelta(days=1)).order_by(
+            "search_entry__indexed_at"
+        ),
+    ]
+    for sites in due:
+        for site_id in list(sites.values_list("pk", flat=True)[: max(batch - done, 0)]):
+            index_site(site_id=site_id)
+            done += 1
     return done
 
 

@@ -4,7 +4,10 @@ way (switch off, unlisted, private, blocked, deleted, account in quarantine) is 
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
+import time_machine
 from django.db import connection
 
 from conftest import make_user
@@ -12,7 +15,7 @@ from mosaic.discovery import schema, services
 from mosaic.discovery.models import SearchEntry, SiteTag
 from mosaic.discovery.privacy import DirectoryData
 from mosaic.discovery.search import search
-from mosaic.discovery.tests.conftest import listed_row, publish_listed
+from mosaic.discovery.tests.conftest import listed_row, make_post, publish_listed
 from mosaic.privacy.services import request_account_deletion
 from mosaic.websites import services as websites
 from mosaic.websites.models import Site
@@ -164,3 +167,12 @@ def test_a_tag_page_with_nobody_is_a_404_and_odd_tags_are_refused(site, visitor)
     assert visitor.get("/explore/tag/" + "a" * 101 + "/").status_code == 404
     assert visitor.get("/explore/?page=99").status_code == 404
     assert visitor.get("/explore/?page=x").status_code == 404
+
+
+def test_the_index_refreshes_a_day_old_entry_with_new_hashtags(site):
+    make_post(site.owner, "Sunrise #dawn")  # a new post, no publish
+    assert services.sync_index() == 0
+    assert search("dawn").sites == []
+    with time_machine.travel(dt.datetime.now(tz=dt.UTC) + dt.timedelta(days=1, minutes=1)):
+        assert services.sync_index() == 1
+    assert [s.slug for s in search("dawn").sites] == ["olivia"]

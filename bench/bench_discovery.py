@@ -4,6 +4,8 @@
   ``Site.objects.listed()`` check in the same SQL) over 100,000 listed sites, for a fixed mix
   of 300 queries: whole words common and rare, 3-letter prefixes, two-word queries, English
   and Russian, and a few with FTS syntax characters. SQLite FTS5 (the default).
+- ``discovery.explore_uncached_ms_100k``: ``/explore/``'s two queries (its tag counts, cached
+  two minutes on the page, and the newest 24 sites) over the same sites.
 - ``discovery.similar_batch_s_100k``: recomputing the similar sites of all 100,000 sites in
   the periodic job's batches of 1,000 (``services.compute_similar``) until none is due.
 - With ``BENCH_DATABASE_URL`` (a PostgreSQL server; a database is created and dropped), the
@@ -149,6 +151,12 @@ def _figures(prefix: str) -> Iterator[Metric]:
         raise SystemExit("the searches found nothing: the bench measures nothing")
     yield f"{prefix}search_ms_100k.median", statistics.median(timings), "ms"
     yield f"{prefix}search_ms_100k.p95", statistics.quantiles(timings, n=20)[-1], "ms"
+    started = time.perf_counter()
+    tags = services._popular_tags(60)
+    page = list(services.newest_sites()[:24])
+    yield f"{prefix}explore_uncached_ms_100k", (time.perf_counter() - started) * 1000, "ms"
+    if not tags or len(page) != 24:
+        raise SystemExit("/explore/ found no tags or sites")
     started = time.perf_counter()
     batches = 0
     while services.compute_similar(batch=1000):

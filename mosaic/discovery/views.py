@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 
 from mosaic.discovery import services
@@ -22,8 +23,6 @@ from mosaic.web.preferences import SIMILAR_COOKIE
 from mosaic.websites.models import Site
 
 SITES_PER_PAGE = 24
-#: P16: the visitor's choice to hide similar sites, kept in their browser only.
-HIDE_SIMILAR_COOKIE = SIMILAR_COOKIE
 COOKIE_AGE = 60 * 60 * 24 * 365
 
 
@@ -85,7 +84,7 @@ def similar(request: HttpRequest, site_id: int) -> HttpResponse:
     chosen from shared tags only and checked now; a visitor who hid the block sees only the
     way to show it again (a cookie in their browser, nothing kept here)."""
     site = get_object_or_404(Site.objects.listed(), pk=site_id)
-    hidden = request.COOKIES.get(HIDE_SIMILAR_COOKIE) == "hide"
+    hidden = request.COOKIES.get(SIMILAR_COOKIE) == "hide"
     sites = [] if hidden else services.similar_to(site)
     context = {"site": site, "sites": sites, "hidden": hidden}
     response = render(request, "discovery/similar.html", context)
@@ -93,13 +92,16 @@ def similar(request: HttpRequest, site_id: int) -> HttpResponse:
     return response
 
 
+@csrf_exempt  # the frame sets no cookie (not even CSRF's) on a visitor who does not click
 @require_POST
 def similar_preference(request: HttpRequest, site_id: int) -> HttpResponse:
-    """P16: hide or show similar sites on every site, remembered by the visitor's browser."""
+    """P16: hide or show similar sites on every site, remembered by the visitor's browser.
+    Without CSRF protection on purpose: a forged post can only hide or show a block in the
+    forger's victim's browser, and the frame must not set a CSRF cookie on every visitor."""
     response = HttpResponseRedirect(reverse("discovery:similar", args=[site_id]))
     if request.POST.get("similar") == "hide":
         response.set_cookie(
-            HIDE_SIMILAR_COOKIE,
+            SIMILAR_COOKIE,
             "hide",
             max_age=COOKIE_AGE,
             samesite="Lax",
@@ -107,5 +109,5 @@ def similar_preference(request: HttpRequest, site_id: int) -> HttpResponse:
             httponly=True,
         )
     else:
-        response.delete_cookie(HIDE_SIMILAR_COOKIE, samesite="Lax")
+        response.delete_cookie(SIMILAR_COOKIE, samesite="Lax")
     return response

@@ -4,6 +4,7 @@ visitors can hide them (P16: a cookie in their browser, nothing kept on the serv
 from __future__ import annotations
 
 import pytest
+from django.test import Client
 
 from conftest import make_user
 from mosaic.discovery import services
@@ -187,6 +188,8 @@ def test_p18_the_frame_shows_similar_sites_and_a_visitor_can_hide_them(db, visit
     assert 'href="/two/" target="_top"' in page
     assert response["X-Frame-Options"] == "SAMEORIGIN"
     assert "frame-ancestors 'self'" in response["Content-Security-Policy"]
+    assert not response.cookies  # a visitor who does not click gets no cookie at all
+    visitor = Client(enforce_csrf_checks=True)
     response = visitor.post(f"{url}preference/", {"similar": "hide"})
     assert response.status_code == 302
     assert response.cookies["mosaic_similar"].value == "hide"

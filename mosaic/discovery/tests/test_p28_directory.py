@@ -176,3 +176,20 @@ def test_the_index_refreshes_a_day_old_entry_with_new_hashtags(site):
     with time_machine.travel(dt.datetime.now(tz=dt.UTC) + dt.timedelta(days=1, minutes=1)):
         assert services.sync_index() == 1
     assert [s.slug for s in search("dawn").sites] == ["olivia"]
+
+
+def test_a_russian_tag_has_its_page(owner, visitor, django_capture_on_commit_callbacks):
+    publish_listed(
+        owner.user,
+        django_capture_on_commit_callbacks,
+        slug="vera",
+        title="Вера у моря",  # noqa: RUF001
+        captions=("Утро #Море",),  # noqa: RUF001
+    )
+    explore = visitor.get("/explore/").content.decode()
+    assert 'href="/explore/tag/%D0%BC%D0%BE%D1%80%D0%B5/"' in explore  # море
+    page = visitor.get("/explore/tag/море/")
+    assert page.status_code == 200
+    assert 'href="/vera/"' in page.content.decode()
+    assert [s.slug for s in search("#море").sites] == ["vera"]
+    assert [s.slug for s in search("МОРЯ").sites] == ["vera"]  # the title, by prefix

@@ -33,7 +33,9 @@ def query_words(query: str) -> list[str]:
     ``NEAR``'s brackets, ``:``, ``&``, ``!``) is not syntax to any engine: it is dropped."""
     seen: dict[str, None] = {}
     for word in words(query):
-        seen.setdefault(word[:MAX_WORD_LENGTH].strip("_") or word[:MAX_WORD_LENGTH], None)
+        word = word[:MAX_WORD_LENGTH].strip("_")
+        if word:
+            seen.setdefault(word, None)
         if len(seen) >= MAX_QUERY_WORDS:
             break
-    return [word for word in seen if word.strip("_")]
+    return list(seen)

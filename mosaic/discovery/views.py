@@ -88,7 +88,8 @@ def similar(request: HttpRequest, site_id: int) -> HttpResponse:
     sites = [] if hidden else services.similar_to(site)
     context = {"site": site, "sites": sites, "hidden": hidden}
     response = render(request, "discovery/similar.html", context)
-    response["Cache-Control"] = "private, max-age=300"
+    # Asked again at every view: a hide, or a site leaving, shows at the next page (P16, P31).
+    response["Cache-Control"] = "private, no-cache"
     return response
 
 

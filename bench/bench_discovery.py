@@ -152,7 +152,7 @@ def _figures(prefix: str) -> Iterator[Metric]:
     yield f"{prefix}search_ms_100k.median", statistics.median(timings), "ms"
     yield f"{prefix}search_ms_100k.p95", statistics.quantiles(timings, n=20)[-1], "ms"
     started = time.perf_counter()
-    tags = services._popular_tags(60)
+    tags = services.refresh_popular_tags()
     page = list(services.newest_sites()[:24])
     yield f"{prefix}explore_uncached_ms_100k", (time.perf_counter() - started) * 1000, "ms"
     if not tags or len(page) != 24:

@@ -27,3 +27,9 @@ def compact_index() -> None:
     """Merge the full-text index so the words of sites deleted or unlisted since the last run
     are gone from its segments too (P08, P31); SQLite only, one statement."""
     schema.compact()
+
+
+@periodic(name="discovery.popular_tags", every=timedelta(minutes=5))
+def popular_tags() -> int:
+    """Count the tags /explore/ lists (one aggregate; the page only reads the result)."""
+    return len(services.refresh_popular_tags())

@@ -219,33 +219,36 @@ def similar_to(site: Site) -> list[Site]:
 
 
 # --- The directory -------------------------------------------------------------------------
-#: The tag list of ``/explore/`` is one aggregate over every directory tag: kept this long.
-POPULAR_TAGS_SECONDS = 120
+POPULAR_TAGS_KEY = "discovery:popular-tags"
+POPULAR_TAGS = 60
 
 
-def popular_tags(*, limit: int = 60) -> list[tuple[str, str, int]]:
-    """The tags of the most directory sites, as (key, label, sites), from the cache: the
-    counts may be two minutes old, the sites under a tag never are (``sites_tagged``)."""
-    found = cache.get_or_set(
-        f"discovery:popular-tags:{limit}",
-        lambda: _popular_tags(limit),
-        POPULAR_TAGS_SECONDS,
-    )
-    return [(key, label, sites) for key, label, sites in found or ()]
+def popular_tags() -> list[tuple[str, str, int]]:
+    """The tags of the most directory sites, as (key, label, sites), as the periodic job
+    last counted them (``refresh_popular_tags``, every 5 minutes): the counts may be minutes
+    old, the sites under a tag never are (``sites_tagged``). Counted here only when nothing
+    is cached."""
+    found = cache.get(POPULAR_TAGS_KEY)
+    if found is None:
+        found = refresh_popular_tags()
+    return [(key, label, sites) for key, label, sites in found]
 
 
-def _popular_tags(limit: int) -> list[tuple[str, str, int]]:
+def refresh_popular_tags() -> list[tuple[str, str, int]]:
+    """Count the directory's tags: one aggregate over the tags of indexed sites (only
+    directory sites have tags; a site that left loses them at the next index sweep)."""
     rows = (
-        SiteTag.objects.filter(entry__site__in=directory_sites())
-        .values("key")
+        SiteTag.objects.values("key")
         .annotate(sites=Count("entry"))
-        .order_by("-sites", "key")[:limit]
+        .order_by("-sites", "key")[:POPULAR_TAGS]
     )
     counts = {row["key"]: row["sites"] for row in rows}
     labels: dict[str, str] = {}
     for key, label in SiteTag.objects.filter(key__in=counts).values_list("key", "label"):
         labels.setdefault(key, label)
-    return [(key, labels.get(key, key), n) for key, n in counts.items()]
+    found = [(key, labels.get(key, key), n) for key, n in counts.items()]
+    cache.set(POPULAR_TAGS_KEY, found, timeout=None)
+    return found
 
 
 def sites_tagged(key: str) -> QuerySet[Site]:

@@ -138,6 +138,8 @@ class Site(models.Model):
                 ),
                 name="websites_site_public",
             ),
+            # The directory's newest listed sites (mosaic.discovery) without sorting them all.
+            models.Index(fields=["listed", "-published_at"], name="websites_site_listed"),
         ]
 
     def __str__(self) -> str:

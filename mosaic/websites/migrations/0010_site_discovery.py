@@ -25,4 +25,8 @@ class Migration(migrations.Migration):
             name='sensitive',
             field=models.BooleanField(default=False),
         ),
+        migrations.AddIndex(
+            model_name="site",
+            index=models.Index(fields=["listed", "-published_at"], name="websites_site_listed"),
+        ),
     ]

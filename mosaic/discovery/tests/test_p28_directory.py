@@ -193,3 +193,16 @@ def test_a_russian_tag_has_its_page(owner, visitor, django_capture_on_commit_cal
     assert 'href="/vera/"' in page.content.decode()
     assert [s.slug for s in search("#море").sites] == ["vera"]
     assert [s.slug for s in search("МОРЯ").sites] == ["vera"]  # the title, by prefix
+
+
+def test_listing_an_unlisted_site_says_only_public_sites_are_listed(owner, visitor, commit):
+    with commit():
+        site = websites.create_site(owner=owner.user, slug="olivia", title="Olivia")
+        websites.publish(site=site)
+        websites.update_settings(
+            site=site, slug="olivia", visibility="unlisted", hide_from_search=False
+        )
+    response = owner.client.post(f"/panel/discovery/{site.pk}/", {"listed": "on"}, follow=True)
+    assert "Only a public site is listed" in response.content.decode()
+    assert Site.objects.get(pk=site.pk).listed  # kept: it applies once the site is public
+    assert shown(visitor, "olivia") == NOWHERE

@@ -24,9 +24,9 @@ from PIL import Image
 
 from conftest import PASSWORD
 from mosaic.billing.models import Invoice
-from mosaic.domains.services import set_domain
 from mosaic.discovery.models import SearchEntry
 from mosaic.discovery.services import set_choices as set_directory_choices
+from mosaic.domains.services import set_domain
 from mosaic.integrations.instagram.models import ImportRun, InstagramConnection, SeenMedia
 from mosaic.photos.services import add_photo, process_pending
 from mosaic.posts.models import Post

@@ -4,7 +4,8 @@ Everything runs in a throwaway database and folder, on loopback, bounded in time
 - ``site.publish_s_600``: seconds to render and switch a 600-post site (photos inserted cheaply:
   12 real photos processed once, their variant files hard-linked for 600 originals);
 - ``site.first_view_kb[_<theme>]``: gzip bytes of the home page + its stylesheet, with every
-  creator feature on (a link, all the social icons, the contact card, a pinned post);
+  creator feature on (issue #20): a link and a scheduled one, all the social icons, the contact
+  card, a pinned post, alt text on every photo and photo links on the first page;
 - ``site.page_rps_vs_nginx``: Granian in production mode serving ``/<slug>/`` divided by nginx
   serving the same file, 32 connections (target >= 0.5).
 Run: ``python -m bench site``. ``BENCH_SITE_SKIP=rps`` skips the slow part. Lighthouse scores
@@ -116,6 +117,21 @@ def _make_content(media: Path) -> int:
     )
     services.set_contact(site=site, fields={"name": "Coast", "phone": "+44 7700 900123"})
     services.set_choice(site=site, post=posts[-1], pinned=True)
+    # Issue 20's features switched on: a scheduled link live now, owner-written alt text on
+    # every photo, and photo links on the first page's posts (a button each, a mark each).
+    now = dt.datetime.now(tz=dt.UTC)
+    services.add_link(
+        site=site,
+        label="Summer sale",
+        url="https://shop.example/sale",
+        starts_at=now - dt.timedelta(days=1),
+        ends_at=now + dt.timedelta(days=30),
+    )
+    PostItem.objects.filter(post__owner=user).update(
+        alt_text="Waves breaking on dark rocks under a pale morning sky, gulls overhead"
+    )
+    for post in posts[-24:]:
+        services.set_post_link(site=site, post=post, url=f"https://shop.example/p/{post.pk}")
     services.publish(site=site)
     return site.pk
 

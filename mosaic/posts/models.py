@@ -8,6 +8,8 @@ idempotent: importing the same media again updates the post instead of adding on
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -15,6 +17,20 @@ from django.utils.translation import gettext_lazy as _
 
 from mosaic.photos.models import Photo, owner_url
 from mosaic.photos.storage import public_storage
+
+ALT_TEXT_MAX = 500
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s")
+_TAG_OR_MENTION = re.compile(r"(?<!\w)[#@][\w.]+")
+
+
+def caption_alt(caption: str, limit: int = 150) -> str:
+    """The first sentence of a caption, without hashtags or mentions, as a stand-in alt text
+    (at most ``limit`` characters, cut at a word)."""
+    text = " ".join(_TAG_OR_MENTION.sub(" ", caption).split())
+    first = _SENTENCE_END.split(text, maxsplit=1)[0].strip()
+    if len(first) > limit:
+        first = first[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+    return first
 
 
 class PostQuerySet(models.QuerySet["Post"]):
@@ -134,6 +150,14 @@ class PostItem(models.Model):
     video = models.ForeignKey(
         Video, null=True, blank=True, on_delete=models.PROTECT, related_name="post_items"
     )
+    # Per item, not per photo: a description depends on the post it is read in (the same file
+    # can be in two posts), it is the post's data (erased and exported with it), and the
+    # caption that stands in for it is the post's. Empty: the owner wrote none.
+    alt_text = models.TextField(
+        max_length=ALT_TEXT_MAX,
+        blank=True,
+        help_text="Written by the owner; empty means the caption's first sentence stands in.",
+    )
 
     class Meta:
         ordering = ["post", "position"]
@@ -152,6 +176,17 @@ class PostItem(models.Model):
     @property
     def is_video(self) -> bool:
         return self.kind == self.Kind.VIDEO
+
+    @property
+    def alt_from_caption(self) -> bool:
+        """No alt text of the owner's: the caption's first sentence stands in."""
+        return not self.alt_text.strip()
+
+    @property
+    def alt(self) -> str:
+        """The photo's text alternative: the owner's, else the caption's first sentence (uses
+        ``post``; "" when there is neither, for the caller's fallback)."""
+        return " ".join(self.alt_text.split()) or caption_alt(self.post.caption)
 
 
 class Comment(models.Model):

@@ -1,4 +1,5 @@
-"""Personal-data category for posts: captions, hashtags, comments and videos (P05, P07, P20)."""
+"""Personal-data category for posts: captions, hashtags, alt texts, comments and videos (P05,
+P07, P20)."""
 
 from __future__ import annotations
 
@@ -23,8 +24,8 @@ class PostData(Category):
     title = _("Posts")
     description = _(
         "Your posts: captions, hashtags, dates, links to the posts on Instagram, the order of"
-        " photos and videos in each, the video files, and comments others left on them when"
-        " Instagram lets us read them."
+        " photos and videos in each, the alt text you write for photos, the video files, and"
+        " comments others left on them when Instagram lets us read them."
     )
     purpose = _("To build and show your site.")
     legal_basis = _("Contract: you asked us to publish these posts on your site.")
@@ -33,7 +34,7 @@ class PostData(Category):
             "posts.Post",
             ("owner", "external_id", "caption", "hashtags", "hashtag_keys", "permalink"),
         ),
-        Holding("posts.PostItem", ("external_id",)),
+        Holding("posts.PostItem", ("external_id", "alt_text")),
         Holding("posts.Video", ("owner", "sha256", "name", "public_name")),
         Holding("posts.Comment", ("external_id", "author", "text")),
     )
@@ -70,6 +71,7 @@ class PostData(Category):
                         "kind": item.kind,
                         "photo_id": item.photo_id,
                         "video": f"{item.video.pk}.mp4" if item.video else None,
+                        "alt_text": item.alt_text,
                     }
                     for item in post.items.all()
                 ],

@@ -30,7 +30,7 @@ from mosaic.photos.services import PhotoRejected, add_photo, delete_files, delet
 from mosaic.photos.storage import guarded_storage, public_storage
 from mosaic.posts import videos
 from mosaic.posts.hashtags import hashtags, tag_key
-from mosaic.posts.models import Comment, Post, PostItem, Video
+from mosaic.posts.models import ALT_TEXT_MAX, Comment, Post, PostItem, Video
 
 if TYPE_CHECKING:
     from mosaic.accounts.models import User
@@ -144,6 +144,19 @@ def save_post(
     return post, created
 
 
+def set_alt_text(*, item: PostItem, text: str) -> bool:
+    """The owner's alt text for one photo ("" goes back to the caption's first sentence). The
+    owner's sites republish when it commits, like any change to a post. Returns whether it
+    changed."""
+    text = " ".join(text.split())[:ALT_TEXT_MAX]
+    if text == item.alt_text:
+        return False
+    item.alt_text = text
+    item.save(update_fields=["alt_text"])
+    _content_changed(item.post.owner_id)
+    return True
+
+
 def _content_changed(owner_id: int) -> None:
     """The owner's sites republish once this change commits (C4). Imported here because the
     websites app builds on posts, not the reverse."""
@@ -165,6 +178,8 @@ def _replace_items(post: Post, items: Sequence[NewItem]) -> bool:
     old_keys = [(i.kind, i.photo_id, i.video_id, i.external_id) for i in old]
     if old_keys == [item.key() for item in items]:
         return False
+    # The owner's alt text stays with its photo when the post's items change (a sync).
+    alt_texts = {i.photo_id: i.alt_text for i in old if i.photo_id and i.alt_text}
     post.items.all().delete()
     PostItem.objects.bulk_create(
         PostItem(
@@ -174,6 +189,7 @@ def _replace_items(post: Post, items: Sequence[NewItem]) -> bool:
             external_id=item.external_id,
             photo=item.photo,
             video=item.video,
+            alt_text=alt_texts.get(item.photo.pk, "") if item.photo else "",
         )
         for position, item in enumerate(items)
     )

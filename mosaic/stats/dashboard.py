@@ -7,9 +7,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Sum
+from django.utils.translation import gettext as _
 
 from mosaic.stats.models import DailyCount, Device, Kind
-from mosaic.websites.models import Site, SiteLink
+from mosaic.websites.models import Site, SiteLink, SitePost
 
 PERIODS = (7, 30, 90)
 TOP = 10
@@ -110,8 +111,20 @@ def report(*, site: Site, days: int, today: dt.date) -> Report:
             site=site, pk__in=[int(key) for key, _n in link_counts if key.isdigit()]
         )
     }
+    # Photo links count under minus their post's id (``services.site_facts``).
+    photo_links = {
+        f"-{choice.post_id}": choice
+        for choice in SitePost.objects.filter(
+            site=site,
+            post_id__in=[int(key[1:]) for key, _n in link_counts if key[1:].isdigit()],
+        ).exclude(link_url="")
+    }
     result.links = [
-        Row(links[key].label, n, links[key].url) if key in links else Row("", n)
+        Row(links[key].label, n, links[key].url)
+        if key in links
+        else Row(photo_links[key].link_label or _("Photo link"), n, photo_links[key].link_url)
+        if key in photo_links
+        else Row("", n)
         for key, n in link_counts
     ]
     return result

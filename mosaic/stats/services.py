@@ -96,6 +96,12 @@ def site_facts(site_id: int, *, fresh: bool = False) -> SiteFacts | None:
                 str(link["key"]): (int(link["id"]), str(link["url"]))
                 for link in links
                 if link.get("key")
+            }
+            | {
+                # A photo's link counts under minus its post's id (a link button's is its id).
+                str(link["key"]): (-int(post_id), str(link["url"]))
+                for post_id, link in (site.published or {}).get("post_links", {}).items()
+                if link.get("key")
             },
         )
     if len(_sites) > 50_000:  # bounded: junk ids cannot grow it without end

@@ -2,17 +2,28 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
+from zoneinfo import ZoneInfo, available_timezones
 
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from mosaic.organizations import rights
+from mosaic.posts.models import ALT_TEXT_MAX
 from mosaic.websites import contact, rules, socials
 from mosaic.websites.models import Site
+
+
+def timezone_choices() -> list[tuple[str, str]]:
+    """UTC and the IANA zones named for a place (not "localtime" or "Factory")."""
+    names = sorted(name for name in available_timezones() if "/" in name)
+    return [("UTC", "UTC")] + [(name, name.replace("_", " ")) for name in names]
 
 
 class SlugField(forms.CharField):
@@ -63,6 +74,11 @@ class SettingsForm(forms.Form):
         choices=settings.LANGUAGES,
         required=False,  # left out: the site keeps its language
     )
+    time_zone = forms.ChoiceField(
+        label=gettext_lazy("Time zone for scheduled links"),
+        choices=timezone_choices,
+        required=False,  # left out: the site keeps its time zone
+    )
 
     def __init__(self, *args: Any, site: Site, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -107,7 +123,18 @@ class DesignForm(forms.ModelForm[Site]):
         return data
 
 
+class LocalTimeField(forms.DateTimeField):
+    """A date and time typed in the owner's time zone (``<input type="datetime-local">``)."""
+
+    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(required=False, input_formats=["%Y-%m-%dT%H:%M"], **kwargs)
+
+
 class LinkForm(forms.Form):
+    template_name_p = "websites/panel/_link_form_p.html"
+
     label = forms.CharField(label=gettext_lazy("Label"), max_length=60)
     url = forms.CharField(
         label=gettext_lazy("Address"),
@@ -115,9 +142,76 @@ class LinkForm(forms.Form):
         strip=False,
         help_text=gettext_lazy("https://…, mailto:… or tel:…"),
     )
+    starts_at = LocalTimeField(
+        label=gettext_lazy("Show from (optional)"),
+        help_text=gettext_lazy("Empty: shown at once."),
+    )
+    ends_at = LocalTimeField(
+        label=gettext_lazy("Show until (optional)"),
+        help_text=gettext_lazy("Empty: shown until you remove it."),
+    )
+
+    def __init__(self, *args: Any, zone: str = "UTC", **kwargs: Any) -> None:
+        """``zone``: the site's time zone, in which the times are typed and shown."""
+        self.zone = ZoneInfo(zone)
+        initial = dict(kwargs.pop("initial", None) or {})
+        for name in ("starts_at", "ends_at"):  # shown as the owner's local time
+            if isinstance(initial.get(name), dt.datetime):
+                initial[name] = initial[name].astimezone(self.zone).replace(tzinfo=None)
+        kwargs["initial"] = initial
+        super().__init__(*args, **kwargs)
+        for name in ("starts_at", "ends_at"):
+            self.fields[name].help_text = format_lazy(
+                "{} {}",
+                self.fields[name].help_text,
+                _("Time zone: %(zone)s.") % {"zone": zone.replace("_", " ")},
+            )
+
+    def full_clean(self) -> None:
+        # Typed times are the owner's local times (a time that does not exist there, in a
+        # daylight-saving gap, is refused by the field with a message).
+        with timezone.override(self.zone):
+            super().full_clean()
 
     def clean_url(self) -> str:
         return rules.check_link_url(self.cleaned_data["url"])
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        starts, ends = data.get("starts_at"), data.get("ends_at")
+        if starts and ends and ends <= starts:
+            self.add_error(
+                "ends_at", _("The end must be after the start. Change one of the two times.")
+            )
+        return data
+
+
+class PostLinkForm(forms.Form):
+    url = forms.CharField(
+        label=gettext_lazy("Address"),
+        max_length=500,
+        strip=False,
+        help_text=gettext_lazy("A product, an article…: https://…, mailto:… or tel:…"),
+    )
+    label = forms.CharField(
+        label=gettext_lazy("Button text (optional)"),
+        max_length=60,
+        required=False,
+        help_text=gettext_lazy("Empty: the site's name, such as shop.example."),
+    )
+
+    def clean_url(self) -> str:
+        return rules.check_link_url(self.cleaned_data["url"])
+
+
+class AltTextForm(forms.Form):
+    text = forms.CharField(
+        label=gettext_lazy("Alt text"),
+        max_length=ALT_TEXT_MAX,
+        required=False,
+        strip=True,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class SocialsForm(forms.Form):

@@ -9,10 +9,12 @@ decide who may see the site (P21, P31), so they take effect at once.
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from mosaic.photos.models import Photo
@@ -87,6 +89,12 @@ class Site(models.Model):
     sensitive = models.BooleanField(default=False)
     # P18: "similar sites" of and to this site (only while listed and not sensitive).
     recommend = models.BooleanField(default=True)
+    # Per site, not per account: a site's schedule is for its audience, and the account has no
+    # time zone of its own. Only reads and writes of the owner's local times use it; the times
+    # themselves are stored as instants (UTC), so changing it moves no link.
+    timezone = models.CharField(
+        max_length=64, default="UTC", help_text="The owner's time zone for scheduled links."
+    )
     language = models.CharField(
         max_length=8,
         choices=settings.LANGUAGES,
@@ -105,6 +113,9 @@ class Site(models.Model):
     publish_pending = models.BooleanField(default=False)
     # The last publish failed (the previous build stays online); cleared by the next success.
     publish_failed_at = models.DateTimeField(null=True, blank=True)
+    # When a scheduled link of the published build starts or ends next (set by each build):
+    # the scheduler republishes the site then (``services.republish_due_links``).
+    next_link_change_at = models.DateTimeField(null=True, blank=True, db_index=True)
     deleted_at = models.DateTimeField(
         null=True, blank=True, db_index=True, help_text="P08: offline, erased after quarantine."
     )
@@ -194,12 +205,34 @@ class SiteLink(models.Model):
     label = models.CharField(max_length=60)
     url = models.CharField(max_length=500)
     position = models.PositiveSmallIntegerField(default=0)
+    #: Optional schedule: the published pages show the link only from ``starts_at`` (inclusive)
+    #: until ``ends_at`` (exclusive), republished at each boundary.
+    starts_at = models.DateTimeField(null=True, blank=True)
+    ends_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["site", "position", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(starts_at__isnull=True)
+                | Q(ends_at__isnull=True)
+                | Q(ends_at__gt=models.F("starts_at")),
+                name="websites_link_ends_after_start",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.label
+
+    def schedule_state(self, now: dt.datetime) -> str:
+        """ "always", "scheduled" (not started yet), "live" (within its times) or "ended"."""
+        if self.starts_at is None and self.ends_at is None:
+            return "always"
+        if self.starts_at is not None and now < self.starts_at:
+            return "scheduled"
+        if self.ends_at is not None and now >= self.ends_at:
+            return "ended"
+        return "live"
 
 
 class InactivityWarning(models.Model):
@@ -241,6 +274,11 @@ class SitePost(models.Model):
     # Order: higher first. Unset means the post's date (as a Unix timestamp), so a moved post
     # keeps its place among newer and older ones.
     sort_key = models.BigIntegerField(null=True, blank=True)
+    #: One outside link for the post on this site (draft, like the links), shown as a button on
+    #: its photo page; clicks go through ``/_m/c/<site>/<link_key>/`` like link buttons (P31).
+    link_url = models.CharField(max_length=500, blank=True)
+    link_label = models.CharField(max_length=60, blank=True)
+    link_key = models.CharField(max_length=32, blank=True)
 
     class Meta:
         constraints = [

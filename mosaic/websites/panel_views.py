@@ -14,6 +14,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryD
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
@@ -26,16 +27,18 @@ from mosaic.posts.models import Post, PostItem
 from mosaic.websites import services, sharing
 from mosaic.websites.content import draft_snapshot, has_unpublished_changes
 from mosaic.websites.forms import (
+    AltTextForm,
     AvatarForm,
     ContactForm,
     DeleteSiteForm,
     DesignForm,
     LinkForm,
     NewSiteForm,
+    PostLinkForm,
     SettingsForm,
     SocialsForm,
 )
-from mosaic.websites.models import Site, SiteLink
+from mosaic.websites.models import Site, SiteLink, SitePost
 from mosaic.websites.render import SiteRenderer, Target
 from mosaic.websites.serving import TYPES, clean_path, media_response
 
@@ -84,8 +87,13 @@ def site_list(request: HttpRequest) -> HttpResponse:
 
 def _link_form(link: SiteLink, data: QueryDict | None = None) -> LinkForm:
     """The form that edits one link in place (its own ids, so several fit on one page)."""
-    initial = {"label": link.label, "url": link.url}
-    return LinkForm(data, initial=initial, auto_id=f"link-{link.pk}-%s")
+    initial = {
+        "label": link.label,
+        "url": link.url,
+        "starts_at": link.starts_at,
+        "ends_at": link.ends_at,
+    }
+    return LinkForm(data, initial=initial, auto_id=f"link-{link.pk}-%s", zone=link.site.timezone)
 
 
 def _editor(
@@ -96,6 +104,10 @@ def _editor(
     edited: tuple[int, LinkForm] | None = None,
     **forms: object,
 ) -> HttpResponse:
+    now = timezone.now()
+    links = list(site.links.order_by("position", "id"))
+    for link in links:
+        link.state = link.schedule_state(now)  # type: ignore[attr-defined]
     context = {
         "site": site,
         "design": forms.get("design") or DesignForm(instance=site),
@@ -106,16 +118,17 @@ def _editor(
                 "visibility": site.visibility,
                 "hide_from_search": site.hide_from_search,
                 "language": site.language,
+                "time_zone": site.timezone,
             },
             site=site,
         ),
-        "link_form": forms.get("link_form") or LinkForm(),
+        "link_form": forms.get("link_form") or LinkForm(zone=site.timezone),
         "socials_form": forms.get("socials_form") or SocialsForm(initial=site.socials),
         "contact_form": forms.get("contact_form") or ContactForm(initial=site.contact),
         "avatar_form": forms.get("avatar_form") or AvatarForm(),
         "links": [
             (link, edited[1] if edited and edited[0] == link.pk else _link_form(link))
-            for link in site.links.order_by("position", "id")
+            for link in links
         ],
         "editing_link": edited[0] if edited else None,
         "unpublished": has_unpublished_changes(site),
@@ -188,7 +201,7 @@ def save_settings(request: HttpRequest, site_id: int) -> HttpResponse:
 @require_POST
 def add_link(request: HttpRequest, site_id: int) -> HttpResponse:
     site = owned_site(request, site_id)
-    form = LinkForm(request.POST)
+    form = LinkForm(request.POST, zone=site.timezone)
     if not form.is_valid():
         return _editor(request, site, status=400, link_form=form)
     if site.links.count() >= 20:
@@ -314,6 +327,7 @@ def posts(request: HttpRequest, site_id: int) -> HttpResponse:
             "posts": services.posts_by_ids(site, list(page.object_list)),
             "hidden": set(snapshot["hidden"]),
             "pinned": set(snapshot["pinned"]),
+            "linked": {int(post_id) for post_id in snapshot.get("post_links", {})},
         },
     )
 
@@ -337,6 +351,121 @@ def post_action(request: HttpRequest, site_id: int, post_id: int, action: str) -
         raise Http404
     # Back to the post where it is now (pinning or moving it can take it to another page).
     return redirect(_photos_url(site, services.editor_page_of(site, post.pk), post.pk))
+
+
+@login_required
+def post_link(request: HttpRequest, site_id: int, post_id: int) -> HttpResponse:
+    """The post's outside link on this site (draft, like everything on the photos page)."""
+    site = owned_site(request, site_id)
+    post = get_object_or_404(Post.objects.with_items(), pk=post_id, owner=site.owner)
+    choice = SitePost.objects.filter(site=site, post=post).first()
+    back = reverse("websites:posts", args=[site.pk]) + f"#post-{post.pk}"
+    form = PostLinkForm(
+        request.POST or None,
+        initial={"url": choice.link_url, "label": choice.link_label} if choice else None,
+    )
+    if request.method == "POST" and "remove" in request.POST:
+        services.set_post_link(site=site, post=post, url="")
+        messages.success(request, _("Link removed (draft)."))
+        return redirect(back)
+    if request.method == "POST" and form.is_valid():
+        services.set_post_link(
+            site=site, post=post, url=form.cleaned_data["url"], label=form.cleaned_data["label"]
+        )
+        messages.success(request, _("Link saved (draft). Publish to show it."))
+        return redirect(back)
+    return render(
+        request,
+        "websites/panel/post_link.html",
+        {"site": site, "post": post, "form": form, "has_link": bool(choice and choice.link_url)},
+        status=400 if form.errors else 200,
+    )
+
+
+def _alt_url(site: Site, *, page: str = "", missing: bool = False, item_id: int = 0) -> str:
+    query = urlencode({k: v for k, v in (("missing", "1" if missing else ""), ("page", page)) if v})
+    anchor = f"#photo-{item_id}" if item_id else ""
+    return reverse("websites:alt_texts", args=[site.pk]) + (f"?{query}" if query else "") + anchor
+
+
+def _alt_page(
+    request: HttpRequest, site: Site, *, edited: tuple[int, AltTextForm] | None = None
+) -> HttpResponse:
+    source = request.POST if request.method == "POST" else request.GET
+    missing = source.get("missing") == "1"
+    paginator = Paginator(
+        services.photos_for_alt_text(site=site, missing=missing), services.ALT_PER_PAGE
+    )
+    page = paginator.get_page(source.get("page"))
+    items = list(page.object_list)
+    rows = [
+        (
+            item,
+            edited[1]
+            if edited and edited[0] == item.pk
+            else AltTextForm(initial={"text": item.alt}, auto_id=f"alt-{item.pk}-%s"),
+            # where to come back to: in the "without" list a saved photo leaves it
+            items[index + 1].pk if missing and index + 1 < len(items) else item.pk,
+        )
+        for index, item in enumerate(items)
+    ]
+    without = services.photos_for_alt_text(site=site, missing=True).count()
+    return render(
+        request,
+        "websites/panel/alt.html",
+        {
+            "site": site,
+            "rows": rows,
+            "page_obj": page,
+            "missing": missing,
+            "without": without,
+            "newer": _alt_url(site, page=str(page.number - 1), missing=missing)
+            if page.has_previous()
+            else "",
+            "older": _alt_url(site, page=str(page.number + 1), missing=missing)
+            if page.has_next()
+            else "",
+        },
+        status=400 if edited else 200,
+    )
+
+
+@login_required
+@require_safe
+def alt_texts(request: HttpRequest, site_id: int) -> HttpResponse:
+    """Alt text of every photo, ``ALT_PER_PAGE`` at a time; ``?missing=1``: only the photos
+    without the owner's own (the caption's first sentence stands in)."""
+    return _alt_page(request, owned_site(request, site_id))
+
+
+@login_required
+@require_POST
+def save_alt_text(request: HttpRequest, site_id: int, item_id: int) -> HttpResponse:
+    site = owned_site(request, site_id)
+    item = get_object_or_404(
+        PostItem.objects.select_related("post"),
+        pk=item_id,
+        post__owner=site.owner,
+        photo__isnull=False,
+    )
+    form = AltTextForm(request.POST, auto_id=f"alt-{item.pk}-%s")
+    if not form.is_valid():
+        return _alt_page(request, site, edited=(item.pk, form))
+    services.set_alt_text(item=item, text=form.cleaned_data["text"])
+    if form.cleaned_data["text"]:
+        messages.success(request, _("Alt text saved; your sites are updating."))
+    else:
+        messages.success(request, _("The caption's first sentence stands in again."))
+    missing = request.POST.get("missing") == "1"
+    back = request.POST.get("back", "")
+    return redirect(
+        _alt_url(
+            site,
+            page=request.POST.get("page", ""),
+            missing=missing,
+            item_id=int(back) if back.isdigit() else item.pk,
+        )
+    )
 
 
 @login_required

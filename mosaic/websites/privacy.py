@@ -36,9 +36,20 @@ class SiteData(Category):
     holdings = (
         Holding(
             "websites.Site",
-            ("owner", "slug", "title", "bio", "avatar", "socials", "contact", "published"),
+            (
+                "owner",
+                "slug",
+                "title",
+                "bio",
+                "avatar",
+                "socials",
+                "contact",
+                "published",
+                "timezone",
+            ),
         ),
         Holding("websites.SiteLink", ("label", "url")),
+        Holding("websites.SitePost", ("link_url", "link_label")),
         Holding("websites.InactivityWarning", ()),
     )
 
@@ -57,12 +68,26 @@ class SiteData(Category):
                 "accent": site.accent,
                 "visibility": site.visibility,
                 "hide_from_search": site.hide_from_search,
-                "links": [{"label": link.label, "url": link.url} for link in site.links.all()],
+                "timezone": site.timezone,
+                "links": [
+                    {
+                        "label": link.label,
+                        "url": link.url,
+                        "starts_at": link.starts_at.isoformat() if link.starts_at else None,
+                        "ends_at": link.ends_at.isoformat() if link.ends_at else None,
+                    }
+                    for link in site.links.all()
+                ],
+                "photo_links": [
+                    {"post_id": choice.post_id, "url": choice.link_url, "label": choice.link_label}
+                    for choice in site.choices.all()
+                    if choice.link_url
+                ],
                 "social_icons": site.socials,
                 "contact_card": site.contact,
                 "deleted_at": site.deleted_at.isoformat() if site.deleted_at else None,
             }
-            for site in Site.objects.filter(owner=user).prefetch_related("links")
+            for site in Site.objects.filter(owner=user).prefetch_related("links", "choices")
         ]
 
     def erase(self, user: User) -> int:
@@ -157,6 +182,11 @@ def _act(site: Site, *, now: dt.datetime) -> str:
 
 
 exempt("websites.Site", ("published_build",), reason="A build folder name: a time and random hex.")
+exempt(
+    "websites.SitePost",
+    ("link_key",),
+    reason="128 random bits naming a photo link in its click address (P31); about no one.",
+)
 exempt(
     "websites.SiteLink",
     ("key",),

@@ -101,7 +101,9 @@ def publish_site(*, site_id: int) -> str | None:
         if current is None or current.slug != site.slug or current.is_offline():
             shutil.rmtree(folder / build, ignore_errors=True)
             return None
-        Site.objects.filter(pk=site.pk).update(published_build=build)
+        Site.objects.filter(pk=site.pk).update(
+            published_build=build, next_link_change_at=renderer.next_change
+        )
         current.published_build = build
         _link_current(current)
         _remove_old_builds(folder, keep=build)

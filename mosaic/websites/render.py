@@ -17,11 +17,11 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
@@ -30,9 +30,9 @@ from mosaic.billing.plans import plan_for
 from mosaic.photos.models import Photo, Variant
 from mosaic.photos.storage import public_storage
 from mosaic.posts.hashtags import tag_key
-from mosaic.posts.models import Post, PostItem
+from mosaic.posts.models import Post, PostItem, caption_alt
 from mosaic.websites import contact, feed, rules, socials
-from mosaic.websites.content import arrange
+from mosaic.websites.content import active_links, arrange, next_link_change
 from mosaic.websites.models import Site
 from mosaic.websites.names import tag_folder
 
@@ -69,6 +69,16 @@ class Image:
     public: bool = False
 
 
+def link_name(url: str) -> str:
+    """What a photo link without a label says: its host (``shop.example``), or the address
+    after ``mailto:`` or ``tel:``."""
+    scheme, _, rest = url.partition(":")
+    if scheme.lower() in ("http", "https"):
+        host = urlsplit(url).hostname or url
+        return host.removeprefix("www.")
+    return rest.split("?", 1)[0]
+
+
 def json_ld(data: dict[str, Any]) -> SafeString:
     """JSON for a ``<script type="application/ld+json">``: ``<``, ``>`` and ``&`` escaped, so
     no caption can close the script element (P31-safe, XSS-safe)."""
@@ -87,6 +97,13 @@ class SiteRenderer:
     used_files: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
+        #: the build's moment: scheduled links show as at this time (``next_change`` is when
+        #: the pages stop being right; the scheduler republishes then)
+        self.now = timezone.now()
+        self.links = active_links(self.snapshot, self.now)
+        #: each post's outside link on this site, by post id (as a string, JSON's keys)
+        self.post_links: dict[str, dict[str, str]] = self.snapshot.get("post_links", {})
+        self.next_change = next_link_change(self.snapshot, self.now)
         posts = Post.objects.filter(
             owner_id=self.site.owner_id, hidden_by_moderation_at__isnull=True
         ).with_items()
@@ -225,10 +242,13 @@ class SiteRenderer:
         ).encode()
         return f"site.{hashlib.sha256(css).hexdigest()[:12]}.css", css
 
-    def _alt(self, post: Post, number: int = 0, of: int = 1) -> str:
-        text = Truncator(" ".join(post.caption.split())).chars(120) if post.caption else ""
-        if not text:
-            text = f"Photo from {post.taken_at:%-d %B %Y}"
+    def _alt(self, post: Post, item: PostItem | None = None, number: int = 0, of: int = 1) -> str:
+        """The owner's alt text for the photo, as written; else the caption's first sentence
+        (or the date), numbered within a carousel, where every photo would read the same."""
+        written = " ".join(item.alt_text.split()) if item is not None else ""
+        if written:
+            return written
+        text = caption_alt(post.caption) or f"Photo from {post.taken_at:%-d %B %Y}"
         return f"{text} ({number + 1}/{of})" if of > 1 else text
 
     def _card(self, post: Post, *, root: str, eager: bool) -> dict[str, Any]:
@@ -241,17 +261,18 @@ class SiteRenderer:
             "image": self.image(
                 cover.photo,
                 root=root,
-                alt=self._alt(post),
+                alt=self._alt(post, cover),
                 eager=eager,
                 max_width=THUMB_MAX[self.theme],
             ),
             "count": len(items),
             "has_video": any(i.is_video for i in items),
             "pinned": post.pk in set(self.snapshot.get("pinned", ())),
+            "linked": str(post.pk) in self.post_links,
         }
 
     def _common(self, *, root: str, rel: str, title: str, description: str) -> dict[str, Any]:
-        links = self.snapshot.get("links", [])
+        links = self.links
         avatar = (
             self.image(self.avatar, root=root, alt="", eager=True, max_width=320)
             if self.avatar
@@ -356,7 +377,7 @@ class SiteRenderer:
             image = self.image(
                 item.photo,
                 root=root,
-                alt=self._alt(post, number, len(items)),
+                alt=self._alt(post, item, number, len(items)),
                 eager=number == 0,
                 max_width=1440,
             )
@@ -370,8 +391,15 @@ class SiteRenderer:
         index = self.posts.index(post)
         newer = self.posts[index - 1] if index > 0 else None
         older = self.posts[index + 1] if index + 1 < len(self.posts) else None
+        photo_link = self.post_links.get(str(post.pk))
         context |= {
             "post": post,
+            "photo_link": {
+                **photo_link,
+                "label": photo_link.get("label") or link_name(photo_link["url"]),
+            }
+            if photo_link
+            else None,
             "permalink": post.permalink if post.permalink.startswith("https://") else "",
             "items": shown,
             "tags": [

@@ -15,6 +15,7 @@ from typing import IO, TYPE_CHECKING
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Count, QuerySet
 from django.utils import timezone, translation
 
 from mosaic.billing.plans import plan_for
@@ -27,7 +28,7 @@ from mosaic.posts.models import Post, PostItem
 from mosaic.websites import contact, publishing
 from mosaic.websites.content import arrange, draft_snapshot, sort_key
 from mosaic.websites.exposure import refresh_media
-from mosaic.websites.models import Site, SiteLink, SitePost
+from mosaic.websites.models import Site, SiteLink, SitePost, new_link_key
 from mosaic.websites.render import SiteRenderer, Target
 
 if TYPE_CHECKING:
@@ -102,9 +103,37 @@ def run_publish(*, site_id: int) -> str | None:
     return build
 
 
+def republish_due_links(*, now: dt.datetime, batch: int = 500) -> int:
+    """Sites whose published build shows a scheduled link that has started or ended since:
+    claim each (clear ``next_link_change_at`` with a conditional UPDATE, so two runs publish
+    once) and republish it. The build sets the next boundary again."""
+    due = list(
+        Site.objects.online()
+        .filter(next_link_change_at__lte=now, published__isnull=False)
+        .order_by("next_link_change_at")
+        .values_list("pk", "next_link_change_at")[:batch]
+    )
+    claimed = [
+        pk
+        for pk, moment in due
+        if Site.objects.filter(pk=pk, next_link_change_at=moment).update(next_link_change_at=None)
+    ]
+    if claimed:
+        request_publish(site_ids=claimed)
+    return len(claimed)
+
+
 def withdraw_post(*, owner_id: int, post_id: int) -> None:
-    """P07: a removed post leaves every served page of the owner's sites at once."""
+    """P07: a removed post leaves every served page of the owner's sites at once, and its photo
+    link leaves their published snapshots (its click address answers 404 from now on)."""
     publishing.withdraw_post(owner_id=owner_id, post_id=post_id)
+    with transaction.atomic():
+        for site in Site.objects.select_for_update().filter(
+            owner_id=owner_id, published__post_links__has_key=str(post_id)
+        ):
+            assert site.published is not None
+            del site.published["post_links"][str(post_id)]
+            Site.objects.filter(pk=site.pk).update(published=site.published)
 
 
 def republish_owner_sites(*, owner_id: int) -> None:
@@ -125,6 +154,7 @@ def update_settings(
     visibility: str,
     hide_from_search: bool,
     language: str | None = None,
+    time_zone: str | None = None,
 ) -> None:
     """Address, visibility and the search switch apply at once (P21, P31): who may see the site
     must not wait for a publish. So does the language of the site's own words (republished).
@@ -135,6 +165,7 @@ def update_settings(
     old_slug = site.slug
     site.slug, site.visibility, site.hide_from_search = slug, visibility, hide_from_search
     site.language = language or site.language
+    site.timezone = time_zone or site.timezone
     site.edited_at = timezone.now()  # P06: an edit is activity
     try:
         with transaction.atomic():
@@ -145,6 +176,7 @@ def update_settings(
                     "visibility",
                     "hide_from_search",
                     "language",
+                    "timezone",
                     "edited_at",
                     "updated_at",
                 ]
@@ -175,10 +207,22 @@ def set_contact(*, site: Site, fields: dict[str, str]) -> None:
 
 
 # --- Links --------------------------------------------------------------------------------
-def add_link(*, site: Site, label: str, url: str) -> SiteLink:
+def add_link(
+    *,
+    site: Site,
+    label: str,
+    url: str,
+    starts_at: dt.datetime | None = None,
+    ends_at: dt.datetime | None = None,
+) -> SiteLink:
     last = site.links.order_by("-position").values_list("position", flat=True).first()
     return SiteLink.objects.create(
-        site=site, label=label, url=url, position=0 if last is None else last + 1
+        site=site,
+        label=label,
+        url=url,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        position=0 if last is None else last + 1,
     )
 
 
@@ -194,9 +238,16 @@ def move_link(*, link: SiteLink, up: bool) -> None:
                 SiteLink.objects.filter(pk=item.pk).update(position=position)
 
 
-def update_link(*, link: SiteLink, label: str, url: str) -> None:
-    link.label, link.url = label, url
-    link.save(update_fields=["label", "url"])
+def update_link(
+    *,
+    link: SiteLink,
+    label: str,
+    url: str,
+    starts_at: dt.datetime | None = None,
+    ends_at: dt.datetime | None = None,
+) -> None:
+    link.label, link.url, link.starts_at, link.ends_at = label, url, starts_at, ends_at
+    link.save(update_fields=["label", "url", "starts_at", "ends_at"])
 
 
 def order_links(*, site: Site, link_ids: list[int]) -> None:
@@ -271,6 +322,18 @@ def set_choice(
     choice.save(update_fields=fields)
 
 
+def set_post_link(*, site: Site, post: Post, url: str, label: str = "") -> None:
+    """The post's outside link on this site (draft); an empty ``url`` removes it. The click
+    key is random and stays while the link does, so counts follow an edited address."""
+    choice, _ = SitePost.objects.get_or_create(site=site, post=post)
+    if not url:
+        choice.link_url = choice.link_label = choice.link_key = ""
+    else:
+        choice.link_url, choice.link_label = url, label
+        choice.link_key = choice.link_key or new_link_key()
+    choice.save(update_fields=["link_url", "link_label", "link_key"])
+
+
 def move_post(*, site: Site, post: Post, up: bool) -> None:
     """Swap the post with its neighbour within its group (pinned or not)."""
     snapshot = draft_snapshot(site)
@@ -315,6 +378,28 @@ def order_posts(*, site: Site, post_ids: list[int]) -> None:
             SitePost.objects.update_or_create(
                 site=site, post_id=post_id, defaults={"sort_key": key}
             )
+
+
+# --- Alt text ------------------------------------------------------------------------------
+ALT_PER_PAGE = 60
+
+
+def photos_for_alt_text(*, site: Site, missing: bool = False) -> QuerySet[PostItem]:
+    """The owner's photos (and video posters), newest post first; ``missing``: only those
+    without alt text of the owner's (the caption stands in)."""
+    items = (
+        PostItem.objects.filter(post__owner_id=site.owner_id, photo__isnull=False)
+        .select_related("post", "photo__original")
+        .prefetch_related("photo__original__variants")
+        .annotate(in_post=Count("post__items"))
+        .order_by("-post__taken_at", "-post_id", "position")
+    )
+    return items.filter(alt_text="") if missing else items
+
+
+def set_alt_text(*, item: PostItem, text: str) -> bool:
+    """The owner's alt text for one photo; the sites republish with it (posts' hook)."""
+    return posts.set_alt_text(item=item, text=text)
 
 
 # --- Removing content (P07) ----------------------------------------------------------------

@@ -17,7 +17,7 @@ from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from PIL import Image as PILImage
@@ -117,6 +117,7 @@ class ExampleItem:
     photo: ExamplePhoto
     is_video: bool = False
     video: None = None
+    alt_text: str = ""  # the caption stands in, as for an owner who wrote none
 
 
 def _palette(number: int) -> tuple[str, str, str, str, str]:
@@ -253,6 +254,8 @@ class ExampleRenderer(SiteRenderer):
             for number, post in enumerate(self.posts)
         }
         self.by_id = {post.pk: post for post in self.posts}
+        self.now, self.next_change = timezone.now(), None
+        self.links, self.post_links = self.snapshot["links"], {}  # none scheduled, no photo links
         self.theme = self.snapshot["theme"]
         self.avatar = ExamplePhoto(-1, (1, 1))  # type: ignore[assignment]
         from mosaic.posts.hashtags import tag_key

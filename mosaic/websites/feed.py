@@ -78,9 +78,11 @@ def atom(renderer: SiteRenderer) -> bytes:
         link = f"{base}p/{post.pk}/"
         caption = text(post.caption)
         body = f"<p>{escape(caption)}</p>" if caption else ""
-        cover = renderer.ready_items(post)[0].photo
+        first = renderer.ready_items(post)[0]
+        cover = first.photo
         assert cover is not None
-        image = renderer.image(cover, root=base, alt=caption, eager=False, max_width=1080)
+        alt = text(renderer.alt(post, first))  # the owner's alt text, else the caption's
+        image = renderer.image(cover, root=base, alt=alt, eager=False, max_width=1080)
         if image.public:  # P31: a public copy only; never the owner-checked route
             src = renderer.absolute(image.src)
             body = f'<p><img src="{escape(src)}" alt="{escape(image.alt)}"></p>' + body

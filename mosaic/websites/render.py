@@ -242,7 +242,7 @@ class SiteRenderer:
         ).encode()
         return f"site.{hashlib.sha256(css).hexdigest()[:12]}.css", css
 
-    def _alt(self, post: Post, item: PostItem | None = None, number: int = 0, of: int = 1) -> str:
+    def alt(self, post: Post, item: PostItem | None = None, number: int = 0, of: int = 1) -> str:
         """The owner's alt text for the photo, as written; else the caption's first sentence
         (or the date), numbered within a carousel, where every photo would read the same."""
         written = " ".join(item.alt_text.split()) if item is not None else ""
@@ -261,7 +261,7 @@ class SiteRenderer:
             "image": self.image(
                 cover.photo,
                 root=root,
-                alt=self._alt(post, cover),
+                alt=self.alt(post, cover),
                 eager=eager,
                 max_width=THUMB_MAX[self.theme],
             ),
@@ -366,7 +366,7 @@ class SiteRenderer:
     def _post(self, post: Post) -> bytes:
         root = "../../"
         items = self.ready_items(post)
-        title = Truncator(" ".join(post.caption.split())).chars(70) or self._alt(post)
+        title = Truncator(" ".join(post.caption.split())).chars(70) or self.alt(post)
         context = self._common(
             root=root, rel=f"p/{post.pk}/", title=title, description=post.caption
         )
@@ -377,7 +377,7 @@ class SiteRenderer:
             image = self.image(
                 item.photo,
                 root=root,
-                alt=self._alt(post, item, number, len(items)),
+                alt=self.alt(post, item, number, len(items)),
                 eager=number == 0,
                 max_width=1440,
             )

@@ -81,3 +81,15 @@ def test_control_characters_in_a_caption_never_break_the_feed(owner, visitor, co
         services.publish(site=site)
     titles = [e.findtext(f"{ATOM}title") for e in entries(visitor.get("/olivia/feed.xml"))]
     assert titles == ["Bell and null and escape end"]
+
+
+def test_the_feed_uses_the_owners_alt_text(site, visitor, commit):
+    from mosaic.posts.models import PostItem
+
+    item = PostItem.objects.get(post__caption="Morning swim #sea")
+    with commit():
+        services.set_alt_text(item=item, text="A swimmer in a grey sea at dawn")
+    summaries = [
+        e.findtext(f"{ATOM}summary") or "" for e in entries(visitor.get("/olivia/feed.xml"))
+    ]
+    assert any('alt="A swimmer in a grey sea at dawn"' in summary for summary in summaries)

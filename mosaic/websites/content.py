@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from mosaic.posts.models import Post
-from mosaic.websites import contact, socials
+from mosaic.websites import contact, search, socials
 from mosaic.websites.models import Site, SiteLink, SitePost
 
 
@@ -38,6 +38,9 @@ def draft_snapshot(site: Site) -> dict[str, Any]:
         snapshot["contact"] = card
     if post_links:  # the same: only a site with photo links carries them
         snapshot["post_links"] = post_links
+    seo = search.shown(site.search)
+    if seo:  # the same: only when the owner set something (``websites.search``)
+        snapshot["search"] = seo
     return snapshot
 
 

@@ -1,7 +1,8 @@
 """Which of an owner's files anyone may fetch straight from nginx or the CDN (P31, P08).
 
 The rule: a photo or video is public while an online, published, *public* site of its owner
-shows it (a post not hidden in that site's published snapshot, or the site's avatar). Anything
+shows it (a post not hidden in that site's published snapshot, the site's avatar, or the share
+image its owner chose for it). Anything
 else (private and unlisted sites, hidden posts, deleted sites, accounts in quarantine, removed
 photos) has no public copy and is reachable only through a check:
 
@@ -61,7 +62,10 @@ def refresh_media(*, owner_id: int, expose: bool = True) -> None:
             assert snapshot is not None  # public_sites() are published
             items = _shown_items(owner_id, snapshot)
             avatar = Q(pk=snapshot["avatar"]) if snapshot.get("avatar") else Q(pk__in=[])
-            photos |= Photo.objects.filter(Q(pk__in=items.values("photo_id")) | avatar)
+            # The share image the owner chose for this public site's links (websites.search).
+            share = snapshot.get("search", {}).get("image")
+            shared = Q(pk=share) if isinstance(share, int) else Q(pk__in=[])
+            photos |= Photo.objects.filter(Q(pk__in=items.values("photo_id")) | avatar | shared)
             videos |= Video.objects.filter(pk__in=items.values("video_id"))
         photo_exposure.set_exposed(owner_id=owner_id, wanted=photos, expose=expose)
         video_exposure.set_exposed(owner_id=owner_id, wanted=videos, expose=expose)

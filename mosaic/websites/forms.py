@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from mosaic.organizations import rights
 from mosaic.posts.models import ALT_TEXT_MAX
-from mosaic.websites import contact, rules, socials
+from mosaic.websites import contact, rules, search, socials
 from mosaic.websites.models import Site
 
 
@@ -265,6 +265,65 @@ class ContactForm(forms.Form):
     def clean_website(self) -> str:
         value = self.cleaned_data["website"]
         return contact.clean_website(value) if value else ""
+
+
+class SearchForm(forms.Form):
+    """Search and sharing settings (``websites.search``); each may be left empty for its
+    default (the title, the bio, the pinned photo)."""
+
+    title = forms.CharField(
+        label=gettext_lazy("Title in search results and shared links"),
+        max_length=search.TITLE_MAX,
+        required=False,
+        error_messages={
+            "max_length": gettext_lazy(
+                "Please shorten the title to %(limit_value)d characters (it has %(show_value)d)."
+            )
+        },
+        help_text=gettext_lazy("Up to 70 characters. Empty: your site's title."),
+    )
+    description = forms.CharField(
+        label=gettext_lazy("Description for search and shared links"),
+        max_length=search.DESCRIPTION_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "max_length": gettext_lazy(
+                "Please shorten the description to %(limit_value)d characters "
+                "(it has %(show_value)d)."
+            )
+        },
+        help_text=gettext_lazy("Up to 200 characters. Empty: your bio."),
+    )
+    image = forms.CharField(label=gettext_lazy("Share image"), required=False, max_length=12)
+
+    def __init__(self, *args: Any, owner_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.owner_id = owner_id
+
+    def clean_title(self) -> str:
+        return search.check_text(self.cleaned_data["title"])
+
+    def clean_description(self) -> str:
+        return search.check_text(self.cleaned_data["description"], multiline=True)
+
+    def clean_image(self) -> int | None:
+        value = self.cleaned_data["image"].strip()
+        if not value:
+            return None
+        photo = search.share_photo(self.owner_id, int(value) if value.isdigit() else None)
+        if photo is None:
+            raise ValidationError(
+                _("That photo is not one of yours, or it is not ready yet. Please choose another.")
+            )
+        return photo.pk
+
+    def settings(self) -> dict[str, Any]:
+        """The settings to keep: only those that are set."""
+        data = self.cleaned_data
+        return search.shown(
+            {"title": data["title"], "description": data["description"], "image": data["image"]}
+        )
 
 
 class AvatarForm(forms.Form):

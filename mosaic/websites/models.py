@@ -79,6 +79,8 @@ class Site(models.Model):
     socials = models.JSONField(default=dict, blank=True)
     #: the contact card's published fields (``contact.FIELDS``), part of the draft
     contact = models.JSONField(default=dict, blank=True)
+    #: search and sharing settings (``websites.search``): title, description, share image id
+    search = models.JSONField(default=dict, blank=True)
     visibility = models.CharField(
         max_length=16, choices=Visibility.choices, default=Visibility.PUBLIC
     )

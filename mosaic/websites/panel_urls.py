@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:site_id>/settings/", views.save_settings, name="settings"),
     path("<int:site_id>/socials/", views.save_socials, name="socials"),
     path("<int:site_id>/contact/", views.save_contact, name="contact"),
+    path("<int:site_id>/search/", views.save_search, name="search"),
     path("<int:site_id>/links/", views.add_link, name="add_link"),
     path("<int:site_id>/links/order/", views.order_links, name="order_links"),
     path("<int:site_id>/links/<int:link_id>/<slug:action>/", views.link_action, name="link_action"),

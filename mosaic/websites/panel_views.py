@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST, require_safe
@@ -24,7 +25,7 @@ from mosaic.accounts.decorators import sensitive_action, signed_in_user
 from mosaic.photos.models import Photo
 from mosaic.photos.services import PhotoRejected
 from mosaic.posts.models import Post, PostItem
-from mosaic.websites import services, sharing
+from mosaic.websites import search, services, sharing
 from mosaic.websites.content import draft_snapshot, has_unpublished_changes
 from mosaic.websites.forms import (
     AltTextForm,
@@ -35,6 +36,7 @@ from mosaic.websites.forms import (
     LinkForm,
     NewSiteForm,
     PostLinkForm,
+    SearchForm,
     SettingsForm,
     SocialsForm,
 )
@@ -126,6 +128,16 @@ def _editor(
         "socials_form": forms.get("socials_form") or SocialsForm(initial=site.socials),
         "contact_form": forms.get("contact_form") or ContactForm(initial=site.contact),
         "avatar_form": forms.get("avatar_form") or AvatarForm(),
+        "search_form": forms.get("search_form")
+        or SearchForm(
+            initial={
+                "title": site.search.get("title", ""),
+                "description": site.search.get("description", ""),
+                "image": site.search.get("image") or "",
+            },
+            owner_id=site.owner_id,
+        ),
+        "share_photos": _share_photos(site),
         "links": [
             (link, edited[1] if edited and edited[0] == link.pk else _link_form(link))
             for link in links
@@ -135,6 +147,39 @@ def _editor(
         "site_address": sharing.site_address(site),
     }
     return render(request, "websites/panel/edit.html", context, status=status)
+
+
+def _label(photo: Photo, number: int) -> str:
+    """A share photo's name: the start of its post's caption, else its number."""
+    item = next(iter(photo.post_items.all()), None)
+    caption = " ".join(item.post.caption.split()) if item else ""
+    if caption:
+        return Truncator(caption).chars(50)
+    return _("Photo %(number)d") % {"number": number}
+
+
+def _share_photos(site: Site) -> list[dict[str, object]]:
+    """The photos a share image is chosen from, each with a small thumbnail through the
+    owner-checked preview route (never a public address, P31) and a name for screen readers."""
+    choices = []
+    for number, photo in enumerate(search.share_photos(site.owner_id), start=1):
+        smallest = next((v for v in photo.variants if v.format == "webp"), None) or next(
+            iter(photo.variants), None
+        )
+        if smallest is None:
+            continue
+        choices.append(
+            {
+                "id": photo.pk,
+                "thumb": reverse(
+                    "websites:preview_file", args=[site.pk, f"_media/{smallest.name}"]
+                ),
+                "width": smallest.width,
+                "height": smallest.height,
+                "label": _label(photo, number),
+            }
+        )
+    return choices
 
 
 @login_required
@@ -179,6 +224,19 @@ def save_contact(request: HttpRequest, site_id: int) -> HttpResponse:
     services.set_contact(site=site, fields=form.cleaned_data)
     messages.success(request, _("Saved as a draft. Check the preview, then publish."))
     return redirect(f"{reverse('websites:edit', args=[site.pk])}#contact-heading")
+
+
+@login_required
+@require_POST
+def save_search(request: HttpRequest, site_id: int) -> HttpResponse:
+    """Search and sharing settings: a draft, like the design (shown once published)."""
+    site = owned_site(request, site_id)
+    form = SearchForm(request.POST, owner_id=site.owner_id)
+    if not form.is_valid():
+        return _editor(request, site, status=400, search_form=form)
+    services.set_search(site=site, settings=form.settings())
+    messages.success(request, _("Saved as a draft. Check the preview, then publish."))
+    return redirect(f"{reverse('websites:edit', args=[site.pk])}#search-heading")
 
 
 @login_required

@@ -29,7 +29,8 @@ class SiteData(Category):
     title = _("Websites")
     description = _(
         "Your sites: address, title, bio, avatar, theme, colour, link buttons, social icons, "
-        "contact card, which photos show, and the published pages made from them."
+        "contact card, search and sharing settings, which photos show, and the published pages "
+        "made from them."
     )
     purpose = _("To publish your site.")
     legal_basis = _("Contract: you asked us to publish your site.")
@@ -44,6 +45,7 @@ class SiteData(Category):
                 "avatar",
                 "socials",
                 "contact",
+                "search",
                 "published",
                 "timezone",
             ),
@@ -85,6 +87,7 @@ class SiteData(Category):
                 ],
                 "social_icons": site.socials,
                 "contact_card": site.contact,
+                "search_and_sharing": site.search,
                 "deleted_at": site.deleted_at.isoformat() if site.deleted_at else None,
             }
             for site in Site.objects.filter(owner=user).prefetch_related("links", "choices")

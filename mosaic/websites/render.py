@@ -31,7 +31,7 @@ from mosaic.photos.models import Photo, Variant
 from mosaic.photos.storage import public_storage
 from mosaic.posts.hashtags import tag_key
 from mosaic.posts.models import Post, PostItem, caption_alt
-from mosaic.websites import contact, feed, rules, socials
+from mosaic.websites import contact, feed, rules, search, socials
 from mosaic.websites.content import active_links, arrange, next_link_change
 from mosaic.websites.models import Site
 from mosaic.websites.names import tag_folder
@@ -119,6 +119,9 @@ class SiteRenderer:
             if avatar_id
             else None
         )
+        #: search and sharing settings (``websites.search``): only what the owner set
+        self.search: dict[str, Any] = self.snapshot.get("search", {})
+        self.share_photo = search.share_photo(self.site.owner_id, self.search.get("image"))
         #: tag pages by folder name (``names.tag_folder``): the tag as first written, its posts
         self.tags: dict[str, tuple[str, list[Post]]] = {}
         for post in self.posts:
@@ -271,8 +274,37 @@ class SiteRenderer:
             "linked": str(post.pk) in self.post_links,
         }
 
+    def favicon(self) -> Variant | None:
+        """The avatar's smallest WebP (else JPEG) variant, the one the header's 96 px avatar
+        already loads, so the icon costs no extra bytes. P31: only its public copy, and only
+        on a public site; other sites keep the empty ``data:,`` icon (no request at all)."""
+        if (
+            self.avatar is None
+            or self.target.images != "public"
+            or self.site.visibility != Site.Visibility.PUBLIC
+        ):
+            return None
+        variants = [v for v in self.avatar.variants if v.public_name]
+        webps = [v for v in variants if v.format == Variant.Format.WEBP]
+        choice = (webps or variants)[:1]
+        return choice[0] if choice else None
+
+    def share_image(self, root: str) -> str:
+        """The home page's share image: the chosen photo, else the pinned photo (the first
+        pinned post's first photo, else the first post's); "" without a public copy (P31)."""
+        if self.target.images != "public":  # the preview's and the export's have no copies
+            return ""
+        photo = self.share_photo
+        if photo is None and self.posts:
+            photo = self.ready_items(self.posts[0])[0].photo
+        if photo is None:
+            return ""
+        image = self.image(photo, root=root, alt="", eager=False, max_width=1440)
+        return self.absolute(image.src) if image.public else ""
+
     def _common(self, *, root: str, rel: str, title: str, description: str) -> dict[str, Any]:
         links = self.links
+        icon = self.favicon()
         avatar = (
             self.image(self.avatar, root=root, alt="", eager=True, max_width=320)
             if self.avatar
@@ -294,6 +326,15 @@ class SiteRenderer:
             "socials": socials.for_page(self.snapshot.get("socials", [])),
             "contact_card": root + contact.NAME if self.snapshot.get("contact") else "",
             "avatar": avatar,
+            "favicon": (
+                {
+                    "href": public_storage().url(icon.public_name),
+                    "type": icon.mime_type,
+                    "sizes": f"{icon.width}x{icon.height}",
+                }
+                if icon
+                else None
+            ),
             "guarded": self.target.images == "guarded",
             "sizes": SIZES[self.theme],
             # Views and clicks are counted on the served site only, never in the owner's own
@@ -331,12 +372,11 @@ class SiteRenderer:
         rel = "" if number == 1 else f"page/{number}/"
         eager = EAGER[self.theme] if number == 1 else 0
         cards = [self._card(p, root=root, eager=i < eager) for i, p in enumerate(chunk)]
-        title = self.snapshot.get("title", self.site.slug)
-        context = self._common(
-            root=root, rel=rel, title=title, description=self.snapshot.get("bio", "")
-        )
+        # The owner's search title and description (``websites.search``), else title and bio.
+        title = self.search.get("title") or self.snapshot.get("title", self.site.slug)
+        description = self.search.get("description") or self.snapshot.get("bio", "")
+        context = self._common(root=root, rel=rel, title=title, description=description)
         pages = -(-len(self.posts) // PAGE_SIZE)
-        og_image = cards[0]["image"].src if cards and cards[0]["image"].public else ""
         context |= {
             "cards": cards,
             "is_home": True,
@@ -345,7 +385,7 @@ class SiteRenderer:
                 self.href(root, "" if number == 2 else f"page/{number - 1}/") if number > 1 else ""
             ),
             "older": self.href(root, f"page/{number + 1}/") if number < pages else "",
-            "og_image": self.absolute(og_image) if og_image else "",
+            "og_image": self.share_image(root),
             # P18: the "similar sites" frame (mosaic.discovery), answered by the app so it is
             # checked at every view; only on a listed site that takes part in recommendations.
             "similar_url": f"/explore/similar/{self.site.pk}/"
@@ -356,7 +396,7 @@ class SiteRenderer:
                     "@context": "https://schema.org",
                     "@type": "ProfilePage",
                     "name": title,
-                    "description": self.snapshot.get("bio", ""),
+                    "description": description,
                     "url": self.base_url + rel,
                 }
             ),

@@ -11,7 +11,7 @@ import logging
 import tempfile
 import zipfile
 from functools import partial
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -204,6 +204,13 @@ def set_contact(*, site: Site, fields: dict[str, str]) -> None:
     site.contact = contact.published(fields)
     site.edited_at = timezone.now()  # P06: an edit is activity
     site.save(update_fields=["contact", "edited_at", "updated_at"])
+
+
+def set_search(*, site: Site, settings: dict[str, Any]) -> None:
+    """Search and sharing settings (checked by ``forms.SearchForm``), saved as a draft."""
+    site.search = settings
+    site.edited_at = timezone.now()  # P06: an edit is activity
+    site.save(update_fields=["search", "edited_at", "updated_at"])
 
 
 # --- Links --------------------------------------------------------------------------------

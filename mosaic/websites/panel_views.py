@@ -136,6 +136,7 @@ def _editor(
                 "image": site.search.get("image") or "",
             },
             owner_id=site.owner_id,
+            auto_id="search_%s",  # the design form has a "title" too
         ),
         "share_photos": _share_photos(site),
         "links": [
@@ -231,7 +232,7 @@ def save_contact(request: HttpRequest, site_id: int) -> HttpResponse:
 def save_search(request: HttpRequest, site_id: int) -> HttpResponse:
     """Search and sharing settings: a draft, like the design (shown once published)."""
     site = owned_site(request, site_id)
-    form = SearchForm(request.POST, owner_id=site.owner_id)
+    form = SearchForm(request.POST, owner_id=site.owner_id, auto_id="search_%s")
     if not form.is_valid():
         return _editor(request, site, status=400, search_form=form)
     services.set_search(site=site, settings=form.settings())

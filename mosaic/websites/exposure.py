@@ -29,6 +29,7 @@ from mosaic.photos import exposure as photo_exposure
 from mosaic.photos.models import Photo
 from mosaic.posts import exposure as video_exposure
 from mosaic.posts.models import PostItem, Video
+from mosaic.websites import search
 from mosaic.websites.models import Site
 
 
@@ -63,8 +64,7 @@ def refresh_media(*, owner_id: int, expose: bool = True) -> None:
             items = _shown_items(owner_id, snapshot)
             avatar = Q(pk=snapshot["avatar"]) if snapshot.get("avatar") else Q(pk__in=[])
             # The share image the owner chose for this public site's links (websites.search).
-            share = snapshot.get("search", {}).get("image")
-            shared = Q(pk=share) if isinstance(share, int) else Q(pk__in=[])
+            shared = search.exposed_share_photo(snapshot)
             photos |= Photo.objects.filter(Q(pk__in=items.values("photo_id")) | avatar | shared)
             videos |= Video.objects.filter(pk__in=items.values("video_id"))
         photo_exposure.set_exposed(owner_id=owner_id, wanted=photos, expose=expose)

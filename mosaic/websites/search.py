@@ -16,6 +16,7 @@ import unicodedata
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from mosaic.photos.models import Photo
@@ -53,12 +54,18 @@ def shown(search: dict[str, Any]) -> dict[str, Any]:
     return kept
 
 
+def _moderated() -> Q:
+    """Photos of a post hidden by moderation: never a share image (P31)."""
+    return Q(post_items__post__hidden_by_moderation_at__isnull=False)
+
+
 def share_photos(owner_id: int) -> list[Photo]:
     """The owner's ready photos that can be a share image, newest first (at most 48)."""
     return list(
         Photo.objects.with_variants()
         .ready()
         .filter(owner_id=owner_id, post_items__isnull=False)
+        .exclude(_moderated())
         .prefetch_related("post_items__post")
         .distinct()[:48]
     )
@@ -68,4 +75,19 @@ def share_photo(owner_id: int, photo_id: object) -> Photo | None:
     """The owner's ready photo ``photo_id``, or None (another owner's, not ready, gone)."""
     if not isinstance(photo_id, int) or photo_id <= 0:
         return None
-    return Photo.objects.with_variants().ready().filter(pk=photo_id, owner_id=owner_id).first()
+    return (
+        Photo.objects.with_variants()
+        .ready()
+        .filter(pk=photo_id, owner_id=owner_id)
+        .exclude(_moderated())
+        .first()
+    )
+
+
+def exposed_share_photo(snapshot: dict[str, Any]) -> Q:
+    """For ``exposure.refresh_media``: the share image a public site's snapshot names (none
+    from a post hidden by moderation), as a filter on photos."""
+    photo_id = snapshot.get("search", {}).get("image")
+    if not isinstance(photo_id, int):
+        return Q(pk__in=[])
+    return Q(pk=photo_id) & ~_moderated()

@@ -14,9 +14,11 @@ from pathlib import Path
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings as django_settings
+from django.utils import timezone
 
 from conftest import make_user
 from mosaic.photos.models import Photo
+from mosaic.posts.models import Post
 from mosaic.websites import services
 from mosaic.websites.content import has_unpublished_changes
 from mosaic.websites.models import Site
@@ -339,3 +341,24 @@ def test_an_owner_sets_them_on_a_phone_and_sees_them_in_the_published_head(page,
     og = page.locator('meta[property="og:image"]').get_attribute("content") or ""
     assert og.endswith(public_address(older))
     assert page.locator('meta[name="description"]').get_attribute("content") == "A lake a day"
+
+
+@pytest.mark.django_db
+def test_a_photo_hidden_by_moderation_is_never_a_share_image(owner, visitor, site, commit):
+    """P31: a post hidden by moderation loses its public copies, share image or not."""
+    post = owner.user.posts.get(caption="An older swim")
+    photo = photo_of(post)
+    post_settings(owner, site, image=str(photo.pk))
+    with commit():
+        services.publish(site=Site.objects.get(pk=site.pk))
+    assert Photo.objects.get(pk=photo.pk).exposed
+    Post.objects.filter(pk=post.pk).update(hidden_by_moderation_at=timezone.now())
+    with commit():
+        services.publish(site=Site.objects.get(pk=site.pk))
+    assert not Photo.objects.get(pk=photo.pk).exposed
+    page = head(body(visitor.get("/olivia/")))
+    assert meta(page, "og:image") == django_settings.SITE_URL + public_address(
+        photo_of(owner.user.posts.get(caption="Morning swim #sea"))
+    ), "back to the default"
+    response = post_settings(owner, site, image=str(photo.pk))
+    assert response.status_code == 400

@@ -188,7 +188,7 @@ def test_a_snapshot_without_settings_has_no_key_so_older_ones_stay_published(sit
 
 
 @pytest.mark.django_db
-def test_a_share_image_from_a_hidden_post_gets_a_public_copy_only_while_chosen(
+def test_p31_a_share_image_from_a_hidden_post_gets_a_public_copy_only_while_chosen(
     owner, visitor, site, commit
 ):
     """P31: the chosen share image is public like the avatar, and only while chosen."""
@@ -208,7 +208,7 @@ def test_a_share_image_from_a_hidden_post_gets_a_public_copy_only_while_chosen(
 
 
 @pytest.mark.django_db
-def test_the_favicon_is_the_avatars_small_public_copy_on_a_public_site_only(
+def test_p31_the_favicon_is_the_avatars_small_public_copy_on_a_public_site_only(
     owner, visitor, site, commit
 ):
     page = head(body(visitor.get("/olivia/")))
@@ -246,7 +246,7 @@ def test_the_favicon_is_the_avatars_small_public_copy_on_a_public_site_only(
 
 
 @pytest.mark.django_db
-def test_a_private_site_has_no_share_image_even_when_chosen(owner, site, commit):
+def test_p31_a_private_site_has_no_share_image_even_when_chosen(owner, site, commit):
     photo = photo_of(owner.user.posts.first())
     post_settings(owner, site, title="Olivia in private", image=str(photo.pk))
     Site.objects.filter(pk=site.pk).update(visibility=Site.Visibility.PRIVATE)
@@ -344,7 +344,7 @@ def test_an_owner_sets_them_on_a_phone_and_sees_them_in_the_published_head(page,
 
 
 @pytest.mark.django_db
-def test_a_photo_hidden_by_moderation_is_never_a_share_image(owner, visitor, site, commit):
+def test_p31_a_photo_hidden_by_moderation_is_never_a_share_image(owner, visitor, site, commit):
     """P31: a post hidden by moderation loses its public copies, share image or not."""
     post = owner.user.posts.get(caption="An older swim")
     photo = photo_of(post)

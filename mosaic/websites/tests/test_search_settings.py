@@ -303,6 +303,7 @@ def test_an_owner_sets_them_on_a_phone_and_sees_them_in_the_published_head(page,
     make_post(user, "An older swim", days=0)
     make_post(user, "Morning swim #sea", days=1)
     site = services.create_site(owner=user, slug="olivia", title="Olivia")
+    services.choose_avatar(site=site, photo=photo_of(make_post(user, "Me", days=-3)))
     services.publish(site=site)
     older = photo_of(user.posts.get(caption="An older swim"))
     page.set_viewport_size({"width": 390, "height": 844})
@@ -318,7 +319,7 @@ def test_an_owner_sets_them_on_a_phone_and_sees_them_in_the_published_head(page,
     page.wait_for_load_state("networkidle")
     assert section.get_by_role("radio", name="An older swim").is_checked()
     thumbs = section.locator(".share-photo img")
-    assert thumbs.count() == 2
+    assert thumbs.count() == 3
     assert all(
         "/preview/_media/" in (thumbs.nth(i).get_attribute("src") or "")
         for i in range(thumbs.count())
@@ -341,6 +342,10 @@ def test_an_owner_sets_them_on_a_phone_and_sees_them_in_the_published_head(page,
     og = page.locator('meta[property="og:image"]').get_attribute("content") or ""
     assert og.endswith(public_address(older))
     assert page.locator('meta[name="description"]').get_attribute("content") == "A lake a day"
+    icon = page.locator('link[rel="icon"]').get_attribute("href") or ""
+    assert icon.startswith("/media/photos/")
+    avatar = page.locator(".avatar-link source").get_attribute("srcset") or ""
+    assert icon in avatar, "the icon is the file the header's avatar loads: no extra bytes"
 
 
 @pytest.mark.django_db

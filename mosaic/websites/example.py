@@ -268,9 +268,13 @@ class ExampleRenderer(SiteRenderer):
         self.css_name, self.css = self._render_css()
         self.base_url = f"{settings.SITE_URL}{PREFIX}{self.theme}/"
         self.branding = True  # "Made with Mosaic", as on the free plan
+        self.search, self.share_photo = {}, None  # the defaults: title, bio, first photo
 
     def ready_items(self, post: Post) -> list[Any]:  # type: ignore[override]
         return [ExampleItem(self.photos[post.pk])]
+
+    def favicon(self) -> None:
+        return None  # the example keeps the empty icon (its avatar has no stored variants)
 
     def image(self, photo: Any, *, root: str, alt: str, eager: bool, max_width: int) -> Image:
         widths = [w for w in WIDTHS if w <= max_width] or [WIDTHS[0]]

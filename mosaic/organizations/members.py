@@ -106,7 +106,7 @@ def sync_user(*, user: User, now: dt.datetime | None = None) -> Membership | Non
     held = _verified_domains_of(user)
     with transaction.atomic():
         membership = (
-            Membership.objects.select_for_update()
+            Membership.objects.select_for_update(of=("self",))
             .select_related("domain", "organization")
             .filter(user=user)
             .first()

@@ -51,7 +51,7 @@ def authorize(*, admin: User, member: User) -> tuple[Membership, Membership]:
     if not has_second_factor(admin):
         raise NotAllowed("organization admins need a second factor")
     theirs = (
-        Membership.objects.select_for_update()
+        Membership.objects.select_for_update(of=("self",))
         .filter(user_id=member.pk, organization_id=mine.organization_id)
         .select_related("user", "organization")
         .first()

@@ -66,7 +66,7 @@ def remove_domain(*, domain: Domain) -> int:
     told, and nobody joins through it any more. Returns how many memberships ended."""
     with transaction.atomic():
         through = list(
-            Membership.objects.select_for_update()
+            Membership.objects.select_for_update(of=("self",))
             .filter(domain=domain)
             .select_related("user", "organization", "domain")
         )

@@ -52,8 +52,8 @@ def screens(site_id: int, draft_id: int) -> list[Screen]:
         Screen("panel", "/panel/", (1800, 1100)),
         Screen("sites", "/panel/sites/", (1400, 1000)),
         # the editor: design, avatar, links (with schedules), icons, contact card, directory
-        Screen("editor", f"/panel/sites/{site_id}/", (8000, 5400)),
-        Screen("editor-unpublished", f"/panel/sites/{draft_id}/", (8000, 5400)),
+        Screen("editor", f"/panel/sites/{site_id}/", (8000, 6800)),
+        Screen("editor-unpublished", f"/panel/sites/{draft_id}/", (8000, 6800)),
         Screen("photos", f"/panel/sites/{site_id}/posts/", (9000, 6500)),
         Screen("share", f"/panel/sites/{site_id}/share/", (2600, 1600)),
         Screen("instagram", "/panel/instagram/", (4200, 2800)),

@@ -68,7 +68,7 @@ def test_create_preview_publish_view_each_theme_change_visibility_and_export(
 
     page.goto("/panel/sites/")
     page.get_by_label("Address").fill("olivia")
-    page.get_by_label("Title").fill("Olivia by the sea")
+    page.locator("#id_title").fill("Olivia by the sea")
     page.get_by_role("button", name="Create the site").click()
     page.wait_for_url(re.compile(r"/panel/sites/\d+/$"))
     preview = page.frame_locator("iframe.phone-frame")
@@ -84,7 +84,7 @@ def test_create_preview_publish_view_each_theme_change_visibility_and_export(
     assert tab.get_by_role("heading", level=1).inner_text() == "Olivia by the sea"
 
     # A draft: the preview changes, the live site does not until "Publish".
-    page.get_by_label("Title").fill("Olivia & the sea")
+    page.locator("#id_title").fill("Olivia & the sea")
     page.get_by_label("Feed").check()
     page.get_by_role("button", name="Save draft").click()
     page.frame_locator("iframe.phone-frame").get_by_role(

@@ -75,12 +75,12 @@ def test_p31_a_site_that_stops_being_public_has_no_feed_at_once(
 
 
 def test_control_characters_in_a_caption_never_break_the_feed(owner, visitor, commit):
-    make_post(owner.user, "Bell\x07 and null\x00 and escape\x1b end")
+    make_post(owner.user, "Bell\x07 and form feed\x0c and escape\x1b end")
     with commit():
         site = services.create_site(owner=owner.user, slug="olivia", title="Olivia\x0b")
         services.publish(site=site)
     titles = [e.findtext(f"{ATOM}title") for e in entries(visitor.get("/olivia/feed.xml"))]
-    assert titles == ["Bell and null and escape end"]
+    assert titles == ["Bell and form feed and escape end"]
 
 
 def test_the_feed_uses_the_owners_alt_text(site, visitor, commit):

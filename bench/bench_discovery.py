@@ -23,8 +23,6 @@ import itertools
 import os
 import random
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -190,26 +188,10 @@ def run() -> Iterator[Metric]:
 
 
 def _on_postgresql(server: str) -> Iterator[Metric]:
-    """The same on a throwaway PostgreSQL database, in a fresh process started with that
-    DATABASE_URL (a connection cannot change its database engine)."""
-    from bench.tools import throwaway_postgres
+    """The same on a throwaway PostgreSQL database (``bench.tools.rerun_on_postgresql``)."""
+    from bench.tools import rerun_on_postgresql
 
-    with throwaway_postgres(server, "discovery") as url:
-        env = {key: value for key, value in os.environ.items() if key != "REDIS_URL"}
-        env["DATABASE_URL"] = url
-        done = subprocess.run(
-            [sys.executable, "-m", "bench.bench_discovery"],
-            env=env,
-            cwd=Path(__file__).resolve().parents[1],
-            capture_output=True,
-            text=True,
-            timeout=3600,
-        )
-    if done.returncode:
-        raise SystemExit(f"the PostgreSQL discovery bench failed:\n{done.stderr[-3000:]}")
-    for line in done.stdout.splitlines():
-        name, value, unit = line.split()
-        yield name, float(value), unit
+    yield from rerun_on_postgresql("bench.bench_discovery", server, "discovery", timeout=3600)
 
 
 def _postgresql_child() -> None:

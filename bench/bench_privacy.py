@@ -20,8 +20,6 @@ import hashlib
 import io
 import os
 import secrets
-import subprocess
-import sys
 import tempfile
 import time
 import tracemalloc
@@ -187,26 +185,10 @@ def run() -> Iterator[Metric]:
 
 
 def _on_postgresql(server: str) -> Iterator[Metric]:
-    """The same sweep on a throwaway PostgreSQL database (``BENCH_DATABASE_URL``), in a fresh
-    process started with that DATABASE_URL (a connection cannot change its database engine)."""
-    from bench.tools import throwaway_postgres
+    """The same sweep on a throwaway PostgreSQL database (``bench.tools.rerun_on_postgresql``)."""
+    from bench.tools import rerun_on_postgresql
 
-    with throwaway_postgres(server, "privacy") as url:
-        env = {key: value for key, value in os.environ.items() if key != "REDIS_URL"}
-        env["DATABASE_URL"] = url
-        done = subprocess.run(
-            [sys.executable, "-m", "bench.bench_privacy"],
-            env=env,
-            cwd=Path(__file__).resolve().parents[1],
-            capture_output=True,
-            text=True,
-            timeout=1200,
-        )
-    if done.returncode:
-        raise SystemExit(f"the PostgreSQL sweep bench failed:\n{done.stderr[-3000:]}")
-    for line in done.stdout.splitlines():
-        name, value, unit = line.split()
-        yield name, float(value), unit
+    yield from rerun_on_postgresql("bench.bench_privacy", server, "privacy", timeout=1200)
 
 
 def _postgresql_child() -> None:

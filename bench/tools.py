@@ -282,3 +282,29 @@ def throwaway_postgres(server: str, label: str) -> Iterator[str]:
     finally:
         with psycopg.connect(f"{base}/postgres", autocommit=True, connect_timeout=10) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def rerun_on_postgresql(
+    module: str, server: str, label: str, *, timeout: int
+) -> Iterator[tuple[str, float, str]]:
+    """Run ``python -m <module>`` again in a fresh process on a throwaway PostgreSQL database
+    (a connection cannot change its database engine) and relay the ``name value unit`` lines it
+    prints; the child tells it is the PostgreSQL run by ``DATABASE_URL`` being set."""
+    import os
+
+    with throwaway_postgres(server, label) as url:
+        env = {key: value for key, value in os.environ.items() if key != "REDIS_URL"}
+        env["DATABASE_URL"] = url
+        done = subprocess.run(
+            [sys.executable, "-m", module],
+            env=env,
+            cwd=Path(__file__).resolve().parents[1],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+    if done.returncode:
+        raise SystemExit(f"the PostgreSQL run of {module} failed:\n{done.stderr[-3000:]}")
+    for line in done.stdout.splitlines():
+        name, value, unit = line.split()
+        yield name, float(value), unit

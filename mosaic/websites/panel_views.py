@@ -188,6 +188,13 @@ def edit(request: HttpRequest, site_id: int) -> HttpResponse:
     return _editor(request, owned_site(request, site_id))
 
 
+def _draft_saved(request: HttpRequest, site: Site, anchor: str = "") -> HttpResponse:
+    """Back to the editor (at the section saved) after a draft edit, saying what it means."""
+    messages.success(request, _("Saved as a draft. Check the preview, then publish."))
+    url = reverse("websites:edit", args=[site.pk])
+    return redirect(f"{url}#{anchor}" if anchor else url)
+
+
 @login_required
 @require_POST
 def save_design(request: HttpRequest, site_id: int) -> HttpResponse:
@@ -197,8 +204,7 @@ def save_design(request: HttpRequest, site_id: int) -> HttpResponse:
         site.refresh_from_db()
         return _editor(request, site, status=400, design=form)
     form.save()
-    messages.success(request, _("Saved as a draft. Check the preview, then publish."))
-    return redirect("websites:edit", site_id=site.pk)
+    return _draft_saved(request, site)
 
 
 @login_required
@@ -210,8 +216,7 @@ def save_socials(request: HttpRequest, site_id: int) -> HttpResponse:
     if not form.is_valid():
         return _editor(request, site, status=400, socials_form=form)
     services.set_socials(site=site, addresses=form.addresses())
-    messages.success(request, _("Saved as a draft. Check the preview, then publish."))
-    return redirect(f"{reverse('websites:edit', args=[site.pk])}#socials-heading")
+    return _draft_saved(request, site, anchor="socials-heading")
 
 
 @login_required
@@ -223,8 +228,7 @@ def save_contact(request: HttpRequest, site_id: int) -> HttpResponse:
     if not form.is_valid():
         return _editor(request, site, status=400, contact_form=form)
     services.set_contact(site=site, fields=form.cleaned_data)
-    messages.success(request, _("Saved as a draft. Check the preview, then publish."))
-    return redirect(f"{reverse('websites:edit', args=[site.pk])}#contact-heading")
+    return _draft_saved(request, site, anchor="contact-heading")
 
 
 @login_required
@@ -236,8 +240,7 @@ def save_search(request: HttpRequest, site_id: int) -> HttpResponse:
     if not form.is_valid():
         return _editor(request, site, status=400, search_form=form)
     services.set_search(site=site, settings=form.settings())
-    messages.success(request, _("Saved as a draft. Check the preview, then publish."))
-    return redirect(f"{reverse('websites:edit', args=[site.pk])}#search-heading")
+    return _draft_saved(request, site, anchor="search-heading")
 
 
 @login_required

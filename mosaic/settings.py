@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "mosaic.controller",
     "mosaic.operators",
     "mosaic.photos",
+    "mosaic.profiles",
     "mosaic.posts",
     "mosaic.websites",
     "mosaic.organizations",

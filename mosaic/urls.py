@@ -16,6 +16,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("panel/moderation/", include("mosaic.moderation.panel_urls")),
     path("panel/organization/", include("mosaic.organizations.panel_urls")),
     path("accounts/", include("allauth.urls")),
+    path("panel/profile/", include("mosaic.profiles.panel_urls")),
     path("panel/", include("mosaic.panel.urls")),
     path("panel/instagram/", include("mosaic.integrations.instagram.urls")),
     path("instagram/", include("mosaic.integrations.instagram.meta_urls")),

@@ -89,31 +89,6 @@ class AccountData(Category):
 
 
 @register
-class ProfileData(Category):
-    key = "profile"
-    title = _("Profile")
-    description = _("The optional display name you chose.")
-    purpose = _("To show your name where you choose to appear.")
-    legal_basis = _("Consent: you fill these fields in only if you want to.")
-    holdings = (Holding("accounts.User", ("display_name",)),)
-
-    def retention(self) -> Text:
-        return _("Until you clear it or your account is deleted.")
-
-    def export(self, user: User) -> dict[str, Any]:
-        return {"display_name": user.display_name}
-
-    def export_all(self, users: Sequence[User]) -> dict[int, Any]:
-        return {user.pk: self.export(user) for user in users}
-
-    def erase(self, user: User) -> int:
-        return self.erase_all([user])
-
-    def erase_all(self, users: Sequence[User]) -> int:
-        return User.objects.filter(pk__any=[user.pk for user in users]).update(display_name="")
-
-
-@register
 class SecurityData(Category):
     key = "security"
     title = _("Sign-in security")

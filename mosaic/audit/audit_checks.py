@@ -26,6 +26,7 @@ from mosaic.photos.storage import private_storage
 from mosaic.privacy.exports import EXPORT_FOLDER
 from mosaic.privacy.models import DataExport, SealedArchive
 from mosaic.privacy.registry import Category, categories
+from mosaic.profiles.models import Profile
 from mosaic.staff.models import AuditEntry
 from mosaic.staff.roles import ROLES, has_second_factor
 
@@ -200,11 +201,18 @@ def every_operator_has_a_second_factor(now: dt.datetime) -> list[str]:
 
 @audit_check("P28")
 def profile_fields_are_optional(now: dt.datetime) -> list[str]:
-    """P28: every profile field a person fills may stay empty."""
+    """P28: every profile field a person fills may stay empty: the account's, and every field
+    of a profile (an avatar's row with every field blank is a valid state)."""
     required = [
-        field.name
+        f"User.{field.name}"
         for field in User._meta.concrete_fields
         if field.name in _PROFILE and not field.blank
+    ] + [
+        f"Profile.{field.name}"
+        for field in Profile._meta.concrete_fields
+        if not field.primary_key
+        and field.editable
+        and not (field.blank and (field.null or not field.is_relation))
     ]
     return [f"profile fields that must be filled: {', '.join(required)}"] if required else []
 

@@ -23,7 +23,7 @@ _ISO_TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?([+-]\d\d:\d\d|Z
 #: Where each category's data is corrected or deleted; the correction request otherwise.
 PLACES: dict[str, tuple[str, Promise]] = {
     "account": ("panel:edit_profile", _("Change your username or display name")),
-    "profile": ("panel:edit_profile", _("Change your username or display name")),
+    "profile": ("profiles:edit", _("Change or remove your display name and avatar")),
     "security": ("usersessions_list", _("See and end your sessions")),
     "photos": ("websites:list", _("Delete photos from your sites")),
     "posts": ("websites:list", _("Delete posts from your sites")),

@@ -26,6 +26,8 @@ from mosaic.privacy.exports import ExportTooSoon, request_export
 from mosaic.privacy.models import CorrectionRequest, DataExport
 from mosaic.privacy.registry import categories
 from mosaic.privacy.services import request_account_deletion, restore_account
+from mosaic.profiles.forms import DisplayNameField
+from mosaic.profiles.signals import send_identity_changed
 
 
 class DeleteAccountForm(forms.Form):
@@ -49,11 +51,8 @@ class ProfileForm(forms.Form):
     and password have allauth's own pages, with their verification and alerts)."""
 
     username = forms.CharField(label=gettext_lazy("Username"), max_length=150)
-    display_name = forms.CharField(
-        label=gettext_lazy("Display name"),
-        max_length=80,
-        required=False,
-        help_text=gettext_lazy("Optional. Shown where you choose to appear."),
+    display_name = DisplayNameField(
+        help_text=gettext_lazy("Optional. Shown with the comments you write.")
     )
 
     def __init__(self, *args: object, user: User, **kwargs: object) -> None:
@@ -100,9 +99,12 @@ def edit_profile(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     form = ProfileForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
+        before = (user.username, user.display_name)
         user.username = form.cleaned_data["username"]
         user.display_name = form.cleaned_data["display_name"]
         user.save(update_fields=["username", "display_name"])
+        if (user.username, user.display_name) != before:  # the name others see (P22)
+            send_identity_changed([user.pk])
         messages.success(request, _("Your details are saved."))
         return redirect("panel:your_data")
     return render(request, "panel/edit_profile.html", {"form": form})

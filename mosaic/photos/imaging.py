@@ -318,3 +318,22 @@ def render(
         placeholder=placeholder(scaled[-1]) if with_placeholder else "",
         outputs=tuple(sorted(outputs, key=lambda output: (output.format, output.width))),
     )
+
+
+def square_thumbnail(
+    data: bytes, *, size: int, limits: Limits = DEFAULT_LIMITS, quality: int = 80
+) -> bytes:
+    """A ``size`` px square WebP of the middle of a photo (an avatar), with no metadata.
+
+    Checked and decoded as every served file is (``_open``, ``_decode``: upright, sRGB, ``info``
+    emptied), so a refused file raises ``PhotoRejected`` and no EXIF, XMP or ICC survives.
+    """
+    image = _open(data, limits)
+    width, height = _upright_size(image)
+    # Decode (DCT-scaled for JPEG) just large enough for the shorter side to cover ``size``.
+    pixels = _decode(image, largest_width=-(-size * width // min(width, height)))
+    square = ImageOps.fit(pixels, (size, size), method=RESAMPLE, centering=(0.5, 0.5))
+    square.info.clear()
+    buffer = io.BytesIO()
+    square.save(buffer, "WEBP", quality=quality, method=6)
+    return buffer.getvalue()

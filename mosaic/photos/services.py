@@ -29,7 +29,14 @@ from mosaic.photos.storage import guarded_storage, private_storage, public_stora
 if TYPE_CHECKING:
     from mosaic.accounts.models import User
 
-__all__ = ["PhotoRejected", "add_photo", "delete_photo", "process_original", "save_rendition"]
+__all__ = [
+    "PhotoRejected",
+    "add_photo",
+    "delete_photo",
+    "process_original",
+    "read_upload",
+    "save_rendition",
+]
 
 logger = logging.getLogger(__name__)
 _CHUNK = 1024 * 1024
@@ -38,6 +45,12 @@ IN_PROCESS_AT_MOST = 4  # a backlog this small is processed without a pool
 
 def limits() -> imaging.Limits:
     return imaging.Limits(max_pixels=settings.PHOTOS_MAX_PIXELS)
+
+
+def read_upload(source: IO[bytes]) -> bytes:
+    """An upload's bytes, refused (``PhotoRejected``) past ``PHOTOS_MAX_BYTES`` without reading
+    the rest."""
+    return _read_limited(source, settings.PHOTOS_MAX_BYTES)
 
 
 def _read_limited(source: IO[bytes], max_bytes: int) -> bytes:
@@ -75,7 +88,7 @@ def add_photo(*, owner: User, source: IO[bytes], filename: str, process: bool = 
        same owner adding them again gets the same ``Photo`` back.
     3. Processing is enqueued when the transaction commits (unless ``process`` is false).
     """
-    data = _read_limited(source, settings.PHOTOS_MAX_BYTES)
+    data = read_upload(source)
     found = imaging.probe(data, limits())
     digest = hashlib.sha256(data).hexdigest()
     for attempt in range(3):

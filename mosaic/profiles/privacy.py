@@ -14,6 +14,15 @@ from mosaic.privacy.registry import Category, Holding, Text, register
 from mosaic.profiles.models import Profile
 from mosaic.profiles.services import erase_profiles
 
+#: Flat keys, so "Your data" shows each as a line (``panel.data_summary``); ``avatar`` is the
+#: file's place in the export.
+NO_AVATAR: dict[str, str | None] = {
+    "avatar": None,
+    "avatar_uploaded_as": None,
+    "avatar_added": None,
+    "avatar_sha256": None,
+}
+
 
 def _avatar_file(profile: Profile) -> str:
     return f"avatar.{profile.avatar.original.format.lower() or 'bin'}" if profile.avatar else ""
@@ -49,17 +58,16 @@ class ProfileData(Category):
         ).select_related("avatar__original")
         avatars = {
             profile.pk: {
-                "file": _avatar_file(profile),
-                "filename": profile.avatar.filename,
-                "added": profile.avatar.created_at.isoformat(),
-                "sha256": profile.avatar.original.sha256,
-                "photo_id": profile.avatar.pk,
+                "avatar": f"{self.key}/{_avatar_file(profile)}",
+                "avatar_uploaded_as": profile.avatar.filename,
+                "avatar_added": profile.avatar.created_at.isoformat(),
+                "avatar_sha256": profile.avatar.original.sha256,
             }
             for profile in profiles
             if profile.avatar is not None
         }
         return {
-            user.pk: {"display_name": user.display_name, "avatar": avatars.get(user.pk)}
+            user.pk: {"display_name": user.display_name, **avatars.get(user.pk, NO_AVATAR)}
             for user in users
         }
 

@@ -8,6 +8,7 @@ its preview beside the form on a laptop. Screenshots land in ``var/screens/<size
 
 from __future__ import annotations
 
+import io
 import re
 import time
 from collections.abc import Callable
@@ -24,8 +25,10 @@ from mosaic.integrations.instagram.standin.server import StandInServer
 from mosaic.integrations.instagram.tests.conftest import APP_ID, APP_SECRET
 from mosaic.moderation.services import file_report
 from mosaic.panel.tests import scene
+from mosaic.photos.tests.images import make_image
 from mosaic.privacy.corrections import file_correction_request
 from mosaic.privacy.exports import request_export
+from mosaic.profiles.services import set_avatar
 from mosaic.transparency.services import publish_due
 from mosaic.websites import services
 
@@ -61,6 +64,7 @@ def screens(site_id: int, draft_id: int) -> list[Screen]:
         Screen("statistics-site", f"/panel/stats/{site_id}/", (5200, 3600)),
         Screen("your-data", "/panel/data/", (12500, 9800)),  # a section per privacy category
         Screen("profile", "/panel/data/profile/", (1400, 1000)),
+        Screen("display-name-and-avatar", "/panel/profile/", (1900, 1300)),
         Screen("correction", "/panel/data/correction/", (1600, 1100)),
         Screen("security", "/panel/security/", (1400, 1000)),
         Screen("email", "/accounts/email/", (1800, 1200)),
@@ -243,6 +247,7 @@ def world(settings, tmp_path, stand_in):
         user=user, what="My display name on an old invoice", correction="Olivia M."
     )
     request_export(user=user)
+    set_avatar(user=user, source=io.BytesIO(make_image("JPEG")), filename="me.jpg")
     services.create_site(owner=user, slug="olivia-prints", title="Olivia's prints")
     return site
 

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 import time_machine
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
@@ -48,9 +49,9 @@ def marker(field: str) -> str:
     return f"{MARK}{field}"
 
 
-def photo_with_marker() -> io.BytesIO:
+def photo_with_marker(colour: str = "teal") -> io.BytesIO:
     """A JPEG whose comment and EXIF carry a marker: only the private original keeps them."""
-    image = Image.new("RGB", (64, 48), "teal")
+    image = Image.new("RGB", (64, 48), colour)
     exif = Image.Exif()
     exif[0x010E] = marker("exifdescription")  # ImageDescription
     buffer = io.BytesIO()
@@ -278,6 +279,9 @@ def test_p08_no_trace_of_a_deleted_account_remains_after_quarantine_and_sweeps(
             token_issued_at=START,
             token_expires_at=START + dt.timedelta(days=60),
         )
+        # P22, P28: a profile avatar (its own photo), uploaded through the profile page.
+        avatar = SimpleUploadedFile(f"{marker('avatarname')}.jpg", photo_with_marker("plum").read())
+        assert client.post("/panel/profile/avatar/", {"avatar": avatar}).status_code == 302
         client.post("/panel/email/", {"promotional": "on"})  # P23: a consent record
         client.post("/newsletter/", {"email": f"{marker('email')}@example.com"})  # P17
 

@@ -71,7 +71,13 @@ def test_p20_the_export_holds_every_category_the_originals_and_a_readable_index(
     [original] = [name for name in names if name.startswith("photos/")]
     assert original.endswith("-sunset.jpeg")
     assert Image.open(archive.open(original)).size == (40, 30)
-    assert json.loads(archive.read("profile.json")) == {"display_name": "Olivia <Ortiz>"}
+    assert json.loads(archive.read("profile.json")) == {
+        "display_name": "Olivia <Ortiz>",
+        "avatar": None,
+        "avatar_uploaded_as": None,
+        "avatar_added": None,
+        "avatar_sha256": None,
+    }
     index = archive.read("index.html").decode()
     assert "Olivia &lt;Ortiz&gt;" in index  # escaped: the export cannot carry script
     assert "<script" not in index

@@ -6,7 +6,7 @@ import io
 import struct
 import zlib
 
-from PIL import Image, TiffImagePlugin
+from PIL import Image, ImageCms, TiffImagePlugin
 
 # Markers planted in the metadata of sources; none may appear in any served file.
 SERIAL = "SERIAL-MOSAIC-7731"
@@ -115,3 +115,20 @@ def swapped_primaries_profile() -> bytes:
     )
     assert len(header) == 128
     return header + body
+
+
+# What no served file may carry: the planted secrets, and the markers of EXIF, XMP and ICC.
+SECRETS = [SERIAL.encode(), OWNER_NAME.encode(), b"MosaicCam", b"Model-MOSAIC-X1", b"2024:05:01"]
+METADATA_MARKERS = [b"Exif\x00\x00", b"http://ns.adobe.com/xap", b"XMP ", b"EXIF", b"ICCP", b"ICC_"]
+
+
+def sources_with_secrets() -> dict[str, bytes]:
+    """A photo in each accepted format with GPS, serial, XMP and an ICC profile planted."""
+    srgb = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    exif = exif_with_secrets()
+    return {
+        "photo.jpg": make_image("JPEG", exif=exif, xmp=XMP, icc_profile=srgb, comment=SERIAL),
+        "photo.png": make_image("PNG", exif=exif, icc_profile=srgb),
+        "photo.webp": make_image("WEBP", exif=exif, xmp=XMP, icc_profile=srgb),
+        "photo.heic": make_image("HEIF", exif=exif, xmp=XMP),
+    }

@@ -6,27 +6,20 @@ import io
 
 import pytest
 from django.core.files.storage import storages
-from PIL import Image, ImageCms
+from PIL import Image
 
 from mosaic.photos.models import Original, Variant
 from mosaic.photos.storage import guarded_storage, private_storage, public_storage
-from mosaic.photos.tests.images import OWNER_NAME, SERIAL, XMP, exif_with_secrets, make_image
+from mosaic.photos.tests.images import (
+    METADATA_MARKERS,
+    SECRETS,
+    SERIAL,
+    exif_with_secrets,
+    make_image,
+    sources_with_secrets,
+)
 
 pytestmark = pytest.mark.django_db
-
-SECRETS = [SERIAL.encode(), OWNER_NAME.encode(), b"MosaicCam", b"Model-MOSAIC-X1", b"2024:05:01"]
-METADATA_MARKERS = [b"Exif\x00\x00", b"http://ns.adobe.com/xap", b"XMP ", b"EXIF", b"ICCP", b"ICC_"]
-
-
-def sources_with_secrets() -> dict[str, bytes]:
-    srgb = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
-    exif = exif_with_secrets()
-    return {
-        "photo.jpg": make_image("JPEG", exif=exif, xmp=XMP, icc_profile=srgb, comment=SERIAL),
-        "photo.png": make_image("PNG", exif=exif, icc_profile=srgb),
-        "photo.webp": make_image("WEBP", exif=exif, xmp=XMP, icc_profile=srgb),
-        "photo.heic": make_image("HEIF", exif=exif, xmp=XMP),
-    }
 
 
 @pytest.mark.parametrize("filename", list(sources_with_secrets()))

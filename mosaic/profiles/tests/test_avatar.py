@@ -8,13 +8,20 @@ import io
 
 import pytest
 from django.utils import timezone
-from PIL import Image, ImageCms
+from PIL import Image
 
 from mosaic.photos.imaging import PhotoRejected
 from mosaic.photos.models import Original, Photo
 from mosaic.photos.services import add_photo, delete_photo
 from mosaic.photos.storage import private_storage
-from mosaic.photos.tests.images import OWNER_NAME, SERIAL, XMP, exif_with_secrets, make_image
+from mosaic.photos.tests.images import (
+    METADATA_MARKERS,
+    SECRETS,
+    SERIAL,
+    exif_with_secrets,
+    make_image,
+    sources_with_secrets,
+)
 from mosaic.posts.models import Post
 from mosaic.posts.services import NewItem, save_post
 from mosaic.profiles import services
@@ -23,20 +30,6 @@ from mosaic.profiles.models import Profile
 from mosaic.profiles.tests.conftest import upload
 
 pytestmark = pytest.mark.django_db
-
-SECRETS = [SERIAL.encode(), OWNER_NAME.encode(), b"MosaicCam", b"Model-MOSAIC-X1", b"2024:05:01"]
-METADATA_MARKERS = [b"Exif\x00\x00", b"http://ns.adobe.com/xap", b"XMP ", b"EXIF", b"ICCP", b"ICC_"]
-
-
-def sources_with_secrets() -> dict[str, bytes]:
-    srgb = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
-    exif = exif_with_secrets()
-    return {
-        "me.jpg": make_image("JPEG", exif=exif, xmp=XMP, icc_profile=srgb, comment=SERIAL),
-        "me.png": make_image("PNG", exif=exif, icc_profile=srgb),
-        "me.webp": make_image("WEBP", exif=exif, xmp=XMP, icc_profile=srgb),
-        "me.heic": make_image("HEIF", exif=exif, xmp=XMP),
-    }
 
 
 def files_on_disk(tmp_path) -> list[str]:

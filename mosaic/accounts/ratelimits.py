@@ -15,10 +15,11 @@ from collections.abc import Iterable, Sequence
 
 from allauth.account import app_settings as account_settings
 from allauth.account.models import EmailAddress
-from allauth.core.internal.ratelimit import get_cache_key, get_rates
-from django.core.cache import cache
+from allauth.core.internal.ratelimit import Rate, get_cache_key, get_rates
 
+import mosaic.lib.keys  # noqa: F401  (registers the ``__any`` lookup used below)
 from mosaic.accounts.models import User
+from mosaic.lib.caching import delete_keys
 
 APP = "allauth.account"
 #: What allauth passes as ``key`` for a login name ``login`` (lower-case) or a user id.
@@ -31,19 +32,32 @@ def login_failed_key(login: str, *, known_network: bool) -> str:
     return f"{key}:known" if known_network else key
 
 
-def account_keys(user: User, logins: Iterable[str]) -> set[str]:
-    """Every rate-limit cache key that can name ``user`` (its id, or one of ``logins``)."""
+def account_rates() -> list[tuple[str, Rate]]:
+    """allauth's (action, rate) pairs whose counters can name an account (per user or key)."""
+    return [
+        (action, rate)
+        for action in account_settings.RATE_LIMITS
+        for rate in get_rates(app=APP, action=action)
+        if rate.per in ("user", "key")
+    ]
+
+
+def account_keys(
+    user: User, logins: Iterable[str], rates: list[tuple[str, Rate]] | None = None
+) -> set[str]:
+    """Every rate-limit cache key that can name ``user`` (its id, or one of ``logins``);
+    ``rates``: ``account_rates()``, read once for a batch of accounts (allauth reads its
+    settings anew at every access)."""
     keys: set[str] = set()
     names = {login.lower() for login in logins if login}
-    for action in account_settings.RATE_LIMITS:
-        for rate in get_rates(app=APP, action=action):
-            if rate.per == "user":
-                keys.add(get_cache_key(None, app=APP, action=action, rate=rate, user=user))
-            elif rate.per == "key":
-                for shape in KEY_SHAPES:
-                    for login in names:
-                        key = shape.format(login=login, pk=user.pk)
-                        keys.add(get_cache_key(None, app=APP, action=action, rate=rate, key=key))
+    for action, rate in account_rates() if rates is None else rates:
+        if rate.per == "user":
+            keys.add(get_cache_key(None, app=APP, action=action, rate=rate, user=user))
+        elif rate.per == "key":
+            for shape in KEY_SHAPES:
+                for login in names:
+                    key = shape.format(login=login, pk=user.pk)
+                    keys.add(get_cache_key(None, app=APP, action=action, rate=rate, key=key))
     return keys
 
 
@@ -51,13 +65,15 @@ def forget(users: Sequence[User]) -> int:
     """P08: delete the rate-limit counters (and their locks) of ``users``; returns how many
     keys were asked to go. Call before their email addresses are erased."""
     emails: dict[int, list[str]] = {}
-    for user_id, email in EmailAddress.objects.filter(user__in=users).values_list(
-        "user_id", "email"
-    ):
+    for user_id, email in EmailAddress.objects.filter(
+        user__any=[user.pk for user in users]
+    ).values_list("user_id", "email"):
         emails.setdefault(user_id, []).append(email)
+    rates = account_rates()
     keys: set[str] = set()
     for user in users:
-        keys |= account_keys(user, [user.username, user.email, *emails.get(user.pk, [])])
+        logins = [user.username, user.email, *emails.get(user.pk, [])]
+        keys |= account_keys(user, logins, rates)
     keys |= {f"{key}:lock" for key in keys}
-    cache.delete_many(keys)
+    delete_keys(keys)
     return len(keys)

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Case, DateTimeField, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -17,6 +17,7 @@ from mosaic.accounts.models import User
 from mosaic.billing.models import BillingDetails, Invoice, Subscription
 from mosaic.billing.providers import ProviderError, provider
 from mosaic.billing.retention import keep_until
+from mosaic.lib.keys import delete_by_keys
 from mosaic.privacy.registry import Category, Holding, Text, exempt, register
 from mosaic.privacy.sweeps import delete_due, sweep
 
@@ -85,8 +86,8 @@ class BillingData(Category):
 
     def erase_all(self, users: Sequence[User]) -> int:
         ids = [user.pk for user in users]
-        deleted = Subscription.objects.filter(user__in=ids).delete()[0]
-        return deleted + BillingDetails.objects.filter(user__in=ids).delete()[0]
+        deleted = delete_by_keys(Subscription.objects.filter(user__any=ids))
+        return deleted + delete_by_keys(BillingDetails.objects.filter(user__any=ids))
 
 
 @register
@@ -128,15 +129,22 @@ class InvoiceData(Category):
 
     def erase_all(self, users: Sequence[User]) -> int:
         """P09: invoices are detached (the account link cut), not deleted: each gets its
-        ``keep_until`` from its buyer's country, and the sweep below deletes it then."""
+        ``keep_until`` from its buyer's country, and the sweep below deletes it then. Two
+        queries for the whole batch: its buyers' countries, then one UPDATE choosing each
+        invoice's date by its country."""
         now = timezone.now()
-        count = 0
-        for item in Invoice.objects.filter(user__in=[user.pk for user in users]):
-            item.user = None
-            item.keep_until = keep_until(country=item.buyer_country, ended_at=now)
-            item.save(update_fields=["user", "keep_until"])
-            count += 1
-        return count
+        invoices = Invoice.objects.filter(user__any=[user.pk for user in users])
+        countries = set(invoices.values_list("buyer_country", flat=True).distinct())
+        if not countries:
+            return 0
+        until = Case(
+            *(
+                When(buyer_country=country, then=Value(keep_until(country=country, ended_at=now)))
+                for country in sorted(countries)
+            ),
+            output_field=DateTimeField(),
+        )
+        return invoices.filter(buyer_country__in=countries).update(user=None, keep_until=until)
 
 
 @sweep(

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from mosaic.accounts.models import User
 from mosaic.discovery import schema
 from mosaic.discovery.models import SearchEntry
+from mosaic.lib.keys import delete_by_keys
 from mosaic.privacy.registry import Category, Holding, Text, exempt, register
 from mosaic.websites.models import Site
 
@@ -65,8 +66,8 @@ class DirectoryData(Category):
         return self.erase_all([user])
 
     def erase_all(self, users: Sequence[User]) -> int:
-        entries = SearchEntry.objects.filter(site__owner__in=[user.pk for user in users])
-        erased = entries.delete()[0]
+        entries = SearchEntry.objects.filter(site__owner__any=[user.pk for user in users])
+        erased = delete_by_keys(entries)  # with their tags and similar sites
         schema.compact()  # P08: not even in the engine's index segments
         return erased
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mosaic.accounts.models import User
 from mosaic.domains.models import CustomDomain
+from mosaic.lib.keys import delete_by_keys
 from mosaic.privacy.registry import Category, Holding, Text, register
 
 
@@ -39,7 +40,7 @@ class CustomDomainData(Category):
 
     def erase_all(self, users: Sequence[User]) -> int:
         ids = [user.pk for user in users]
-        return CustomDomain.objects.filter(site__owner__in=ids).delete()[0]
+        return delete_by_keys(CustomDomain.objects.filter(site__owner__any=ids))
 
     def quarantine(self, user: User) -> None:
         """P08: the domains stop with the sites (``serving()`` needs an online site)."""

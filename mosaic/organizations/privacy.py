@@ -11,6 +11,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from mosaic.accounts.models import User
+from mosaic.lib.keys import delete_by_keys
 from mosaic.organizations.models import AdminAction, Membership
 from mosaic.privacy.registry import Category, Holding, Text, exempt, register
 from mosaic.privacy.sweeps import delete_due, sweep
@@ -88,11 +89,12 @@ class OrganizationRecords(Category):
 
     def erase_all(self, users: Sequence[User]) -> int:
         """The membership and the actions about the account go; an admin's own actions stay
-        with the members they concern, the admin's name redacted."""
+        with the members they concern, the admin's name redacted. Three queries for the whole
+        batch, its keys as one array (``mosaic.lib.keys``)."""
         ids = [user.pk for user in users]
-        about = AdminAction.objects.filter(member__in=ids).delete()[0]
-        redacted = AdminAction.objects.filter(admin__in=ids).update(admin=None, admin_name="")
-        return about + redacted + Membership.objects.filter(user__in=ids).delete()[0]
+        about = delete_by_keys(AdminAction.objects.filter(member__any=ids))
+        redacted = AdminAction.objects.filter(admin__any=ids).update(admin=None, admin_name="")
+        return about + redacted + delete_by_keys(Membership.objects.filter(user__any=ids))
 
 
 exempt(

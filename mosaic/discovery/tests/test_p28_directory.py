@@ -17,6 +17,7 @@ from mosaic.discovery.privacy import DirectoryData
 from mosaic.discovery.search import search
 from mosaic.discovery.tests.conftest import listed_row, make_post, publish_listed
 from mosaic.privacy.services import request_account_deletion
+from mosaic.privacy.tests.batches import queries_to_erase
 from mosaic.websites import services as websites
 from mosaic.websites.models import Site
 
@@ -206,3 +207,19 @@ def test_listing_an_unlisted_site_says_only_public_sites_are_listed(owner, visit
     assert "Only a public site is listed" in response.content.decode()
     assert Site.objects.get(pk=site.pk).listed  # kept: it applies once the site is public
     assert shown(visitor, "olivia") == NOWHERE
+
+
+def test_p08_erasing_a_batch_takes_each_accounts_directory_entries_and_spares_a_bystanders():
+    bystander = make_user("vera")
+    listed_row(bystander, slug="vera", title="Vera", captions=("Vera by the #sea",))
+    users = [make_user(name) for name in ("anna", "boris", "clara", "dmitri")]
+    for user in users:
+        listed_row(user, slug=user.username, title=user.username.title(), captions=("#sea",))
+    assert SiteTag.objects.count() == 5
+
+    first = queries_to_erase("directory", users[:1])
+    assert queries_to_erase("directory", users[1:]) == first
+
+    assert list(SearchEntry.objects.values_list("name", flat=True)) == ["vera"]
+    assert list(SiteTag.objects.values_list("entry__name", flat=True)) == ["vera"]
+    assert [site.slug for site in search("sea").sites] == ["vera"]

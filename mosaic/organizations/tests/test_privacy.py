@@ -11,6 +11,7 @@ from mosaic.organizations import powers, rights
 from mosaic.organizations.models import AdminAction, Membership
 from mosaic.organizations.tests.helpers import claimed_member, totp, verified_organization
 from mosaic.privacy.registry import category
+from mosaic.privacy.tests.batches import queries_to_erase
 
 pytestmark = pytest.mark.django_db
 
@@ -48,3 +49,28 @@ def test_p08_erasing_a_member_or_an_admin_takes_only_their_records(owner, dns_se
     action = AdminAction.objects.get(member=other)
     assert action.admin_name == ""
     assert action.admin is None
+
+
+def test_p08_p24_erasing_a_batch_takes_each_members_records_and_spares_a_bystanders(
+    owner, dns_server
+):
+    organization, _domain = verified_organization(dns_server, owner.user)
+    totp(owner.user)
+    first = [claimed_member(organization, username="anna")]
+    batch = [claimed_member(organization, username=name) for name in ("boris", "clara")]
+    bystander = claimed_member(organization, username="paul")
+    for member in (*first, *batch, bystander):
+        powers.view_member(admin=owner.user, member=member)
+
+    assert queries_to_erase("organization", batch) == queries_to_erase("organization", first)
+
+    assert list(Membership.objects.values_list("user", flat=True).order_by("user")) == sorted(
+        [owner.user.pk, bystander.pk]
+    )
+    assert list(AdminAction.objects.values_list("member", flat=True)) == [bystander.pk]
+    assert AdminAction.objects.get().admin_name == "olivia"
+
+    category("organization").erase_all([owner.user, *batch])  # the admin in a batch too
+    action = AdminAction.objects.get()
+    assert (action.member, action.admin, action.admin_name) == (bystander, None, "")
+    assert list(Membership.objects.values_list("user", flat=True)) == [bystander.pk]

@@ -5,10 +5,11 @@
   and a 320-wide JPEG, quality 85, per corpus photo, read from disk and written to a temporary
   folder.
 - images.full_set_photos_per_s, images.peak_rss_mb: every variant (WebP + JPEG at each width,
-  and the placeholder) of 600 photos on every core; peak memory of the whole process tree.
-- images.full_set_cpu_ms_per_photo: the CPU time all processes spent per photo in that run
-  (workers and this one), which other jobs on the machine do not inflate as they do wall time;
-  2000 / it is what two idle cores would do.
+  and the placeholder) of 600 photos on every core (``batch.render_many``: one thread per core);
+  peak memory of the whole process tree.
+- images.full_set_cpu_ms_per_photo: the CPU time spent per photo in that run (every thread of
+  this process, and any child process), which other jobs on the machine do not inflate as they
+  do wall time; 2000 / it is what two idle cores would do.
 - images.ssim_min, images.ssim_mean_webp: SSIM (scikit-image, RGB) of every served variant of
   ``SSIM_PHOTOS`` corpus photos against the reference resize (Lanczos from the full decode
   straight to the width): the quality the speed must not cost.
@@ -160,7 +161,7 @@ def _unique_copies(photos: list[Path], count: int) -> Iterator[tuple[int, Callab
 
 
 def _cpu_seconds() -> float:
-    """CPU time of this process and of its children that have ended (the pool's workers)."""
+    """CPU time of this process (all its threads) and of its children that have ended."""
     own = resource.getrusage(resource.RUSAGE_SELF)
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime

@@ -1,6 +1,7 @@
 """Decoding, checking and rendering photos with Pillow: pure functions, no Django.
 
-Kept free of Django so that worker processes of the batch pool (``batch.py``) import only this.
+Kept free of Django (the batch pool, ``batch.py``, runs it on threads beside the caller) and
+safe to run on several threads at once.
 Why Pillow and these settings: see ``docs/images.md`` (measured against pyvips and sigal).
 
 Every served file is encoded from a fresh pixel buffer with an empty ``info`` and no ``exif``,
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import io
+import threading
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -26,6 +28,10 @@ ImageFile.LOAD_TRUNCATED_IMAGES = False
 # Only these decoders ever see an upload; Pillow's other plugins (TIFF, BMP, PSD, EPS, ...) are
 # never tried. "MPO" is what Pillow calls a phone JPEG carrying a second, multi-picture frame.
 DECODERS = ("JPEG", "PNG", "WEBP", "HEIF")
+# ``warnings.catch_warnings`` swaps process-wide filters: two threads of the batch pool opening
+# files at once could leave the "error" filter behind (or drop it for the other). Opening reads
+# only the header, so holding this lock costs nothing measurable.
+_OPEN_LOCK = threading.Lock()
 ACCEPTED = frozenset({*DECODERS, "MPO"})
 FORMAT_NAMES = "JPEG, PNG, WebP or HEIC"
 
@@ -125,7 +131,7 @@ def _open(data: bytes, limits: Limits) -> Image.Image:
     if not data:
         raise PhotoRejected("the file is empty")
     try:
-        with warnings.catch_warnings():
+        with _OPEN_LOCK, warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(data), formats=DECODERS)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:

@@ -12,7 +12,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--limit", type=int, default=None, help="At most this many photos.")
-        parser.add_argument("--workers", type=int, default=0, help="Processes (0: one per core).")
+        parser.add_argument("--workers", type=int, default=0, help="Threads (0: one per core).")
 
     def handle(self, *args: Any, **options: Any) -> None:
         counts = process_pending(limit=options["limit"], workers=options["workers"])

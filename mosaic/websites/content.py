@@ -8,7 +8,7 @@ from typing import Any
 
 from mosaic.posts.models import Post
 from mosaic.websites import contact, search, socials
-from mosaic.websites.models import Site, SiteLink, SitePost
+from mosaic.websites.models import Collection, Site, SiteLink, SitePost
 
 
 def draft_snapshot(site: Site) -> dict[str, Any]:
@@ -41,7 +41,22 @@ def draft_snapshot(site: Site) -> dict[str, Any]:
     seo = search.shown(site.search)
     if seo:  # the same: only when the owner set something (``websites.search``)
         snapshot["search"] = seo
+    if sets := collections_snapshot(site):  # the same: only a site with collections
+        snapshot["collections"] = sets
     return snapshot
+
+
+def collections_snapshot(site: Site) -> list[dict[str, Any]]:
+    """The site's collections in their order, each with its posts' ids in theirs."""
+    return [
+        {
+            "name": kept.name,
+            "title": kept.title,
+            "home": kept.on_home,
+            "posts": [entry.post_id for entry in kept.entries.all()],
+        }
+        for kept in Collection.objects.filter(site=site).prefetch_related("entries")
+    ]
 
 
 def _link(link: SiteLink) -> dict[str, Any]:

@@ -269,6 +269,7 @@ class ExampleRenderer(SiteRenderer):
         self.base_url = f"{settings.SITE_URL}{PREFIX}{self.theme}/"
         self.branding = True  # "Made with Mosaic", as on the free plan
         self.search, self.share_photo = {}, None  # the defaults: title, bio, first photo
+        self.collections = {}  # the example has none
 
     def ready_items(self, post: Post) -> list[Any]:  # type: ignore[override]
         return [ExampleItem(self.photos[post.pk])]

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from mosaic.organizations import rights
 from mosaic.posts.models import ALT_TEXT_MAX
-from mosaic.websites import contact, rules, search, socials
+from mosaic.websites import collection, contact, rules, search, socials
 from mosaic.websites.models import Site
 
 
@@ -324,6 +324,39 @@ class SearchForm(forms.Form):
         return search.shown(
             {"title": data["title"], "description": data["description"], "image": data["image"]}
         )
+
+
+class CollectionForm(forms.Form):
+    """A collection's title and URL name: the title's slug unless the owner writes one."""
+
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=80)
+    name = forms.CharField(
+        label=gettext_lazy("Name in the address (optional)"),
+        max_length=200,  # longer is refused with the rule (``collection.name_problem``)
+        required=False,
+        help_text=gettext_lazy("Empty: made from the title. Letters, digits and hyphens."),
+    )
+
+    def __init__(self, *args: Any, site_id: int, exclude_id: int | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.site_id, self.exclude_id = site_id, exclude_id
+
+    def clean_title(self) -> str:
+        return search.check_text(self.cleaned_data["title"])
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("title"):
+            return data
+        written = search.check_text(data.get("name", ""))
+        name = (
+            collection.url_name(written) if written else collection.name_from_title(data["title"])
+        )
+        problem = collection.name_problem(self.site_id, name, exclude_id=self.exclude_id)
+        if problem:
+            self.add_error("name" if written else "title", problem)
+        data["name"] = name
+        return data
 
 
 class AvatarForm(forms.Form):

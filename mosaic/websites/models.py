@@ -289,3 +289,45 @@ class SitePost(models.Model):
 
     def __str__(self) -> str:
         return f"post {self.post_id} on site {self.site_id}"
+
+
+class Collection(models.Model):
+    """A named, ordered set of a site's posts with its own page at ``c/<name>/`` and, if the
+    owner wants, a link on the home page. The rows are the draft, like the links: publishing
+    copies them into the snapshot (``content.collections_snapshot``)."""
+
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="collections")
+    #: the URL name (``collection.url_name``): a slug of the title unless the owner wrote one
+    name = models.CharField(max_length=40)
+    title = models.CharField(max_length=80)
+    #: the order of the collections, and of their links on the home page
+    position = models.PositiveSmallIntegerField(default=0)
+    on_home = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["site", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["site", "name"], name="websites_collection_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class CollectionPost(models.Model):
+    """One post of a collection, at its place (the owner's order, first is 0)."""
+
+    collection = models.ForeignKey(Collection, on_delete=models.CASCADE, related_name="entries")
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="+")
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["collection", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["collection", "post"], name="websites_collection_post_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"post {self.post_id} in collection {self.collection_id}"

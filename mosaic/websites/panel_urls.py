@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
+from mosaic.websites import collection_views as kept
 from mosaic.websites import panel_views as views
 
 app_name = "websites"
@@ -27,6 +28,21 @@ urlpatterns = [
     path("<int:site_id>/photo-links/<int:post_id>/", views.post_link, name="post_link"),
     path("<int:site_id>/alt/", views.alt_texts, name="alt_texts"),
     path("<int:site_id>/alt/<int:item_id>/", views.save_alt_text, name="save_alt"),
+    path("<int:site_id>/collections/", kept.collections, name="collections"),
+    path("<int:site_id>/collections/<int:collection_id>/", kept.collection, name="collection"),
+    path(
+        "<int:site_id>/collections/<int:collection_id>/add/", kept.add_posts, name="collection_add"
+    ),
+    path(
+        "<int:site_id>/collections/<int:collection_id>/<slug:action>/",
+        kept.collection_action,
+        name="collection_action",
+    ),
+    path(
+        "<int:site_id>/collections/<int:collection_id>/posts/<int:post_id>/<slug:action>/",
+        kept.post_action,
+        name="collection_post",
+    ),
     path("<int:site_id>/preview/", views.preview, name="preview"),
     path("<int:site_id>/preview/<path:path>", views.preview, name="preview_file"),
     path("<int:site_id>/share/", views.share, name="share"),

@@ -29,8 +29,8 @@ class SiteData(Category):
     title = _("Websites")
     description = _(
         "Your sites: address, title, bio, avatar, theme, colour, link buttons, social icons, "
-        "contact card, search and sharing settings, which photos show, and the published pages "
-        "made from them."
+        "contact card, search and sharing settings, collections, which photos show, and the "
+        "published pages made from them."
     )
     purpose = _("To publish your site.")
     legal_basis = _("Contract: you asked us to publish your site.")
@@ -52,6 +52,7 @@ class SiteData(Category):
         ),
         Holding("websites.SiteLink", ("label", "url")),
         Holding("websites.SitePost", ("link_url", "link_label")),
+        Holding("websites.Collection", ("name", "title")),
         Holding("websites.InactivityWarning", ()),
     )
 
@@ -88,9 +89,20 @@ class SiteData(Category):
                 "social_icons": site.socials,
                 "contact_card": site.contact,
                 "search_and_sharing": site.search,
+                "collections": [
+                    {
+                        "name": kept.name,
+                        "title": kept.title,
+                        "on_home_page": kept.on_home,
+                        "post_ids": [entry.post_id for entry in kept.entries.all()],
+                    }
+                    for kept in site.collections.all()
+                ],
                 "deleted_at": site.deleted_at.isoformat() if site.deleted_at else None,
             }
-            for site in Site.objects.filter(owner=user).prefetch_related("links", "choices")
+            for site in Site.objects.filter(owner=user).prefetch_related(
+                "links", "choices", "collections__entries"
+            )
         ]
 
     def erase(self, user: User) -> int:

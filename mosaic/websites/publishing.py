@@ -153,16 +153,16 @@ def move_files(*, old_slug: str, new_slug: str) -> None:
 
 def withdraw_post(*, owner_id: int, post_id: int) -> None:
     """P07: take a removed post out of every served build of the owner's sites at once: its page
-    folder goes, and its card (``data-post``) is cut from the home, page and tag pages, each
-    rewritten with an atomic rename. The next build renders without it anyway; this makes the
-    removal hold even if that build fails or has not run yet."""
+    folder goes, and its card (``data-post``) is cut from the home, page, tag and collection
+    pages, each rewritten with an atomic rename. The next build renders without it anyway;
+    this makes the removal hold even if that build fails or has not run yet."""
     card = re.compile(rf'<li class="card[^"]*" data-post="{post_id}">.*?</li>'.encode(), re.S)
     builds = Site.objects.filter(owner_id=owner_id).exclude(published_build="")
     for slug, build in builds.values_list("slug", "published_build"):
         folder = site_folder(slug) / build
         shutil.rmtree(folder / "p" / str(post_id), ignore_errors=True)
         listing = [folder / "index.html", *folder.glob("page/*/index.html")]
-        for page in [*listing, *folder.glob("t/*/index.html")]:
+        for page in [*listing, *folder.glob("t/*/index.html"), *folder.glob("c/*/index.html")]:
             _cut(page, card)
 
 

@@ -14,16 +14,14 @@ and from a folder. Canonical and OpenGraph addresses are absolute, from ``SITE_U
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.html import strip_tags
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
 from mosaic.billing.plans import plan_for
@@ -31,8 +29,9 @@ from mosaic.photos.models import Photo, Variant
 from mosaic.photos.storage import public_storage
 from mosaic.posts.hashtags import tag_key
 from mosaic.posts.models import Post, PostItem, caption_alt
-from mosaic.websites import contact, feed, rules, search, socials
+from mosaic.websites import collection, contact, feed, rules, search, socials
 from mosaic.websites.content import active_links, arrange, next_link_change
+from mosaic.websites.markup import json_ld, link_name
 from mosaic.websites.models import Site
 from mosaic.websites.names import tag_folder
 
@@ -67,25 +66,6 @@ class Image:
     eager: bool = False
     #: the address is a public copy's (P31): only such an image may go into share cards
     public: bool = False
-
-
-def link_name(url: str) -> str:
-    """What a photo link without a label says: its host (``shop.example``), or the address
-    after ``mailto:`` or ``tel:``."""
-    scheme, _, rest = url.partition(":")
-    if scheme.lower() in ("http", "https"):
-        host = urlsplit(url).hostname or url
-        return host.removeprefix("www.")
-    return rest.split("?", 1)[0]
-
-
-def json_ld(data: dict[str, Any]) -> SafeString:
-    """JSON for a ``<script type="application/ld+json">``: ``<``, ``>`` and ``&`` escaped, so
-    no caption can close the script element (P31-safe, XSS-safe)."""
-    text = json.dumps(data, ensure_ascii=False)
-    for char, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("'", "\\u0027")):
-        text = text.replace(char, escaped)
-    return mark_safe(text)  # noqa: S308 (escaped above)
 
 
 @dataclass
@@ -127,6 +107,8 @@ class SiteRenderer:
         for post in self.posts:
             for tag in post.hashtags:
                 self.tags.setdefault(tag_folder(tag_key(tag)), (tag, []))[1].append(post)
+        #: collection pages by URL name: title, home link, their shown posts in order
+        self.collections = collection.shown(self.snapshot, self.by_id)
         self.css_name, self.css = self._render_css()
         self.base_url = f"{settings.SITE_URL}/{self.site.slug}/"
         # The "Made with Mosaic" line, as the owner's plan says (billing.plans).
@@ -182,6 +164,9 @@ class SiteRenderer:
         paths += [f"page/{n}/index.html" for n in range(2, pages + 1)]
         paths += [f"p/{post.pk}/index.html" for post in self.posts]
         paths += [f"t/{key}/index.html" for key in self.tags]
+        paths += [f"c/{name}/index.html" for name in self.collections]
+        if self.target.export and self.collections:
+            paths.append(collection.EXPORT_NAME)
         paths += ["robots.txt", f"assets/{self.css_name}"]
         if self.site.indexable:
             paths.append("sitemap.xml")
@@ -219,6 +204,11 @@ class SiteRenderer:
             and parts[1] in self.tags
         ):
             return self._tag(parts[1])
+        if len(parts) == 3 and parts[0] == "c" and parts[2] == "index.html":
+            kept = self.collections.get(parts[1])
+            return self._listing(kept.title, f"c/{quote(kept.name)}/", kept.posts) if kept else None
+        if path == collection.EXPORT_NAME and self.target.export:
+            return collection.export_data(self)
         if path == "robots.txt":
             return self._robots()
         if path == "sitemap.xml":
@@ -386,6 +376,11 @@ class SiteRenderer:
             ),
             "older": self.href(root, f"page/{number + 1}/") if number < pages else "",
             "og_image": self.share_image(root),
+            "collections": [
+                {"title": kept.title, "href": self.href(root, f"c/{quote(kept.name)}/")}
+                for kept in self.collections.values()
+                if kept.home
+            ],
             # P18: the "similar sites" frame (mosaic.discovery), answered by the app so it is
             # checked at every view; only on a listed site that takes part in recommendations.
             "similar_url": f"/explore/similar/{self.site.pk}/"
@@ -464,26 +459,28 @@ class SiteRenderer:
         return render_to_string("websites/site/post.html", context).encode()
 
     def _tag(self, key: str) -> bytes:
-        root = "../../"
         tag, posts = self.tags[key]
-        context = self._common(
-            root=root, rel=f"t/{quote(key)}/", title=f"#{tag}", description=f"#{tag}"
-        )
+        return self._listing(f"#{tag}", f"t/{quote(key)}/", posts)
+
+    def _listing(self, title: str, rel: str, posts: list[Post]) -> bytes:
+        """A tag's or a collection's page: its title and its posts' cards."""
+        root = "../../"
+        context = self._common(root=root, rel=rel, title=title, description=title)
         eager = EAGER[self.theme]
         context |= {
-            "tag": tag,
+            "listing_title": title,
             "cards": [self._card(p, root=root, eager=i < eager) for i, p in enumerate(posts)],
             "og_image": "",
             "jsonld": json_ld(
                 {
                     "@context": "https://schema.org",
                     "@type": "CollectionPage",
-                    "name": f"#{tag}",
-                    "url": self.base_url + f"t/{quote(key)}/",
+                    "name": title,
+                    "url": self.base_url + rel,
                 }
             ),
         }
-        return render_to_string("websites/site/tag.html", context).encode()
+        return render_to_string("websites/site/listing.html", context).encode()
 
     def _robots(self) -> bytes:
         if not self.site.indexable:
@@ -496,4 +493,5 @@ class SiteRenderer:
         urls = [self.base_url] + [f"{self.base_url}page/{n}/" for n in range(2, pages + 1)]
         urls += [f"{self.base_url}p/{post.pk}/" for post in self.posts]
         urls += [f"{self.base_url}t/{quote(key)}/" for key in self.tags]
+        urls += [f"{self.base_url}c/{quote(name)}/" for name in self.collections]
         return render_to_string("websites/site/sitemap.xml", {"urls": urls}).encode()

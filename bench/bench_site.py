@@ -5,7 +5,8 @@ Everything runs in a throwaway database and folder, on loopback, bounded in time
   12 real photos processed once, their variant files hard-linked for 600 originals);
 - ``site.first_view_kb[_<theme>]``: gzip bytes of the home page + its stylesheet, with every
   creator feature on (issue #20): a link and a scheduled one, all the social icons, the contact
-  card, a pinned post, alt text on every photo and photo links on the first page;
+  card, a pinned post, alt text on every photo, photo links on the first page and six
+  collections of 24 posts, four of them linked from the home page;
 - ``site.page_rps_vs_nginx``: Granian in production mode serving ``/<slug>/`` divided by nginx
   serving the same file, 32 connections (target >= 0.5).
 Run: ``python -m bench site``. ``BENCH_SITE_SKIP=rps`` skips the slow part. Lighthouse scores
@@ -44,7 +45,7 @@ def _make_content(media: Path) -> int:
     from mosaic.photos.models import Original, Photo, Variant
     from mosaic.photos.services import add_photo, process_pending
     from mosaic.posts.models import Post, PostItem
-    from mosaic.websites import services, socials
+    from mosaic.websites import collection_services, services, socials
 
     user = User.objects.create_user(username=f"bench{secrets.token_hex(3)}", password=None)
     seeds = []
@@ -132,6 +133,14 @@ def _make_content(media: Path) -> int:
     )
     for post in posts[-24:]:
         services.set_post_link(site=site, post=post, url=f"https://shop.example/p/{post.pk}")
+    # Collections: six pages of 24 posts each, four of them linked from the home page.
+    for n in range(6):
+        kept = collection_services.create_collection(
+            site=site, title=f"The coast, part {n + 1}", name=f"coast-{n + 1}"
+        )
+        chosen = [post.pk for post in posts[n * 24 : (n + 1) * 24]]
+        collection_services.add_posts(kept=kept, post_ids=chosen)
+        collection_services.show_on_home(kept=kept, shown=n < 4)
     services.publish(site=site)
     return site.pk
 

@@ -119,6 +119,11 @@ def _page(
             "page_range": list(paginator.get_elided_page_range(page.number, on_each_side=2)),
             "hidden": set(draft_snapshot(site)["hidden"]),
             "unpublished": has_unpublished_changes(site),
+            # its public page, once a publish made it (under the name it was published with)
+            "live": any(
+                data.get("name") == kept.name
+                for data in (site.published or {}).get("collections", [])
+            ),
         },
         status=400 if form is not None else 200,
     )

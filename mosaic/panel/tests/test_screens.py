@@ -30,6 +30,7 @@ from mosaic.privacy.corrections import file_correction_request
 from mosaic.privacy.exports import request_export
 from mosaic.profiles.services import set_avatar
 from mosaic.transparency.services import publish_due
+from mosaic.websites import collection_services as curate
 from mosaic.websites import services
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -50,7 +51,7 @@ class Screen:
     max_height: tuple[int, int]
 
 
-def screens(site_id: int, draft_id: int) -> list[Screen]:
+def screens(site_id: int, draft_id: int, collection_id: int) -> list[Screen]:
     return [
         Screen("panel", "/panel/", (1800, 1100)),
         Screen("sites", "/panel/sites/", (1400, 1000)),
@@ -59,6 +60,9 @@ def screens(site_id: int, draft_id: int) -> list[Screen]:
         Screen("editor-unpublished", f"/panel/sites/{draft_id}/", (8000, 6800)),
         Screen("photos", f"/panel/sites/{site_id}/posts/", (9000, 6500)),
         Screen("share", f"/panel/sites/{site_id}/share/", (2600, 1600)),
+        Screen("collections", f"/panel/sites/{site_id}/collections/", (2400, 1600)),
+        # a collection: its photos, then the 30 others to tick, a thumbnail each
+        Screen("collection", f"/panel/sites/{site_id}/collections/{collection_id}/", (9000, 6500)),
         Screen("instagram", "/panel/instagram/", (4200, 2800)),
         Screen("statistics", "/panel/stats/", (1600, 1100)),
         Screen("statistics-site", f"/panel/stats/{site_id}/", (5200, 3600)),
@@ -90,6 +94,7 @@ SIGNED_OUT = [
     Screen("verification-sent", "/accounts/confirm-email/", (1400, 1000)),
     Screen("email-confirmation-expired", "/accounts/confirm-email/no-such-key/", (1400, 1000)),
     Screen("not-found", "/no-such-page/", (1400, 1000)),
+    Screen("site-collection", "/olivia/c/harbour/", (3200, 2400)),  # a public page (issue #20)
     Screen("change-of-control", "/change-of-control/", (1400, 1000)),
 ]
 OPERATOR = [
@@ -249,6 +254,10 @@ def world(settings, tmp_path, stand_in):
     request_export(user=user)
     set_avatar(user=user, source=io.BytesIO(make_image("JPEG")), filename="me.jpg")
     services.create_site(owner=user, slug="olivia-prints", title="Olivia's prints")
+    harbour = curate.create_collection(site=site, title="The harbour", name="harbour")
+    curate.add_posts(kept=harbour, post_ids=list(user.posts.values_list("pk", flat=True)[:6]))
+    curate.show_on_home(kept=harbour, shown=True)
+    services.publish(site=site)
     return site
 
 
@@ -288,7 +297,8 @@ def test_every_panel_page_is_readable_at_a_phone_and_a_laptop_size(
 
     sign_in(page, "olivia")
     draft = world.owner.sites.get(slug="olivia-prints")
-    for screen in screens(world.pk, draft.pk):
+    harbour = world.collections.get(name="harbour")
+    for screen in screens(world.pk, draft.pk, harbour.pk):
         found += problems_on(page, screen, size)
         if screen.name == "editor" and size == "laptop":
             found += preview_beside_the_form(page)

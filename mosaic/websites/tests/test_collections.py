@@ -8,6 +8,7 @@ import io
 import json
 import re
 import zipfile
+from typing import Any
 
 import pytest
 
@@ -44,7 +45,7 @@ def publish(site: Site, commit) -> None:
         services.publish(site=Site.objects.get(pk=site.pk))
 
 
-def make(owner, site, title: str, name: str = "", **more) -> object:
+def make(owner, site, title: str, name: str = "", **more) -> Any:
     return owner.client.post(
         f"/panel/sites/{site.pk}/collections/", {"title": title, "name": name, **more}
     )
@@ -332,7 +333,10 @@ def test_the_zip_export_holds_the_pages_and_the_collections(owner, site, posts, 
             ],
         }
     ]
-    assert not (publishing.build_folder(Site.objects.get(pk=site.pk)) / "collections.json").exists()
+    build = publishing.build_folder(Site.objects.get(pk=site.pk))
+    assert build is not None
+    assert (build / "c/sea/index.html").is_file()
+    assert not (build / "collections.json").exists(), "the data file is the export's only"
 
 
 def test_the_owners_data_export_carries_collections_and_erasing_removes_them(owner, site, posts):

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -32,14 +33,17 @@ def _saved(request: HttpRequest, text: str = "") -> None:
 def _list_page(
     request: HttpRequest, site: Site, form: CollectionForm | None = None
 ) -> HttpResponse:
-    kept = list(Collection.objects.filter(site=site).order_by("position", "id"))
-    counts = {row.pk: row.entries.count() for row in kept}
+    kept = list(
+        Collection.objects.filter(site=site)
+        .annotate(count=Count("entries"))
+        .order_by("position", "id")
+    )
     return render(
         request,
         "websites/panel/collections.html",
         {
             "site": site,
-            "collections": [(row, counts[row.pk]) for row in kept],
+            "collections": [(row, row.count) for row in kept],
             "form": form or CollectionForm(site_id=site.pk),
             "full": len(kept) >= MAX_PER_SITE,
             "unpublished": has_unpublished_changes(site),

@@ -680,6 +680,15 @@ ACCOUNT_RATE_LIMITS["discovery_search"] = env_str("DISCOVERY_SEARCH_RATE", "60/m
 DISCOVERY_SIMILAR_DAYS = env_int("DISCOVERY_SIMILAR_DAYS", 1, minimum=1)
 DISCOVERY_MAX_TAG_SITES = env_int("DISCOVERY_MAX_TAG_SITES", 500, minimum=2)
 
+# --- Comments (mosaic/comments; P22, P11) --------------------------------------------------------
+# Signed-in members comment on the photo pages of sites whose owner allows it. Per account: at
+# most COMMENTS_RATE comments (allauth's rate format), COMMENTS_MAX_LINKS links and
+# COMMENTS_MAX_LENGTH characters in one comment.
+INSTALLED_APPS += ["mosaic.comments"]
+ACCOUNT_RATE_LIMITS["comment"] = env_str("COMMENTS_RATE", "5/m/user,30/h/user")
+COMMENTS_MAX_LINKS = env_int("COMMENTS_MAX_LINKS", 1, minimum=0)
+COMMENTS_MAX_LENGTH = env_int("COMMENTS_MAX_LENGTH", 2000, minimum=1)
+
 # --- Custom domains (mosaic/domains, docs/operations.md "Custom domains") -----------------------
 # A paid site can be served on its owner's domain: they point it here with a CNAME to
 # DOMAINS_CNAME_TARGET (or A/AAAA records to DOMAINS_ADDRESSES) and prove control with a TXT

@@ -2,7 +2,8 @@
 
 A module may import its own app, and another app only on the same line of the layer list or
 below it; nothing but the project's wiring (settings, urls, wsgi) imports another app's interface
-module; an app's plug-in (privacy.py, audit_checks.py, periodic.py, policy_statements.py) may
+module; an app's plug-in (privacy.py, audit_checks.py, periodic.py, policy_statements.py,
+site_sections.py) may
 import the app it plugs into wherever that sits.
 """
 
@@ -23,6 +24,7 @@ PLUGINS = {
     "audit_checks": "audit",
     "periodic": "jobs",
     "policy_statements": "policy",
+    "site_sections": "websites",
 }
 WIRING = {"mosaic.settings", "mosaic.urls", "mosaic.wsgi"}
 

@@ -33,6 +33,10 @@ class AbuseReport(models.Model):
     post = models.ForeignKey(
         "posts.Post", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    #: a member's comment on the site's page (``mosaic.comments``), when it is what is reported
+    comment = models.ForeignKey(
+        "comments.Comment", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     ground = models.CharField(_("reason"), max_length=16, choices=Ground.choices)
     details = models.TextField(_("what is wrong"), max_length=2000, blank=True)
     email = models.EmailField(_("your email address"), blank=True)
@@ -64,6 +68,7 @@ class ModerationAction(models.Model):
         HIDE_PHOTO = "hide-photo", _("photo hidden")
         BLOCK_SITE = "block-site", _("site blocked")
         BLOCK_ACCOUNT = "block-account", _("account blocked")
+        HIDE_COMMENT = "hide-comment", _("comment hidden")
 
     class Appeal(models.TextChoices):
         NONE = "", _("no appeal")
@@ -81,6 +86,10 @@ class ModerationAction(models.Model):
     )
     post = models.ForeignKey(
         "posts.Post", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    #: the hidden comment (its author is ``owner``: the person who may appeal)
+    comment = models.ForeignKey(
+        "comments.Comment", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     reason = models.TextField(max_length=2000, help_text="Shown to the owner.")
     decided_at = models.DateTimeField()

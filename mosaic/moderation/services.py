@@ -13,6 +13,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from mosaic.accounts.models import User
+from mosaic.comments import services as comments
+from mosaic.comments.models import Comment
 from mosaic.moderation.emails import send_action_notice
 from mosaic.moderation.models import AbuseReport, ModerationAction
 from mosaic.posts.models import Post
@@ -32,14 +34,26 @@ class AlreadyHandled(Exception):
 
 
 def file_report(
-    *, site: Site, post: Post | None, ground: str, details: str = "", email: str = ""
+    *,
+    site: Site,
+    post: Post | None,
+    ground: str,
+    details: str = "",
+    email: str = "",
+    comment: Comment | None = None,
 ) -> AbuseReport:
-    """A visitor's report, kept without their address (the view rate-limits, P11)."""
+    """A visitor's report, kept without their address (the view rate-limits, P11); about a
+    member's comment when ``comment`` is given (and is on this site)."""
     if post is not None and post.owner_id != site.owner_id:
         post = None  # a photo of another owner's: the report is about the site
+    if comment is not None and comment.site_id != site.pk:
+        comment = None
+    if comment is not None:
+        post = None
     return AbuseReport.objects.create(
         site=site,
         post=post,
+        comment=comment,
         ground=ground,
         details=details.strip(),
         email=email.strip(),
@@ -72,28 +86,40 @@ def dismiss_report(*, operator: User, report: AbuseReport, reason: str) -> None:
 def act_on_report(
     *, operator: User, report: AbuseReport, kind: str, ground: str, reason: str
 ) -> ModerationAction:
-    """Hide the reported photo, block the site or block its owner's account; ``reason`` is
-    what the owner reads. Raises ``AlreadyHandled``, or ``ValueError`` for a photo action on
-    a report about no photo."""
+    """Hide the reported photo or comment, block the site or block its owner's account;
+    ``reason`` is what the owner (for a comment: its author) reads. Raises ``AlreadyHandled``,
+    or ``ValueError`` for a photo or comment action on a report about no photo or comment."""
     site = Site.objects.select_related("owner").get(pk=report.site_id)
     post = Post.objects.filter(pk=report.post_id).first() if report.post_id else None
+    comment = (
+        Comment.objects.select_related("author").filter(pk=report.comment_id).first()
+        if report.comment_id
+        else None
+    )
     if kind == Kind.HIDE_PHOTO and post is None:
         raise ValueError("this report is about no photo")
+    if kind == Kind.HIDE_COMMENT and comment is None:
+        raise ValueError("this report is about no comment")
     with transaction.atomic():
         action = take_action(
             operator=operator,
             kind=kind,
             ground=ground,
             reason=reason,
-            owner=site.owner,
+            owner=comment.author
+            if comment is not None and kind == Kind.HIDE_COMMENT
+            else site.owner,
             site=site,
             post=post if kind == Kind.HIDE_PHOTO else None,
+            comment=comment if kind == Kind.HIDE_COMMENT else None,
         )
         _close(report, operator=operator, status=AbuseReport.Status.ACTED, action=action)
         # Other open reports about the same thing are answered by the same action.
         same = AbuseReport.objects.filter(status=AbuseReport.Status.OPEN, site=site)
         if kind == Kind.HIDE_PHOTO:
             same = same.filter(post=post)
+        elif kind == Kind.HIDE_COMMENT:
+            same = same.filter(comment=comment)
         same.update(
             status=AbuseReport.Status.ACTED,
             handled_at=action.decided_at,
@@ -112,17 +138,21 @@ def take_action(
     owner: User,
     site: Site | None = None,
     post: Post | None = None,
+    comment: Comment | None = None,
 ) -> ModerationAction:
-    """P10: one moderation action, audited, effective at once, its reason emailed to the owner."""
+    """P10: one moderation action, audited, effective at once, its reason emailed to the owner
+    (for a hidden comment, ``owner`` is its author)."""
     with transaction.atomic():
         target = {
             Kind.HIDE_PHOTO: f"post:{post.pk if post else ''}",
             Kind.BLOCK_SITE: f"site:{site.pk if site else ''}",
             Kind.BLOCK_ACCOUNT: f"account:{owner.pk}",
+            Kind.HIDE_COMMENT: f"comment:{comment.pk if comment else ''}",
         }[Kind(kind)]
         if kind == Kind.BLOCK_ACCOUNT:
             holds.block_account(operator=operator, user=owner, reason=reason)  # audited there
             websites.take_owner_offline(owner_id=owner.pk)
+            comments.author_changed(user_id=owner.pk)  # their comments leave others' pages
         else:
             record_action(
                 actor=operator,
@@ -138,12 +168,15 @@ def take_action(
                 Post.objects.filter(pk=post.pk).update(hidden_by_moderation_at=timezone.now())
                 refresh_media(owner_id=owner.pk, expose=False)
                 websites.republish_owner_sites(owner_id=owner.pk)
+            elif kind == Kind.HIDE_COMMENT and comment is not None:
+                comments.remove_by_moderation(comment=comment)
         action = ModerationAction.objects.create(
             kind=kind,
             ground=ground,
             owner=owner,
             site=site,
             post=post,
+            comment=comment,
             reason=reason.strip(),
             decided_at=timezone.now(),
             decided_by=operator,
@@ -158,6 +191,9 @@ def undo(*, operator: User, action: ModerationAction, reason: str) -> None:
         for block in AccountBlock.objects.filter(user=action.owner, lifted_at__isnull=True):
             holds.unblock_account(operator=operator, block=block, reason=reason)
         websites.republish_owner_sites(owner_id=action.owner_id)
+        comments.author_changed(user_id=action.owner_id)
+    elif action.kind == Kind.HIDE_COMMENT and action.comment is not None:
+        comments.restore_by_moderation(comment=action.comment)
     elif action.kind == Kind.BLOCK_SITE and action.site is not None:
         websites.unblock_site(site=action.site)
     elif action.kind == Kind.HIDE_PHOTO and action.post_id is not None:
@@ -170,6 +206,7 @@ def unblock_account(*, operator: User, block: AccountBlock, reason: str) -> bool
     if not holds.unblock_account(operator=operator, block=block, reason=reason):
         return False
     websites.republish_owner_sites(owner_id=block.user_id)
+    comments.author_changed(user_id=block.user_id)
     return True
 
 

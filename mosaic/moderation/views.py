@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from mosaic.comments.models import Comment
 from mosaic.moderation.emails import APPEAL_SALT
 from mosaic.moderation.forms import AppealForm, ReportForm
 from mosaic.moderation.models import ModerationAction
@@ -26,6 +27,13 @@ def _reported_post(site: Site, raw: str | None) -> Post | None:
     ).first()
 
 
+def _reported_comment(site: Site, raw: str | None) -> Comment | None:
+    """A member's comment shown on the site's pages (``mosaic.comments``)."""
+    if not raw or not raw.isdigit() or len(raw) > 18:
+        return None
+    return Comment.objects.shown().filter(pk=int(raw), site=site).first()
+
+
 @require_http_methods(["GET", "POST"])
 def report(request: HttpRequest, site_id: int) -> HttpResponse:
     """Anyone who can see a site can report it or one of its photos; a private site cannot be
@@ -37,6 +45,7 @@ def report(request: HttpRequest, site_id: int) -> HttpResponse:
         pk=site_id,
     )
     post = _reported_post(site, request.GET.get("photo"))
+    comment = _reported_comment(site, request.GET.get("comment"))
     form = ReportForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
@@ -51,11 +60,12 @@ def report(request: HttpRequest, site_id: int) -> HttpResponse:
                 ground=data["ground"],
                 details=data["details"],
                 email=data["email"],
+                comment=comment,
             )
             return render(request, "moderation/report_sent.html", {"site": site})
         else:
             status = 400
-    context = {"form": form, "site": site, "post": post}
+    context = {"form": form, "site": site, "post": post, "comment": comment}
     return render(request, "moderation/report.html", context, status=status)
 
 

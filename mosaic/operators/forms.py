@@ -202,6 +202,7 @@ class ModerateReportForm(forms.Form):
         choices=[
             (DISMISS, _("Dismiss the report")),
             (ModerationAction.Kind.HIDE_PHOTO, _("Hide the photo")),
+            (ModerationAction.Kind.HIDE_COMMENT, _("Hide the comment")),
             (ModerationAction.Kind.BLOCK_SITE, _("Block the site")),
             (ModerationAction.Kind.BLOCK_ACCOUNT, _("Block the owner's account")),
         ],

@@ -77,7 +77,7 @@ def moderation(request: HttpRequest) -> HttpResponse:
 @operator_view(MODERATION)
 @require_http_methods(["GET", "POST"])
 def report(request: HttpRequest, pk: int) -> HttpResponse:
-    item = get_object_or_404(AbuseReport.objects.select_related("site", "post"), pk=pk)
+    item = get_object_or_404(AbuseReport.objects.select_related("site", "post", "comment"), pk=pk)
     operator = signed_in_user(request)
     form = ModerateReportForm(request.POST or None, initial={"ground": item.ground})
     if request.method == "POST" and form.is_valid():
@@ -100,7 +100,9 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, _("Another moderator has handled this report."))
             return redirect("operators:moderation")
         except ValueError:
-            form.add_error("decision", _("This report is about the site, not a photo."))
+            form.add_error(
+                "decision", _("This report is not about a photo or a comment: choose another.")
+            )
     elif request.method == "GET":  # the report may hold the reporter's address (P25)
         record_action(
             actor=operator,

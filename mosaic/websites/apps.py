@@ -9,6 +9,8 @@ class WebsitesConfig(AppConfig):
     name = "mosaic.websites"
 
     def ready(self) -> None:
+        from django.utils.module_loading import autodiscover_modules
+
         from mosaic.billing.signals import plan_changed
         from mosaic.organizations import events
         from mosaic.websites.plans import on_plan_changed
@@ -16,6 +18,8 @@ class WebsitesConfig(AppConfig):
         plan_changed.connect(on_plan_changed, dispatch_uid="websites.plans")
         events.member_offline.connect(_member_offline, dispatch_uid="websites.member_offline")
         events.member_online.connect(_member_online, dispatch_uid="websites.member_online")
+        # Other apps' sections of the photo pages (``websites.sections``): their plug-ins.
+        autodiscover_modules("site_sections")
 
 
 def _member_offline(sender: Any, user_id: int, **kwargs: Any) -> None:

@@ -270,6 +270,7 @@ class ExampleRenderer(SiteRenderer):
         self.branding = True  # "Made with Mosaic", as on the free plan
         self.search, self.share_photo = {}, None  # the defaults: title, bio, first photo
         self.collections = {}  # the example has none
+        self.sections = {}  # nothing of other apps (no comments) on a made-up site
 
     def ready_items(self, post: Post) -> list[Any]:  # type: ignore[override]
         return [ExampleItem(self.photos[post.pk])]

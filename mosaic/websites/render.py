@@ -29,7 +29,7 @@ from mosaic.photos.models import Photo, Variant
 from mosaic.photos.storage import public_storage
 from mosaic.posts.hashtags import tag_key
 from mosaic.posts.models import Post, PostItem, caption_alt
-from mosaic.websites import collection, contact, feed, rules, search, socials
+from mosaic.websites import collection, contact, feed, rules, search, sections, socials
 from mosaic.websites.content import active_links, arrange, next_link_change
 from mosaic.websites.markup import json_ld, link_name
 from mosaic.websites.models import Site
@@ -113,6 +113,9 @@ class SiteRenderer:
         self.base_url = f"{settings.SITE_URL}/{self.site.slug}/"
         # The "Made with Mosaic" line, as the owner's plan says (billing.plans).
         self.branding = plan_for(self.site.owner_id).branding
+        #: what other apps add below each photo (``websites.sections``), by post id: read on
+        #: the first photo page rendered, for every post at once
+        self.sections: dict[int, list[SafeString]] | None = None
 
     @staticmethod
     def ready_items(post: Post) -> list[PostItem]:
@@ -427,8 +430,11 @@ class SiteRenderer:
         newer = self.posts[index - 1] if index > 0 else None
         older = self.posts[index + 1] if index + 1 < len(self.posts) else None
         photo_link = self.post_links.get(str(post.pk))
+        if self.sections is None:
+            self.sections = sections.post_sections(self, self.posts)
         context |= {
             "post": post,
+            "sections": self.sections.get(post.pk, []),
             "photo_link": {
                 **photo_link,
                 "label": photo_link.get("label") or link_name(photo_link["url"]),

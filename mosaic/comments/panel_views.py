@@ -18,9 +18,9 @@ from django.views.decorators.http import require_POST
 from mosaic.accounts.decorators import signed_in_user
 from mosaic.accounts.models import User
 from mosaic.comments import services
-from mosaic.comments.authors import PublicIdentity, public_identities
 from mosaic.comments.forms import ModeForm
 from mosaic.comments.models import Comment, CommenterBlock
+from mosaic.profiles.identity import PublicIdentity, public_identities
 from mosaic.websites.models import Site
 
 HELD_SHOWN = 100

@@ -6,8 +6,11 @@ from typing import Any
 
 
 def connect() -> None:
-    """A changed name or avatar reaches every page showing one of the person's comments (P22).
-    Connected once ``mosaic.profiles`` sends ``identity_changed``."""
+    """P22: a changed name or avatar (or an erased one) reaches every page that shows one of
+    the person's comments, at the sites' next builds, asked for now."""
+    from mosaic.profiles.signals import identity_changed
+
+    identity_changed.connect(on_identity_changed, dispatch_uid="comments.identity_changed")
 
 
 def on_identity_changed(sender: Any, user_id: int, **kwargs: Any) -> None:

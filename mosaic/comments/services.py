@@ -19,9 +19,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from mosaic.accounts.models import User
-from mosaic.comments.authors import public_identity
 from mosaic.comments.models import Comment, CommenterBlock, CommentNotice, CommentSettings
 from mosaic.posts.models import Post
+from mosaic.profiles.identity import public_identity
 from mosaic.websites.models import Site, SiteQuerySet
 from mosaic.websites.services import request_publish
 

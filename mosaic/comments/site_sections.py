@@ -17,9 +17,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import SafeString
 
-from mosaic.comments.authors import public_identities
 from mosaic.comments.models import Comment, CommentSettings
 from mosaic.comments.services import mode_of
+from mosaic.profiles.identity import public_identities
 from mosaic.websites.sections import register
 
 if TYPE_CHECKING:

@@ -13,11 +13,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from mosaic.accounts.decorators import signed_in_user
 from mosaic.comments import services
-from mosaic.comments.authors import public_identity
 from mosaic.comments.forms import CommentForm
 from mosaic.comments.models import Comment
 from mosaic.comments.site_sections import page_path
 from mosaic.posts.models import Post
+from mosaic.profiles.identity import public_identity
 from mosaic.websites.models import Site
 
 

@@ -80,7 +80,8 @@ def test_p22_p08_comment_after_the_notice_moderate_block_and_delete_the_account(
     section.get_by_label("Comments wait for my approval").check()
     section.get_by_role("button", name="Save comment settings").click()
     owner_tab.get_by_text("Comment settings saved").wait_for()
-    section.screenshot(path=str(Path("/tmp/comments-shots") / "editor-section.png"))
+    (SCREENS / "laptop").mkdir(parents=True, exist_ok=True)
+    section.screenshot(path=str(SCREENS / "laptop" / "comments-editor-section.png"))
 
     # 2. A member signs in, opens the photo page and follows "Write a comment".
     page.goto("/accounts/login/")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.core import mail
 from django.core.cache import cache
 
 from mosaic.comments import services as comments
@@ -83,6 +84,9 @@ def test_moderation_hides_a_reported_comment_its_author_may_appeal_and_it_comes_
             reason="Advertising",
         )
     assert action.owner == commenter.user  # its author is told and may appeal
+    [notice] = [m for m in mail.outbox if m.to == [commenter.user.email]]
+    assert "Your comment on /olivia/ is hidden after a report." in notice.body
+    assert "Advertising" in notice.body
     assert Comment.objects.get().status == "removed"
     assert "Buy followers now" not in page_of(visitor, site, post)
     # the owner cannot bring it back; only an appeal can

@@ -148,3 +148,35 @@ def a_legal_request(operator: User) -> int:
 
 def unique(prefix: str) -> str:
     return f"{prefix}-{uuid.uuid4().hex[:8]}"
+
+
+def commented(site: Site) -> str:
+    """Comments held for approval on the site, two members' comments (one waiting, one
+    published) and a blocked commenter; returns the address of the comment form of the first
+    photo, where the owner, who has never commented, meets the notice (P22)."""
+    from conftest import make_user
+    from mosaic.comments import services as comments
+
+    comments.set_mode(site=site, mode="hold")
+    post = Post.objects.filter(owner=site.owner).order_by("-taken_at").first()
+    assert post is not None
+    for username, name, text in (
+        ("cora", "Cora Mill", "What a light! Where is this?\nI was there last May."),
+        ("dasha", "Дарья Ковалёва", "Очень красиво — а можно купить отпечаток?"),  # noqa: RUF001
+    ):
+        member = make_user(username)
+        member.display_name = name
+        member.save(update_fields=["display_name"])
+        comments.acknowledge_notice(user=member)
+        comments.post_comment(user=member, site=site, post=post, text=text)
+    first = comments_of(site)[0]
+    comments.approve(owner=site.owner, comment=first)
+    spam = make_user("spammer")
+    comments.block_commenter(owner=site.owner, commenter=spam)
+    return f"/comments/{site.pk}/{post.pk}/new/?next=/{site.slug}/p/{post.pk}/"
+
+
+def comments_of(site: Site) -> list:
+    from mosaic.comments.models import Comment
+
+    return list(Comment.objects.filter(site=site).order_by("created_at"))

@@ -51,13 +51,13 @@ class Screen:
     max_height: tuple[int, int]
 
 
-def screens(site_id: int, draft_id: int, collection_id: int) -> list[Screen]:
+def screens(site_id: int, draft_id: int, collection_id: int, comment_page: str) -> list[Screen]:
     return [
         Screen("panel", "/panel/", (1800, 1100)),
         Screen("sites", "/panel/sites/", (1400, 1000)),
         # the editor: design, avatar, links (with schedules), icons, contact card, directory
-        Screen("editor", f"/panel/sites/{site_id}/", (8000, 6800)),
-        Screen("editor-unpublished", f"/panel/sites/{draft_id}/", (8000, 6800)),
+        Screen("editor", f"/panel/sites/{site_id}/", (8400, 7100)),  # + comments (~300 px)
+        Screen("editor-unpublished", f"/panel/sites/{draft_id}/", (8400, 7100)),
         Screen("photos", f"/panel/sites/{site_id}/posts/", (9000, 6500)),
         Screen("share", f"/panel/sites/{site_id}/share/", (2600, 1600)),
         Screen("collections", f"/panel/sites/{site_id}/collections/", (2400, 1600)),
@@ -80,6 +80,11 @@ def screens(site_id: int, draft_id: int, collection_id: int) -> list[Screen]:
         Screen("email-preferences", "/panel/email/", (1600, 1100)),
         Screen("moderation-decisions", "/panel/moderation/", (1400, 1000)),
         Screen("report", f"/report/{site_id}/?photo=0", (2400, 1800)),
+        # comments (mosaic.comments): the owner's moderation page, the author's own list, and
+        # the notice before a first comment (Olivia on her own site's first photo)
+        Screen("comments", f"/panel/sites/{site_id}/comments/", (3200, 2000)),
+        Screen("comments-mine", "/comments/mine/", (1600, 1100)),
+        Screen("comment-notice", comment_page, (1600, 1100)),
     ]
 
 
@@ -298,7 +303,7 @@ def test_every_panel_page_is_readable_at_a_phone_and_a_laptop_size(
     sign_in(page, "olivia")
     draft = world.owner.sites.get(slug="olivia-prints")
     harbour = world.collections.get(name="harbour")
-    for screen in screens(world.pk, draft.pk, harbour.pk):
+    for screen in screens(world.pk, draft.pk, harbour.pk, scene.commented(world)):
         found += problems_on(page, screen, size)
         if screen.name == "editor" and size == "laptop":
             found += preview_beside_the_form(page)

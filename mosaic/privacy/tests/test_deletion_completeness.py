@@ -23,8 +23,9 @@ from django.db import connection
 from django.test import Client
 from PIL import Image
 
-from conftest import PASSWORD
+from conftest import PASSWORD, make_user
 from mosaic.billing.models import Invoice
+from mosaic.comments.services import set_mode as set_comment_mode
 from mosaic.discovery.models import SearchEntry
 from mosaic.discovery.services import set_choices as set_directory_choices
 from mosaic.domains.services import set_domain
@@ -37,7 +38,8 @@ from mosaic.privacy.models import DataExport
 from mosaic.stats.services import flush as flush_statistics
 from mosaic.websites.models import Site
 from mosaic.websites.publishing import published_root
-from mosaic.websites.services import publish
+from mosaic.websites.services import create_site, publish
+from mosaic.websites.tests.conftest import make_post
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -309,6 +311,18 @@ def test_p08_no_trace_of_a_deleted_account_remains_after_quarantine_and_sweeps(
         client.post("/accounts/reauthenticate/", {"password": PASSWORD})
         client.post("/panel/data/export/")
         assert DataExport.objects.get(user=user).status == DataExport.Status.READY
+        # C10, P22: a comment on another member's published site, through the real form: it
+        # is in that site's rebuilt page, with the marked display name.
+        harbour_owner = make_user("harbourowner")
+        harbour_post = make_post(harbour_owner, "Harbour")
+        harbour = create_site(owner=harbour_owner, slug="harbour", title="Harbour")
+        publish(site=harbour)
+        set_comment_mode(site=harbour, mode="at-once")
+        form = f"/comments/{harbour.pk}/{harbour_post.pk}/new/"
+        client.post(form, {"confirm_notice": "1"})
+        client.post(form, {"text": marker("membercomment")})
+        page = published_root() / "harbour"
+        assert any(marker("membercomment") in p.read_text() for p in page.rglob("*.html"))
         found = rows_with_markers()
         assert found, "the markers must be findable before deletion"
         assert {"stats_event.referrer_host", "stats_dailycount.key"} <= set(found)

@@ -113,9 +113,7 @@ class SiteRenderer:
         self.base_url = f"{settings.SITE_URL}/{self.site.slug}/"
         # The "Made with Mosaic" line, as the owner's plan says (billing.plans).
         self.branding = plan_for(self.site.owner_id).branding
-        #: what other apps add below each photo (``websites.sections``), by post id: read on
-        #: the first photo page rendered, for every post at once
-        self.sections: dict[int, list[SafeString]] | None = None
+        self.sections: dict[int, list[SafeString]] | None = None  # ``websites.sections``
 
     @staticmethod
     def ready_items(post: Post) -> list[PostItem]:
@@ -430,11 +428,9 @@ class SiteRenderer:
         newer = self.posts[index - 1] if index > 0 else None
         older = self.posts[index + 1] if index + 1 < len(self.posts) else None
         photo_link = self.post_links.get(str(post.pk))
-        if self.sections is None:
-            self.sections = sections.post_sections(self, self.posts)
         context |= {
             "post": post,
-            "sections": self.sections.get(post.pk, []),
+            "sections": sections.for_post(self, post),
             "photo_link": {
                 **photo_link,
                 "label": photo_link.get("label") or link_name(photo_link["url"]),

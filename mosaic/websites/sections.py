@@ -56,3 +56,11 @@ def post_sections(renderer: SiteRenderer, posts: Sequence[Post]) -> dict[int, li
         for post_id, html in section.provider(renderer, posts).items():
             shown.setdefault(post_id, []).append(html)
     return shown
+
+
+def for_post(renderer: SiteRenderer, post: Post) -> list[SafeString]:
+    """The sections of one post's page; every provider is asked on the first photo page of a
+    build, for all its posts, and the answers kept on the renderer (``renderer.sections``)."""
+    if renderer.sections is None:
+        renderer.sections = post_sections(renderer, renderer.posts)
+    return renderer.sections.get(post.pk, [])

@@ -7,6 +7,7 @@ import pytest
 from django.utils.html import format_html
 
 from mosaic.websites import sections, services
+from mosaic.websites.content import draft_snapshot
 from mosaic.websites.example import ExampleRenderer
 from mosaic.websites.render import SiteRenderer, Target
 from mosaic.websites.tests.conftest import make_post
@@ -32,16 +33,20 @@ def provider():
 def test_a_registered_section_is_on_its_post_page_only_and_asked_once_per_build(owner, provider):
     first, second = make_post(owner.user, "One"), make_post(owner.user, "Two", days=1)
     site = services.create_site(owner=owner.user, slug="olivia", title="Olivia")
-    from mosaic.websites.content import draft_snapshot
-
     renderer = SiteRenderer(site=site, snapshot=draft_snapshot(site), target=Target())
-    pages = {post.pk: renderer.render(f"p/{post.pk}/index.html") for post in (first, second)}
+    pages = {post.pk: page_of(renderer, post.pk) for post in (first, second)}
     top = renderer.posts[0].pk
     other = second.pk if top == first.pk else first.pk
     assert b"<p class='extra'>&lt;for the first&gt;</p>" in pages[top]
     assert b"class='extra'" not in pages[other]
     assert len(provider) == 1  # one call for the whole build
     assert sorted(provider[0]) == sorted([first.pk, second.pk])
+
+
+def page_of(renderer: SiteRenderer, post_id: int) -> bytes:
+    page = renderer.render(f"p/{post_id}/index.html")
+    assert page is not None, "every shown post has a page"
+    return page
 
 
 def test_the_example_site_asks_no_provider(provider):

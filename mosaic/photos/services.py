@@ -10,7 +10,7 @@ import hashlib
 import logging
 import os
 import secrets
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from functools import partial
 from pathlib import PurePosixPath
 from typing import IO, TYPE_CHECKING
@@ -173,48 +173,105 @@ def process_pending(
     queue. A handful is done in this process: starting workers would cost more than it saves.
     Returns how many became ready and how many failed.
     """
+    with VariantMaker(workers=workers) as maker:
+        maker.add(waiting_originals(owner_id=owner_id, limit=limit))
+        return maker.finish()
+
+
+def waiting_originals(*, owner_id: int | None = None, limit: int | None = None) -> list[int]:
     ids = Original.objects.filter(status=Original.Status.PENDING).order_by("pk")
     if owner_id is not None:
         ids = ids.filter(pk__in=Photo.objects.filter(owner_id=owner_id).values("original_id"))
-    id_list = list(
-        ids.values_list("pk", flat=True)[:limit] if limit else ids.values_list("pk", flat=True)
-    )
-    if len(id_list) <= IN_PROCESS_AT_MOST:
-        for pk in id_list:
-            process_original(original_id=pk)
-        statuses = Original.objects.filter(pk__in=id_list).values_list("status", flat=True)
-        return {
-            "ready": sum(status == Original.Status.READY for status in statuses),
-            "failed": sum(status == Original.Status.FAILED for status in statuses),
-        }
-    names = dict(Original.objects.filter(pk__in=id_list).values_list("pk", "name"))
-    storage = private_storage()
+    values = ids.values_list("pk", flat=True)
+    return list(values[:limit] if limit else values)
 
-    def reader(name: str) -> Callable[[], bytes]:
-        def read() -> bytes:
-            try:
-                with storage.open(name, "rb") as file:
-                    return file.read()
-            except FileNotFoundError:  # deleted meanwhile: refused as empty, recorded on no row
-                return b""
 
-        return read
+class VariantMaker:
+    """Makes variants on every core while its caller keeps storing originals: an import hands
+    over each post's originals once the post is saved (``add``) and goes on downloading while
+    the pool encodes; ``finish`` waits for the rest.
 
-    counts = {"ready": 0, "failed": 0}
-    results = batch.render_many(
-        ((pk, reader(names[pk])) for pk in id_list if pk in names),
-        widths=tuple(settings.PHOTOS_WIDTHS),
-        limits=limits(),
-        workers=workers or settings.PHOTOS_BATCH_WORKERS,
-    )
-    for pk, result in results:
-        if isinstance(result, PhotoRejected):
-            mark_failed(original_id=pk, reason=result.reason)
-            counts["failed"] += 1
-        else:
-            save_rendition(original_id=pk, rendition=result)
-            counts["ready"] += 1
-    return counts
+    1. ``add`` only notes ids (an int each) and hands to the pool as many as it has room for
+       (``2 * workers`` in flight, each original read only then: memory stays bounded), then
+       records whatever finished meanwhile; it never waits for the pool.
+    2. Until more than ``IN_PROCESS_AT_MOST`` originals have come, no pool is started: a handful
+       is made in this process by ``finish``.
+    3. An original is handed over once per maker, and only while still waiting; recording a
+       result twice is harmless anyway (``save_rendition`` replaces), so a run killed midway
+       and done again loses and duplicates nothing.
+    4. With ``owner_id``, ``finish`` first adds every other waiting original of that owner's
+       photos (left by a run killed earlier, or stored without being added).
+    """
+
+    def __init__(self, *, workers: int = 0, owner_id: int | None = None) -> None:
+        self.owner_id = owner_id
+        self._renderer = batch.Renderer[int](
+            widths=tuple(settings.PHOTOS_WIDTHS),
+            limits=limits(),
+            workers=workers or settings.PHOTOS_BATCH_WORKERS,
+        )
+        self._seen: set[int] = set()
+        self._queued: list[int] = []
+        self._started = False
+        self.counts = {"ready": 0, "failed": 0}
+
+    def __enter__(self) -> VariantMaker:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._renderer.close()
+
+    def add(self, original_ids: Iterable[int]) -> None:
+        for pk in original_ids:
+            if pk not in self._seen:
+                self._seen.add(pk)
+                self._queued.append(pk)
+        self._started = self._started or len(self._queued) > IN_PROCESS_AT_MOST
+        if self._started:
+            self._feed()
+            self._record(self._renderer.ready())
+
+    def finish(self) -> dict[str, int]:
+        """Wait for every original added; returns how many became ready and how many failed."""
+        if self.owner_id is not None:
+            self.add(waiting_originals(owner_id=self.owner_id))
+        if not self._started:
+            for pk in self._queued:
+                process_original(original_id=pk)
+            statuses = Original.objects.filter(pk__in=self._queued).values_list("status", flat=True)
+            self.counts["ready"] += sum(status == Original.Status.READY for status in statuses)
+            self.counts["failed"] += sum(status == Original.Status.FAILED for status in statuses)
+            self._queued = []
+        while self._queued:
+            self._feed()
+            self._record(self._renderer.make_room())
+        for result in self._renderer.finish():
+            self._record([result])
+        return dict(self.counts)
+
+    def _feed(self) -> None:
+        """Hand over queued originals while the pool has room (never waiting)."""
+        storage = private_storage()
+        while self._queued and not self._renderer.full:
+            room = 2 * self._renderer.workers - self._renderer.in_flight
+            batch_ids, self._queued = self._queued[:room], self._queued[room:]
+            waiting = Original.objects.filter(pk__in=batch_ids, status=Original.Status.PENDING)
+            for pk, name in waiting.values_list("pk", "name"):
+                try:
+                    with storage.open(name, "rb") as file:
+                        data = file.read()
+                except FileNotFoundError:  # deleted meanwhile: refused as empty, on no row
+                    data = b""
+                self._renderer.submit(pk, data)
+
+    def _record(self, results: list[tuple[int, imaging.Rendition | PhotoRejected]]) -> None:
+        for pk, result in results:
+            if isinstance(result, PhotoRejected):
+                mark_failed(original_id=pk, reason=result.reason)
+                self.counts["failed"] += 1
+            else:
+                save_rendition(original_id=pk, rendition=result)
+                self.counts["ready"] += 1
 
 
 def mark_failed(*, original_id: int, reason: str) -> None:

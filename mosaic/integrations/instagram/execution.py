@@ -9,7 +9,7 @@ from django.conf import settings
 
 from mosaic.integrations.instagram import importer, runs, sync
 from mosaic.integrations.instagram.models import ImportRun
-from mosaic.photos.services import process_pending
+from mosaic.photos.services import VariantMaker
 from mosaic.websites.services import republish_owner_sites
 
 logger = logging.getLogger(__name__)
@@ -24,26 +24,28 @@ def execute(
     run = runs.claim(run_id=run_id)
     if run is None:
         return None
-    try:
-        if run.is_api:
-            sync.run_sync(run=run, budget=budget)
-        else:
-            importer.run_archive(run=run, budget=budget, source=source)
-    except Exception:
-        logger.exception("Instagram import run %s stopped on an unexpected error", run.pk)
-        run = ImportRun.objects.get(pk=run.pk)
-        runs.fail(run=run, message=str(runs.UNEXPECTED))
-    _variants_then_publish(run)
+    # The import stores originals without queueing a task per photo: it hands each post's to
+    # this pool once the post is saved, and the pool encodes while the task goes on downloading.
+    with VariantMaker(workers=settings.PHOTOS_BATCH_WORKERS, owner_id=run.user_id) as variants:
+        try:
+            if run.is_api:
+                sync.run_sync(run=run, budget=budget, variants=variants)
+            else:
+                importer.run_archive(run=run, budget=budget, source=source, variants=variants)
+        except Exception:
+            logger.exception("Instagram import run %s stopped on an unexpected error", run.pk)
+            run = ImportRun.objects.get(pk=run.pk)
+            runs.fail(run=run, message=str(runs.UNEXPECTED))
+        _variants_then_publish(run, variants)
     return run
 
 
-def _variants_then_publish(run: ImportRun) -> None:
-    """After each share of the work: the served variants of every photo imported so far, made
-    on every core (``process_pending``'s pool: the import stores originals without queueing a
-    task per photo; a completed run made its last share's in ``runs.complete``); then, once
-    the run has ended, the owner's sites republish, once, with every variant ready (posts were
-    saved without a republish each)."""
-    process_pending(owner_id=run.user_id, workers=settings.PHOTOS_BATCH_WORKERS)
+def _variants_then_publish(run: ImportRun, variants: VariantMaker) -> None:
+    """After each share of the work: the served variants of every photo imported so far (those
+    still in the pool, and any the owner has waiting; a completed run made them already in
+    ``runs.complete``); then, once the run has ended, the owner's sites republish, once, with
+    every variant ready (posts were saved without a republish each)."""
+    variants.finish()
     # The state this call left (not the table's): only the share that ended the run republishes,
     # even when a task backend runs the next share inside this one.
     if run.state in {ImportRun.State.COMPLETED, ImportRun.State.FAILED}:

@@ -12,8 +12,9 @@
 3. A file the photo pipeline refuses (damaged, not a photo) is skipped with a warning; a post
    left without any file is skipped too.
 4. Photos are stored without a processing task each and posts saved without a republish each:
-   after each share of the work the run makes the variants on every core, and at its end the
-   sites republish once (``execution.py``).
+   once a post is saved its originals go to the task's pool (``VariantMaker``), which encodes
+   them on every core while the next posts are read; the share waits for the pool before it
+   ends, and at the run's end the sites republish once (``execution.py``).
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from mosaic.integrations.instagram import runs, staging
 from mosaic.integrations.instagram.archive import ArchiveError, ArchivePost, InstagramArchive
 from mosaic.integrations.instagram.models import ImportRun
 from mosaic.lib.zipsafe import ZipLimits
-from mosaic.photos.services import PhotoRejected, add_photo
+from mosaic.photos.services import PhotoRejected, VariantMaker, add_photo
 from mosaic.photos.storage import private_storage
 from mosaic.posts.models import Post
 from mosaic.posts.services import NewItem, add_poster, add_video, save_post
@@ -50,7 +51,13 @@ def refusal(reason: str) -> str:
     return _("This file cannot be imported: %(reason)s.") % {"reason": reason}
 
 
-def run_archive(*, run: ImportRun, budget: int | None, source: IO[bytes] | None = None) -> None:
+def run_archive(
+    *,
+    run: ImportRun,
+    budget: int | None,
+    variants: VariantMaker,
+    source: IO[bytes] | None = None,
+) -> None:
     """Import the run's upload (or ``source``, for the command) from where the run stopped."""
     if source is None:
         if not run.upload_name:
@@ -81,7 +88,8 @@ def run_archive(*, run: ImportRun, budget: int | None, source: IO[bytes] | None 
                 if budget is not None and handled >= budget:
                     runs.continue_later(run)
                     return
-                _import_post(run, post)
+                # Its originals go to the pool, encoded while the next posts are read.
+                variants.add(_import_post(run, post))
     except ArchiveError as exc:
         runs.fail(run=run, message=refusal(str(exc)))
         return
@@ -90,10 +98,11 @@ def run_archive(*, run: ImportRun, budget: int | None, source: IO[bytes] | None 
             staged.close()
         if source is None:
             stream.close()
-    runs.complete(run)
+    runs.complete(run, variants=variants)
 
 
-def _import_post(run: ImportRun, post: ArchivePost) -> None:
+def _import_post(run: ImportRun, post: ArchivePost) -> list[int]:
+    """Import one post; returns the originals of its photos (for the pool)."""
     existing = (
         Post.objects.filter(owner_id=run.user_id, source=Post.Source.ARCHIVE, external_id=post.key)
         .prefetch_related("items__photo", "items__video")
@@ -145,3 +154,4 @@ def _import_post(run: ImportRun, post: ArchivePost) -> None:
         run.done += 1
         run.media += stored
         runs.save_progress(run, "done", "media", "created", "updated", "warnings")
+    return [item.photo.original_id for item in items if item.photo is not None]

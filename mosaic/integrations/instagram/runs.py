@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy
 from mosaic.integrations.instagram import staging
 from mosaic.integrations.instagram.models import ImportRun, InstagramConnection, SeenMedia
 from mosaic.lib.batches import claim_batch
-from mosaic.photos.services import delete_files, process_pending
+from mosaic.photos.services import VariantMaker, delete_files
 from mosaic.photos.storage import private_storage
 from mosaic.posts.models import Post
 
@@ -188,11 +188,12 @@ def fail(*, run: ImportRun, message: str) -> None:
     _end(run, ImportRun.State.FAILED, message)
 
 
-def complete(run: ImportRun) -> None:
-    """The run is done once the photos it brought are served too: the last share's variants are
-    made first (on every core), while the panel still shows the run going on."""
+def complete(run: ImportRun, *, variants: VariantMaker) -> None:
+    """The run is done once the photos it brought are served too: the pool's last variants (and
+    any other the owner has waiting) are made first, while the panel still shows the run going
+    on."""
     save_progress(run, "done", "created", "updated", "removed", "media", "warnings")
-    process_pending(owner_id=run.user_id, workers=settings.PHOTOS_BATCH_WORKERS)
+    variants.finish()
     if run.total is None or run.total < run.done:
         run.total = run.done
     _end(run, ImportRun.State.COMPLETED, "")

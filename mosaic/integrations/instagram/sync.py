@@ -9,8 +9,9 @@
    caption, date and link are brought up to date); comments where the token's scope allows.
 4. An incremental run stops at the first post imported before (or older than the newest one);
    a full run reads everything, and once complete removes the posts deleted on Instagram.
-5. As for a data download, variants are made in a batch after each share of the work and the
-   sites republish once at the end (``execution.py``).
+5. As for a data download, each post's originals go to the task's pool once the post is saved,
+   encoded while the next posts download; the sites republish once at the end
+   (``execution.py``).
 
 Rate limits pause the run (``resume_after``); error 190 marks the connection broken and ends
 the run; other failures back off and retry (``runs.retry_later``).
@@ -42,7 +43,7 @@ from mosaic.integrations.instagram.client import (
 from mosaic.integrations.instagram.models import ImportRun, InstagramConnection, SeenMedia
 from mosaic.lib.safe_http import FetchError, TooLarge, UnsafeURL
 from mosaic.photos.models import Photo
-from mosaic.photos.services import PhotoRejected, add_photo
+from mosaic.photos.services import PhotoRejected, VariantMaker, add_photo
 from mosaic.posts.models import Post
 from mosaic.posts.services import (
     NewComment,
@@ -65,7 +66,7 @@ class Skipped(Exception):
     """A media file Mosaic will not take (refused URL, too large, not a photo): noted, skipped."""
 
 
-def run_sync(*, run: ImportRun, budget: int | None) -> None:
+def run_sync(*, run: ImportRun, budget: int | None, variants: VariantMaker) -> None:
     connection = InstagramConnection.objects.filter(user_id=run.user_id).first()
     if not User.objects.filter(pk=run.user_id, is_active=True).exists():
         runs.fail(run=run, message=_("The account is blocked: nothing is imported."))
@@ -76,7 +77,7 @@ def run_sync(*, run: ImportRun, budget: int | None) -> None:
     try:
         with InstagramClient() as client:
             token = services.valid_token(connection=connection)
-            _sync(run, connection, client, token, budget)
+            _sync(run, connection, client, token, budget, variants)
     except InvalidToken:
         services.mark_broken(connection=connection)
         runs.fail(
@@ -108,6 +109,7 @@ def _sync(
     client: InstagramClient,
     token: str,
     budget: int | None,
+    variants: VariantMaker,
 ) -> None:
     if run.total is None and run.kind == ImportRun.Kind.FULL:
         run.total = client.me(token=token).media_count
@@ -125,13 +127,14 @@ def _sync(
             if not media_id or media_id in seen:
                 continue
             if run.kind == ImportRun.Kind.INCREMENTAL and _imported_before(run, media_id, item):
-                _finish(run, connection)
+                _finish(run, connection, variants)
                 return
-            _import_media(run, client, token, item, media_id)
+            # Its originals go to the pool, encoded while the next posts download.
+            variants.add(_import_media(run, client, token, item, media_id))
             handled += 1
         run.attempts = 0
         if not page.next_cursor:
-            _finish(run, connection)
+            _finish(run, connection, variants)
             return
         run.cursor = page.next_cursor
         runs.save_progress(run, "cursor", "attempts")
@@ -151,7 +154,8 @@ def _imported_before(run: ImportRun, media_id: str, item: dict[str, Any]) -> boo
 
 def _import_media(
     run: ImportRun, client: InstagramClient, token: str, item: dict[str, Any], media_id: str
-) -> None:
+) -> list[int]:
+    """Import one media; returns the originals of its photos (for the pool)."""
     existing = (
         Post.objects.filter(
             owner_id=run.user_id, source=Post.Source.INSTAGRAM, external_id=media_id
@@ -216,6 +220,7 @@ def _import_media(
         runs.save_progress(
             run, "done", "media", "created", "updated", "warnings", "comments_denied"
         )
+    return [item.photo.original_id for item in items if item.photo is not None]
 
 
 def _signature(post: Post) -> tuple[object, ...]:
@@ -291,13 +296,13 @@ def _comments(
     ]
 
 
-def _finish(run: ImportRun, connection: InstagramConnection) -> None:
+def _finish(run: ImportRun, connection: InstagramConnection, variants: VariantMaker) -> None:
     if run.kind == ImportRun.Kind.FULL:
         run.removed += _remove_deleted(run)
         InstagramConnection.objects.filter(pk=connection.pk).update(
             last_full_sync_at=timezone.now()
         )
-    runs.complete(run)
+    runs.complete(run, variants=variants)
 
 
 def _remove_deleted(run: ImportRun) -> int:

@@ -41,6 +41,8 @@ def _killed_mid_share(run_id: int, *, after_posts: int) -> None:
     connections.close_all()  # the child opens its own connection
     child = multiprocessing.get_context("fork").Process(target=_work, args=(run_id,))
     child.start()
+    assert child.pid is not None
+    pid = child.pid
     deadline = time.monotonic() + 120
     try:
         while ImportRun.objects.get(pk=run_id).done < after_posts:
@@ -48,7 +50,7 @@ def _killed_mid_share(run_id: int, *, after_posts: int) -> None:
             assert time.monotonic() < deadline, "the import made no progress"
             time.sleep(0.02)  # waiting for another process, not for time to pass
     finally:
-        os.kill(child.pid, signal.SIGKILL)  # no chance to finish anything
+        os.kill(pid, signal.SIGKILL)  # no chance to finish anything
         child.join()
 
 

@@ -303,8 +303,10 @@ def save_rendition(*, original_id: int, rendition: imaging.Rendition) -> None:
         if locked is None:
             transaction.on_commit(partial(delete_files, storage, written))
             return
-        stale = [v.name for v in locked.variants.all() if v.name not in written]
-        locked.variants.all().delete()
+        previous = list(locked.variants.values_list("name", flat=True))
+        stale = [name for name in previous if name not in written]
+        if previous:  # a first rendition (every photo of an import) has nothing to replace
+            locked.variants.all().delete()
         Variant.objects.bulk_create(
             Variant(
                 original=locked,

@@ -40,7 +40,10 @@ def test_p02_an_owner_connects_instagram_on_instagrams_page_and_sees_the_import_
     page.wait_for_url(f"{small_feed.base_url}/oauth/authorize?**")
     assert page.locator("input[type=password]").count() == 0
     page.get_by_label("Instagram username").fill("olivia.makes")
-    page.get_by_role("button", name="Allow").click()
+    # "Allow" returns through our callback, which runs the first import before it answers (the
+    # tests' task backend is immediate): the click waits for that navigation, as long as the
+    # URL below may take, not the default 10 s (it timed out under a load of 15 on 2 cores).
+    page.get_by_role("button", name="Allow").click(timeout=30_000)
 
     # The browser keeps Instagram's "#_" fragment through our redirect, as with the real thing.
     page.wait_for_url(f"{live_server.url}/panel/instagram/#_", timeout=30_000)

@@ -78,7 +78,7 @@ def test_the_move_to_the_staff_core_keeps_every_entry_written_before(tmp_path: P
             " ('2026-01-01', 'lena', 'legal', 'place legal hold', 'account:7', '', 'order',"
             " '2029-01-01')"
         )
-    subprocess.run(manage, env=env, check=True)
+    subprocess.run([*manage, "staff"], env=env, check=True)  # the move and what it needs
     with database:
         rows = database.execute("SELECT actor_name, target FROM staff_auditentry").fetchall()
         labels = database.execute(

@@ -68,7 +68,7 @@ class Comments(Category):
     def quarantine(self, user: User) -> None:
         """P08: the account is offline at once, so are its comments: the pages are rebuilt
         (``Comment.objects.shown`` leaves out an account in quarantine)."""
-        services.author_changed(user_id=user.pk)
+        services.author_changed(user_ids=[user.pk])
 
     def restore(self, user: User) -> None:
-        services.author_changed(user_id=user.pk)
+        services.author_changed(user_ids=[user.pk])

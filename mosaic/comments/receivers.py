@@ -13,7 +13,7 @@ def connect() -> None:
     identity_changed.connect(on_identity_changed, dispatch_uid="comments.identity_changed")
 
 
-def on_identity_changed(sender: Any, user_id: int, **kwargs: Any) -> None:
+def on_identity_changed(sender: Any, user_ids: tuple[int, ...], **kwargs: Any) -> None:
     from mosaic.comments.services import author_changed
 
-    author_changed(user_id=user_id)
+    author_changed(user_ids=user_ids)

@@ -272,10 +272,10 @@ def sites_showing(user_ids: Sequence[int]) -> set[int]:
     )
 
 
-def author_changed(*, user_id: int) -> None:
-    """Their name or avatar changed, or their account went offline or came back: every page
-    that shows one of their comments is rebuilt."""
-    republish(site_ids=sites_showing([user_id]))
+def author_changed(*, user_ids: Sequence[int]) -> None:
+    """Their names or avatars changed, or their accounts went offline or came back: every page
+    that shows one of their comments is rebuilt (two queries for any number of people)."""
+    republish(site_ids=sites_showing(user_ids))
 
 
 def erase_authors(*, user_ids: Sequence[int]) -> int:

@@ -12,11 +12,11 @@ from mosaic.profiles.signals import identity_changed
 
 @pytest.fixture
 def announced() -> Iterator[Callable[[], list[int]]]:
-    """The ``user_id`` of every ``identity_changed`` sent during the test, in order."""
+    """The ``user_ids`` of every ``identity_changed`` sent during the test, in order."""
     seen: list[int] = []
 
-    def receiver(sender: object, user_id: int, **kwargs: object) -> None:
-        seen.append(user_id)
+    def receiver(sender: object, user_ids: tuple[int, ...], **kwargs: object) -> None:
+        seen.extend(user_ids)
 
     identity_changed.connect(receiver, weak=False, dispatch_uid="profiles-tests")
     yield lambda: list(seen)

@@ -152,7 +152,7 @@ def take_action(
         if kind == Kind.BLOCK_ACCOUNT:
             holds.block_account(operator=operator, user=owner, reason=reason)  # audited there
             websites.take_owner_offline(owner_id=owner.pk)
-            comments.author_changed(user_id=owner.pk)  # their comments leave others' pages
+            comments.author_changed(user_ids=[owner.pk])  # their comments leave others' pages
         else:
             record_action(
                 actor=operator,
@@ -191,7 +191,7 @@ def undo(*, operator: User, action: ModerationAction, reason: str) -> None:
         for block in AccountBlock.objects.filter(user=action.owner, lifted_at__isnull=True):
             holds.unblock_account(operator=operator, block=block, reason=reason)
         websites.republish_owner_sites(owner_id=action.owner_id)
-        comments.author_changed(user_id=action.owner_id)
+        comments.author_changed(user_ids=[action.owner_id])
     elif action.kind == Kind.HIDE_COMMENT and action.comment is not None:
         comments.restore_by_moderation(comment=action.comment)
     elif action.kind == Kind.BLOCK_SITE and action.site is not None:
@@ -206,7 +206,7 @@ def unblock_account(*, operator: User, block: AccountBlock, reason: str) -> bool
     if not holds.unblock_account(operator=operator, block=block, reason=reason):
         return False
     websites.republish_owner_sites(owner_id=block.user_id)
-    comments.author_changed(user_id=block.user_id)
+    comments.author_changed(user_ids=[block.user_id])
     return True
 
 

@@ -7,12 +7,13 @@ nothing then; ids of posts that are not the owner's are ignored.
 
 from __future__ import annotations
 
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mosaic.posts.models import Post
+from mosaic.websites import ordering
 from mosaic.websites.collection import MAX_PER_SITE, MAX_POSTS, name_problem
 from mosaic.websites.models import Collection, CollectionPost, Site
 
@@ -64,22 +65,10 @@ def delete_collection(*, kept: Collection) -> None:
     _edited(kept.site_id)
 
 
-def _move(rows: list[models.Model], index: int, *, up: bool) -> None:
-    """Swap ``rows[index]`` with its neighbour and number them all from 0 (their ``position``)."""
-    other = index - 1 if up else index + 1
-    if not 0 <= other < len(rows):
-        return
-    rows[index], rows[other] = rows[other], rows[index]
-    with transaction.atomic():
-        for position, row in enumerate(rows):
-            if row.position != position:  # type: ignore[attr-defined]
-                type(row)._default_manager.filter(pk=row.pk).update(position=position)
-
-
 def move_collection(*, kept: Collection, up: bool) -> None:
     """Up or down in the site's order (that of the home page's links too)."""
     rows = list(Collection.objects.filter(site_id=kept.site_id).order_by("position", "id"))
-    _move(rows, [row.pk for row in rows].index(kept.pk), up=up)  # type: ignore[arg-type]
+    ordering.move(rows, [row.pk for row in rows].index(kept.pk), up=up)
     _edited(kept.site_id)
 
 
@@ -127,5 +116,5 @@ def move_post(*, kept: Collection, post_id: int, up: bool) -> None:
     rows = list(kept.entries.order_by("position", "id"))
     ids = [row.post_id for row in rows]
     if post_id in ids:
-        _move(rows, ids.index(post_id), up=up)  # type: ignore[arg-type]
+        ordering.move(rows, ids.index(post_id), up=up)
         _edited(kept.site_id)

@@ -25,7 +25,7 @@ from mosaic.photos.services import add_photo
 from mosaic.photos.storage import guarded_storage
 from mosaic.posts import services as posts
 from mosaic.posts.models import Post, PostItem
-from mosaic.websites import contact, publishing
+from mosaic.websites import contact, ordering, publishing
 from mosaic.websites.content import arrange, draft_snapshot, sort_key
 from mosaic.websites.exposure import refresh_media
 from mosaic.websites.models import Site, SiteLink, SitePost, new_link_key
@@ -235,14 +235,7 @@ def add_link(
 
 def move_link(*, link: SiteLink, up: bool) -> None:
     links = list(link.site.links.order_by("position", "id"))
-    index = links.index(link)
-    other = index - 1 if up else index + 1
-    if 0 <= other < len(links):
-        links[index], links[other] = links[other], links[index]
-    with transaction.atomic():
-        for position, item in enumerate(links):
-            if item.position != position:
-                SiteLink.objects.filter(pk=item.pk).update(position=position)
+    ordering.move(links, links.index(link), up=up)
 
 
 def update_link(
@@ -263,10 +256,7 @@ def order_links(*, site: Site, link_ids: list[int]) -> None:
     links = list(site.links.order_by("position", "id"))
     wanted = {pk: index for index, pk in enumerate(dict.fromkeys(link_ids))}
     links.sort(key=lambda link: wanted.get(link.pk, len(wanted)))
-    with transaction.atomic():
-        for position, link in enumerate(links):
-            if link.position != position:
-                SiteLink.objects.filter(pk=link.pk).update(position=position)
+    ordering.renumber(links)
 
 
 # --- Avatar -------------------------------------------------------------------------------

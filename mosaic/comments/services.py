@@ -98,12 +98,14 @@ def shows_post(site: Site, post: Post) -> bool:
     )
 
 
-def check_can_comment(*, user: User, site: Site, post: Post) -> None:
-    """Raise ``CommentRefused`` (or ``NoticeRequired``) with the reason, or return."""
+def check_can_comment(*, user: User, site: Site, post: Post) -> str:
+    """Raise ``CommentRefused`` (or ``NoticeRequired``) with the reason, or return the site's
+    mode (at once or held)."""
     if not user.is_active or user.in_quarantine:
         raise CommentRefused(_("Your account cannot write comments."))
+    mode = mode_of(site)
     if (
-        mode_of(site) == Mode.OFF
+        mode == Mode.OFF
         or not open_sites().filter(pk=site.pk).exists()
         or not shows_post(site, post)
     ):
@@ -112,6 +114,7 @@ def check_can_comment(*, user: User, site: Site, post: Post) -> None:
         raise CommentRefused(_("The owner of this site does not take comments from you."))
     if not has_acknowledged(user):
         raise NoticeRequired(_("Please read and confirm the notice first."))
+    return mode
 
 
 def check_text(text: str) -> str:
@@ -142,10 +145,9 @@ def check_text(text: str) -> str:
 def post_comment(*, user: User, site: Site, post: Post, text: str) -> Comment:
     """P22: a comment by ``user``, published at once or held, as the owner chose; a published
     one asks for the site's next build. The caller rate-limits (P11)."""
-    check_can_comment(user=user, site=site, post=post)
+    at_once = check_can_comment(user=user, site=site, post=post) == Mode.AT_ONCE
     text = check_text(text)
     now = timezone.now()
-    at_once = mode_of(site) == Mode.AT_ONCE
     with transaction.atomic():
         comment = Comment.objects.create(
             site=site,

@@ -50,14 +50,14 @@ def comments_section(renderer: SiteRenderer, posts: Sequence[Post]) -> dict[int,
         by_post.setdefault(comment.post_id, []).append(
             {"comment": comment, "author": identities.get(comment.author_id)}
         )
+    report_url = reverse("moderation:report", args=[site.pk])
     sections: dict[int, SafeString] = {}
     for post in posts:
         write = reverse("comments:write", args=[site.pk, post.pk])
         context = {
             "comments": [c for c in by_post.get(post.pk, []) if c["author"] is not None],
             "write_url": f"{write}?{urlencode({'next': page_path(site.slug, post.pk)})}",
-            "report_url": reverse("moderation:report", args=[site.pk]),
-            "counted": not renderer.target.export,
+            "report_url": report_url,
         }
         html = render_to_string("comments/site/_section.html", context)
         sections[post.pk] = SafeString(html)  # a template's output, escaped there

@@ -40,7 +40,6 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 _CHUNK = 1024 * 1024
-IN_PROCESS_AT_MOST = 4  # a backlog this small is processed without a pool
 
 
 def limits() -> imaging.Limits:
@@ -170,8 +169,7 @@ def process_pending(
     ``owner_id``'s photos) on every core.
 
     For a backlog (an import, a change of widths); single new photos go through the task
-    queue. A handful is done in this process: starting workers would cost more than it saves.
-    Returns how many became ready and how many failed.
+    queue. Returns how many became ready and how many failed.
     """
     with VariantMaker(workers=workers) as maker:
         maker.add(waiting_originals(owner_id=owner_id, limit=limit))
@@ -194,8 +192,7 @@ class VariantMaker:
     1. ``add`` only notes ids (an int each) and hands to the pool as many as it has room for
        (``2 * workers`` in flight, each original read only then: memory stays bounded), then
        records whatever finished meanwhile; it never waits for the pool.
-    2. Until more than ``IN_PROCESS_AT_MOST`` originals have come, no pool is started: a handful
-       is made in this process by ``finish``.
+    2. The pool's threads start with the first original handed over (``batch.Renderer``).
     3. An original is handed over once per maker, and only while still waiting; recording a
        result twice is harmless anyway (``save_rendition`` replaces), so a run killed midway
        and done again loses and duplicates nothing.
@@ -212,7 +209,6 @@ class VariantMaker:
         )
         self._seen: set[int] = set()
         self._queued: list[int] = []
-        self._started = False
         self.counts = {"ready": 0, "failed": 0}
 
     def __enter__(self) -> VariantMaker:
@@ -226,22 +222,13 @@ class VariantMaker:
             if pk not in self._seen:
                 self._seen.add(pk)
                 self._queued.append(pk)
-        self._started = self._started or len(self._queued) > IN_PROCESS_AT_MOST
-        if self._started:
-            self._feed()
-            self._record(self._renderer.ready())
+        self._feed()
+        self._record(self._renderer.ready())
 
     def finish(self) -> dict[str, int]:
         """Wait for every original added; returns how many became ready and how many failed."""
         if self.owner_id is not None:
             self.add(waiting_originals(owner_id=self.owner_id))
-        if not self._started:
-            for pk in self._queued:
-                process_original(original_id=pk)
-            statuses = Original.objects.filter(pk__in=self._queued).values_list("status", flat=True)
-            self.counts["ready"] += sum(status == Original.Status.READY for status in statuses)
-            self.counts["failed"] += sum(status == Original.Status.FAILED for status in statuses)
-            self._queued = []
         while self._queued:
             self._feed()
             self._record(self._renderer.make_room())

@@ -22,8 +22,19 @@ from mosaic.accounts.models import User
 from mosaic.lib.caching import delete_keys
 
 APP = "allauth.account"
-#: What allauth passes as ``key`` for a login name ``login`` (lower-case) or a user id.
-KEY_SHAPES = ("{login}", "login:{login}", "login:{login}:known", "mfa-auth-user-{pk}")
+#: The keys allauth passes (``key=``) to each action it counts per key, as shapes of a login
+#: name or email address (``{login}``, lower-case) or of the account's id (``{pk}``): wrong
+#: passwords by our adapter (``login_failed_key``) and by allauth's MFA step, the rest by the
+#: address or number typed. Only these keys can exist, so only these are deleted.
+KEY_SHAPES: dict[str, tuple[str, ...]] = {
+    "login_failed": ("login:{login}", "login:{login}:known", "mfa-auth-user-{pk}"),
+    "reset_password": ("{login}",),
+    "confirm_email": ("{login}",),
+    "request_login_code": ("{login}",),
+    "verify_phone": ("{login}",),
+}
+#: For an action allauth may add later and ``KEY_SHAPES`` does not know yet: every shape.
+EVERY_SHAPE = tuple(dict.fromkeys(shape for shapes in KEY_SHAPES.values() for shape in shapes))
 
 
 def login_failed_key(login: str, *, known_network: bool) -> str:
@@ -53,12 +64,17 @@ def account_keys(
     for action, rate in account_rates() if rates is None else rates:
         if rate.per == "user":
             keys.add(get_cache_key(None, app=APP, action=action, rate=rate, user=user))
-        elif rate.per == "key":
-            for shape in KEY_SHAPES:
-                for login in names:
-                    key = shape.format(login=login, pk=user.pk)
-                    keys.add(get_cache_key(None, app=APP, action=action, rate=rate, key=key))
+            continue
+        for shape in KEY_SHAPES.get(action, EVERY_SHAPE):
+            for key in _shaped(shape, names, user.pk):
+                keys.add(get_cache_key(None, app=APP, action=action, rate=rate, key=key))
     return keys
+
+
+def _shaped(shape: str, names: set[str], pk: int) -> set[str]:
+    if "{login}" in shape:
+        return {shape.format(login=login, pk=pk) for login in names}
+    return {shape.format(pk=pk)}
 
 
 def forget(users: Sequence[User]) -> int:

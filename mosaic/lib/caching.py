@@ -34,7 +34,7 @@ BATCH_SIZE = 1000
 @lru_cache(maxsize=4)
 def _keyed_mac(secret: str) -> hmac.HMAC:
     """The HMAC keyed for ``secret``, copied for each cache key: erasing a batch of accounts
-    makes ~80 keys per account (``accounts.ratelimits.forget``), and a copy skips keying anew."""
+    makes ~40 keys per account (``accounts.ratelimits.forget``), and a copy skips keying anew."""
     key = hashlib.sha256(b"mosaic cache key:" + secret.encode()).digest()
     return hmac.new(key, digestmod=hashlib.sha256)
 
@@ -47,7 +47,7 @@ def keyed_key(key: str, key_prefix: str, version: int) -> str:
 
 def delete_keys(keys: Collection[str], *, alias: str = "default") -> None:
     """``cache.delete_many(keys)`` for tens of thousands of keys at once (P08: erasing a batch
-    of accounts deletes every rate-limit key that could name them, ~80 an account).
+    of accounts deletes every rate-limit key that could name them, ~40 an account).
 
     Django's ``delete_many`` checks each key character by character for memcached (our keys
     are HMACs of a fixed shape, ``keyed_key``), and the database cache's sends one parameter

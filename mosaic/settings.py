@@ -571,6 +571,8 @@ PRIVACY_LEGAL_RECORD_DAYS = env_int("PRIVACY_LEGAL_RECORD_DAYS", 1825, minimum=3
 INSTAGRAM_SYNC_INTERVAL_HOURS = env_int("INSTAGRAM_SYNC_INTERVAL_HOURS", 6, minimum=1)
 INSTAGRAM_FULL_SYNC_INTERVAL_HOURS = env_int("INSTAGRAM_FULL_SYNC_INTERVAL_HOURS", 24, minimum=1)
 INSTAGRAM_PAGE_SIZE = env_int("INSTAGRAM_PAGE_SIZE", 50, minimum=1)
+# Media files downloaded at once ahead of the post being stored (instagram/downloads.py).
+INSTAGRAM_DOWNLOADS_AT_ONCE = env_int("INSTAGRAM_DOWNLOADS_AT_ONCE", 4, minimum=1)
 # One task imports at most this many posts, then hands the rest to a fresh task (short tasks).
 INSTAGRAM_IMPORT_POSTS_PER_TASK = env_int("INSTAGRAM_IMPORT_POSTS_PER_TASK", 200, minimum=1)
 # A running import that shows no progress for this long is taken to have crashed and resumed.

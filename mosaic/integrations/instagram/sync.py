@@ -5,7 +5,8 @@
    newest first; each media is imported unless this run already did (``SeenMedia``), so a run
    resumed after a crash mid-page picks up where it stopped.
 3. For each media: its files (carousel children; a video and its poster) are downloaded under
-   the media fetch policy, unless the post is already here with the same items (then only its
+   the media fetch policy, a few at a time ahead of the post being stored (``downloads.py``),
+   unless the post is already here with the same items (then only its
    caption, date and link are brought up to date); comments where the token's scope allows.
 4. An incremental run stops at the first post imported before (or older than the newest one);
    a full run reads everything, and once complete removes the posts deleted on Instagram.
@@ -19,7 +20,6 @@ the run; other failures back off and retry (``runs.retry_later``).
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import IO, Any, TypeVar
@@ -40,6 +40,7 @@ from mosaic.integrations.instagram.client import (
     PermissionDenied,
     RateLimited,
 )
+from mosaic.integrations.instagram.downloads import Downloads
 from mosaic.integrations.instagram.models import ImportRun, InstagramConnection, SeenMedia
 from mosaic.lib.safe_http import FetchError, TooLarge, UnsafeURL
 from mosaic.photos.models import Photo
@@ -123,15 +124,35 @@ def _sync(
                 "external_id", flat=True
             )
         )
+        todo: list[tuple[dict[str, Any], str]] = []
+        reached_known = False
         for item, media_id in zip(page.items, ids, strict=True):
             if not media_id or media_id in seen:
                 continue
             if run.kind == ImportRun.Kind.INCREMENTAL and _imported_before(run, media_id, item):
-                _finish(run, connection, variants)
-                return
-            # Its originals go to the pool, encoded while the next posts download.
-            variants.add(_import_media(run, client, token, item, media_id))
-            handled += 1
+                reached_known = True
+                break
+            todo.append((item, media_id))
+        existing = _existing_posts(run, [media_id for _item, media_id in todo])
+        with Downloads(settings.INSTAGRAM_DOWNLOADS_AT_ONCE) as downloads:
+            downloads.plan(
+                [
+                    url
+                    for item, media_id in todo
+                    if _needs_download(existing.get(media_id), item, media_id)
+                    for url in _urls(item)
+                ]
+            )
+            for item, media_id in todo:
+                # Its originals go to the pool, encoded while the next posts download.
+                originals = _import_media(
+                    run, client, token, item, media_id, existing.get(media_id), downloads
+                )
+                variants.add(originals)
+                handled += 1
+        if reached_known:
+            _finish(run, connection, variants)
+            return
         run.attempts = 0
         if not page.next_cursor:
             _finish(run, connection, variants)
@@ -152,28 +173,57 @@ def _imported_before(run: ImportRun, media_id: str, item: dict[str, Any]) -> boo
     ).exists()
 
 
+def _existing_posts(run: ImportRun, media_ids: list[str]) -> dict[str, Post]:
+    """The posts of this page imported before, by media id, with their items."""
+    posts = Post.objects.filter(
+        owner_id=run.user_id, source=Post.Source.INSTAGRAM, external_id__in=media_ids
+    ).prefetch_related("items__photo", "items__video")
+    return {post.external_id: post for post in posts}
+
+
+def _parts(item: dict[str, Any], media_id: str) -> list[tuple[dict[str, Any], str]]:
+    """A media's parts (a carousel's children, or itself) and their ids."""
+    parts = item.get("children") or [item]
+    return [(part, str(part.get("id") or media_id)) for part in parts]
+
+
+def _needs_download(existing: Post | None, item: dict[str, Any], media_id: str) -> bool:
+    """Whether the media's files are to be downloaded: not when the post is here with the same
+    items (then only its caption, date and link are brought up to date)."""
+    if existing is None:
+        return True
+    wanted = [part_id for _part, part_id in _parts(item, media_id)]
+    return [i.external_id for i in existing.items.all()] != wanted
+
+
+def _urls(item: dict[str, Any]) -> list[str]:
+    """The files ``_download`` fetches for a media, in the order it fetches them."""
+    urls = []
+    for part in item.get("children") or [item]:
+        video = part.get("media_type") == "VIDEO"
+        names = ("media_url", "thumbnail_url") if video else ("media_url",)
+        urls += [url for name in names if isinstance(url := part.get(name), str) and url]
+    return urls
+
+
 def _import_media(
-    run: ImportRun, client: InstagramClient, token: str, item: dict[str, Any], media_id: str
+    run: ImportRun,
+    client: InstagramClient,
+    token: str,
+    item: dict[str, Any],
+    media_id: str,
+    existing: Post | None,
+    downloads: Downloads,
 ) -> list[int]:
     """Import one media; returns the originals of its photos (for the pool)."""
-    existing = (
-        Post.objects.filter(
-            owner_id=run.user_id, source=Post.Source.INSTAGRAM, external_id=media_id
-        )
-        .prefetch_related("items__photo", "items__video")
-        .first()
-    )
-    parts = item["children"] or [item]
-    wanted = [str(part.get("id") or media_id) for part in parts]
-    old_items = list(existing.items.all()) if existing else []
     downloaded = 0
-    if existing and [i.external_id for i in old_items] == wanted:
-        items = [NewItem(i.photo, i.video, i.external_id) for i in old_items]
+    if existing and not _needs_download(existing, item, media_id):
+        items = [NewItem(i.photo, i.video, i.external_id) for i in existing.items.all()]
     else:
         items = []
-        for part, part_id in zip(parts, wanted, strict=True):
+        for part, part_id in _parts(item, media_id):
             try:
-                item_to_save, files = _download(run, part, part_id)
+                item_to_save, files = _download(run, part, part_id, downloads)
                 items.append(item_to_save)
                 downloaded += files
             except Skipped as exc:
@@ -234,16 +284,20 @@ def _signature(post: Post) -> tuple[object, ...]:
     )
 
 
-def _download(run: ImportRun, part: dict[str, Any], part_id: str) -> tuple[NewItem, int]:
+def _download(
+    run: ImportRun, part: dict[str, Any], part_id: str, downloads: Downloads
+) -> tuple[NewItem, int]:
     """The item and how many files were stored for it."""
     if part.get("media_type") == "VIDEO":
         video = _fetch(
+            downloads,
             part.get("media_url"),
             lambda f: add_video(owner=run.user, source=f, filename=f"{part_id}.mp4"),
         )
         poster: Photo | None
         try:
             poster = _fetch(
+                downloads,
                 part.get("thumbnail_url"),
                 lambda f: add_photo(
                     owner=run.user, source=f, filename=f"{part_id}.jpg", process=False
@@ -253,24 +307,24 @@ def _download(run: ImportRun, part: dict[str, Any], part_id: str) -> tuple[NewIt
             poster = add_poster(owner=run.user, video=video, process=False)
         return NewItem(photo=poster, video=video, external_id=part_id), 1 + (poster is not None)
     photo = _fetch(
+        downloads,
         part.get("media_url"),
         lambda f: add_photo(owner=run.user, source=f, filename=f"{part_id}.jpg", process=False),
     )
     return NewItem(photo=photo, external_id=part_id), 1
 
 
-def _fetch(url: object, store: Callable[[IO[bytes]], T]) -> T:
-    """Download under the media policy into a temporary file, then hand it to ``store``."""
+def _fetch(downloads: Downloads, url: object, store: Callable[[IO[bytes]], T]) -> T:
+    """Take the file downloaded under the media policy, then hand it to ``store``."""
     if not isinstance(url, str) or not url:
         raise Skipped(_("Instagram gave no address for it"))
-    with tempfile.TemporaryFile() as spool:
-        try:
-            services.fetch_media(url=url, into=spool)
-        except (UnsafeURL, TooLarge) as exc:
-            raise Skipped(str(exc)) from exc
-        except FetchError as exc:
-            raise MediaUnavailable(str(exc)) from exc
-        spool.seek(0)
+    try:
+        spool = downloads.take(url)
+    except (UnsafeURL, TooLarge) as exc:
+        raise Skipped(str(exc)) from exc
+    except FetchError as exc:
+        raise MediaUnavailable(str(exc)) from exc
+    with spool:
         try:
             return store(spool)
         except PhotoRejected as exc:

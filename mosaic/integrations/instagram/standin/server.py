@@ -7,7 +7,9 @@ Errors on demand: ``server.state.fail_next("rate_limit")`` from Python, or
 ``times=N`` and ``after=N`` (let that many Graph calls through first). Comments
 (``/{media-id}/comments``) need the ``instagram_business_manage_comments`` scope, as on Instagram.
 ``state.deleted`` hides media ids (as if deleted on Instagram); ``state.requests`` logs every
-Graph call (path and cursor, never the token).
+Graph call (path and cursor, never the token), ``state.media_requests`` every media file asked
+for; ``state.media_delay`` makes each media file take that long, and
+``state.media_most_at_once`` tells how many were answered at once.
 """
 
 from __future__ import annotations
@@ -66,6 +68,12 @@ class StandInState:
     failures: list[str | None] = field(default_factory=list)
     deleted: set[str] = field(default_factory=set)
     requests: list[str] = field(default_factory=list)
+    # Media files: each one asked for (its name), how long each takes to answer (a CDN's round
+    # trip) and the most answered at once (tests: how many downloads Mosaic runs together).
+    media_requests: list[str] = field(default_factory=list)
+    media_delay: float = 0.0
+    media_in_flight: int = 0
+    media_most_at_once: int = 0
     url_secret: bytes = field(default_factory=lambda: secrets.token_bytes(32))
     lock: threading.Lock = field(default_factory=threading.Lock)
     # Called with the path of each Graph call before it is answered (tests: what Mosaic's
@@ -441,6 +449,20 @@ class StandInHandler(BaseHTTPRequestHandler):
         if not hmac.compare_digest(signature, expected) or expired:
             self._send(403, b"URL signature expired", "text/plain")
             return
+        with self.state.lock:
+            self.state.media_requests.append(name)
+            self.state.media_in_flight += 1
+            self.state.media_most_at_once = max(
+                self.state.media_most_at_once, self.state.media_in_flight
+            )
+        try:
+            time.sleep(self.state.media_delay)  # counted while it waits, before it answers
+        finally:
+            with self.state.lock:
+                self.state.media_in_flight -= 1
+        self._send_media(name)
+
+    def _send_media(self, name: str) -> None:
         media_id, _, extension = name.partition(".")
         if extension == "mp4":
             self._send(200, data.video(), "video/mp4")

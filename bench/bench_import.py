@@ -14,6 +14,8 @@
 
 Throwaway SQLite database and media folders, as in ``bench_instagram``. ``BENCH_IMPORT_POSTS``
 sets another number of posts (e.g. 200, on a loaded machine); the figure's name then says it.
+``BENCH_IMPORT_MEDIA_DELAY_MS`` makes each media file wait that long on the stand-in, as a CDN's
+round trip would (the figure's name then says it too); by default it answers at once.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from bench.bench_instagram import connect, stand_in, throwaway_site
 from mosaic.accounts.models import User
 
 POSTS = int(os.environ.get("BENCH_IMPORT_POSTS", "1000"))
+MEDIA_DELAY_MS = int(os.environ.get("BENCH_IMPORT_MEDIA_DELAY_MS", "0"))
 
 Metric = tuple[str, float, str]
 
@@ -41,7 +44,7 @@ def run() -> Iterator[Metric]:
         directory = Path(name)
         with (
             throwaway_site(directory),
-            stand_in(POSTS) as base,
+            stand_in(POSTS, media_delay_ms=MEDIA_DELAY_MS) as base,
             override_settings(
                 INSTAGRAM_API_URL=base,
                 INSTAGRAM_GRAPH_URL=base,
@@ -120,7 +123,7 @@ def end_to_end(base: str) -> Iterator[Metric]:
         raise SystemExit("the site was not republished")
     variants = Variant.objects.filter(original__photos__owner=user).distinct().count()
     yield (
-        f"import.end_to_end_s_{POSTS}",
+        f"import.end_to_end_s_{POSTS}" + (f"_cdn_{MEDIA_DELAY_MS}ms" if MEDIA_DELAY_MS else ""),
         elapsed,
         f"s ({posts} posts, {run.media} files, {publishes} publish; progress "
         f"{', '.join(progress)})",

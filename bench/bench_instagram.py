@@ -203,12 +203,13 @@ def archive_import(directory: Path) -> Iterator[Metric]:
 
 
 @contextmanager
-def stand_in(posts: int) -> Iterator[str]:
+def stand_in(posts: int, *, media_delay_ms: int = 0) -> Iterator[str]:
     port = free_port()
     process = subprocess.Popen(
         [
             *(sys.executable, "manage.py", "instagram_stand_in", "--port", str(port), "--quiet"),
             *("--posts", str(posts), "--media-ttl", "7200"),
+            *("--media-delay-ms", str(media_delay_ms)),
         ],
         cwd=settings.BASE_DIR,
         env={**os.environ, "MOSAIC_ENV": "development"},

@@ -27,6 +27,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--posts", type=int, default=30, help="posts per account (newest first)"
         )
+        parser.add_argument(
+            "--media-delay-ms",
+            type=int,
+            default=0,
+            help="milliseconds each media file waits before it is sent (a CDN's round trip)",
+        )
         parser.add_argument("--quiet", action="store_true")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -41,6 +47,7 @@ class Command(BaseCommand):
         )
         server.state.media_ttl = options["media_ttl"]
         server.state.posts_per_account = max(0, options["posts"])
+        server.state.media_delay = max(0, options["media_delay_ms"]) / 1000
         self.stdout.write(f"Instagram stand-in at {server.base_url}/ (Ctrl-C stops it)")
         self.stdout.flush()
         try:

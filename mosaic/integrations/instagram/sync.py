@@ -133,6 +133,7 @@ def _sync(
                 reached_known = True
                 break
             todo.append((item, media_id))
+            seen.add(media_id)  # listed twice on a page: imported once
         existing = _existing_posts(run, [media_id for _item, media_id in todo])
         with Downloads(settings.INSTAGRAM_DOWNLOADS_AT_ONCE) as downloads:
             downloads.plan(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -111,6 +112,24 @@ class PhotoQuerySet(models.QuerySet["Photo"]):
 
     def ready(self) -> PhotoQuerySet:
         return self.filter(original__status=Original.Status.READY)
+
+    def unreferenced(self) -> PhotoQuerySet:
+        """The photos among these that no row of any model refers to, in one query (a ``NOT
+        EXISTS`` per relation). Every reverse relation of ``Photo`` counts, the hidden ones
+        (``related_name="+"``: ``Profile.avatar``, ``Site.avatar``) included, so a model of an
+        app above this one counts without this app importing it; rows a default manager would
+        hide (a deleted site that can still be restored) count too."""
+        photos = self
+        for relation in Photo._meta.get_fields(include_hidden=True):
+            if not (relation.auto_created and not relation.concrete and relation.is_relation):
+                continue
+            model = relation.related_model
+            if model is None or isinstance(model, str):
+                continue
+            field = relation.field  # type: ignore[union-attr]
+            referring = model._base_manager.filter(**{field.name: OuterRef("pk")})
+            photos = photos.filter(~Exists(referring))
+        return photos
 
 
 class Photo(models.Model):

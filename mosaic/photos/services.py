@@ -1,7 +1,8 @@
 """Adding, processing and deleting photos.
 
-Public API for other apps: ``add_photo``, ``delete_photo`` and ``PhotoRejected``; a ``Photo``
-gives templates its variants, intrinsic size and placeholder (see ``models.py``).
+Public API for other apps: ``add_photo``, ``delete_photo``, ``release_photos`` and
+``PhotoRejected``; a ``Photo`` gives templates its variants, intrinsic size and placeholder
+(see ``models.py``).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ __all__ = [
     "delete_photo",
     "process_original",
     "read_upload",
+    "release_photos",
     "save_rendition",
 ]
 
@@ -332,6 +334,25 @@ def delete_photo(*, photo: Photo) -> None:
             delete_original(original=original)
         elif original.public_token and not original.photos.filter(exposed=True).exists():
             transaction.on_commit(partial(exposure.withdraw_original, original_id=original.pk))
+
+
+def release_photos(*, photo_ids: Iterable[int]) -> int:
+    """Delete the photos among these that no row refers to any more (P05, P07), their files once
+    the deletion is committed; returns how many went. The caller drops its own reference first
+    (a post's items, a profile's avatar) and hands over the photos it let go.
+
+    The same file added again by its owner is the same photo, so a post's photo can also be
+    the owner's avatar (P28) or a site's avatar: those keep it. A whole batch is looked at in
+    one query (``PhotoQuerySet.unreferenced``), not a query per photo and relation.
+    """
+    keys = sorted(set(photo_ids))
+    if not keys:
+        return 0
+    with transaction.atomic():
+        unused = list(Photo.objects.filter(pk__any=keys).unreferenced().order_by("pk"))
+        for photo in unused:
+            delete_photo(photo=photo)
+    return len(unused)
 
 
 def delete_original(*, original: Original) -> None:

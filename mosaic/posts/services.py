@@ -26,7 +26,7 @@ from django.core.files import File
 from django.db import IntegrityError, transaction
 
 from mosaic.photos.models import Photo
-from mosaic.photos.services import PhotoRejected, add_photo, delete_files, delete_photo
+from mosaic.photos.services import PhotoRejected, add_photo, delete_files, release_photos
 from mosaic.photos.storage import guarded_storage, public_storage
 from mosaic.posts import videos
 from mosaic.posts.hashtags import hashtags, tag_key
@@ -258,9 +258,9 @@ def delete_item(*, item: PostItem) -> None:
 
 
 def _release(*, photo_ids: Iterable[int], video_ids: Iterable[int]) -> None:
-    """Delete the photos and videos among these that no post item uses any more (P05)."""
-    for photo in Photo.objects.filter(pk__in=set(photo_ids), post_items__isnull=True):
-        delete_photo(photo=photo)
+    """Delete the photos and videos among these that nothing uses any more (P05): a photo may
+    still be another post's, or the owner's or a site's avatar (``release_photos``)."""
+    release_photos(photo_ids=photo_ids)
     unused = Video.objects.filter(pk__in=set(video_ids), post_items__isnull=True)
     names = list(unused.values_list("name", "public_name"))
     if names:

@@ -14,8 +14,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from mosaic.photos.imaging import square_thumbnail
-from mosaic.photos.models import Photo
-from mosaic.photos.services import add_photo, delete_photo, limits, read_upload
+from mosaic.photos.services import add_photo, limits, read_upload, release_photos
 from mosaic.profiles.models import Profile
 from mosaic.profiles.signals import send_identity_changed
 
@@ -84,12 +83,12 @@ def set_avatar(*, user: User, source: IO[bytes], filename: str) -> Profile:
     thumbnail = square_thumbnail(data, size=AVATAR_SIZE, limits=limits())
     with transaction.atomic():
         profile = _locked_profile(user)
-        earlier = profile.avatar
+        earlier = profile.avatar_id
         photo = add_photo(owner=user, source=io.BytesIO(data), filename=filename)
         profile.avatar, profile.avatar_thumbnail = photo, thumbnail
         profile.save(update_fields=["avatar", "avatar_thumbnail", "updated_at"])
-        if earlier is not None and earlier.pk != photo.pk:
-            _release(earlier)
+        if earlier is not None and earlier != photo.pk:
+            release_photos(photo_ids=[earlier])
         send_identity_changed([user.pk])
     return profile
 
@@ -101,18 +100,19 @@ def remove_avatar(*, user: User) -> bool:
         profile = Profile.objects.select_for_update().filter(user=user).first()
         if profile is None or (profile.avatar_id is None and not profile.avatar_thumbnail):
             return False
-        earlier = profile.avatar
+        earlier = profile.avatar_id
         profile.avatar, profile.avatar_thumbnail = None, b""
         profile.save(update_fields=["avatar", "avatar_thumbnail", "updated_at"])
         if earlier is not None:
-            _release(earlier)
+            release_photos(photo_ids=[earlier])
         send_identity_changed([user.pk])
     return True
 
 
 def erase_profiles(*, user_ids: Sequence[int]) -> int:
-    """P08: delete these people's profiles, their avatars' photos and their display names, a
-    whole batch in a few queries (plus one deletion per avatar); returns rows affected."""
+    """P08: delete these people's profiles, their avatars' photos (unless a post or a site
+    still uses one) and their display names, a whole batch in a few queries (plus one deletion
+    per avatar); returns rows affected."""
     from mosaic.accounts.models import User
 
     with transaction.atomic():
@@ -121,8 +121,7 @@ def erase_profiles(*, user_ids: Sequence[int]) -> int:
         count = profiles.delete()[0]
         named = User.objects.filter(pk__any=list(user_ids)).exclude(display_name="")
         count += named.update(display_name="")
-        for photo in Photo.objects.filter(pk__any=avatar_ids) if avatar_ids else ():
-            _release(photo)
+        release_photos(photo_ids=avatar_ids)
         send_identity_changed(user_ids)
     return count
 
@@ -131,25 +130,3 @@ def _locked_profile(user: User) -> Profile:
     # No select_related: PostgreSQL cannot lock the nullable side of an outer join.
     Profile.objects.get_or_create(user=user)
     return Profile.objects.select_for_update().get(user=user)
-
-
-def _release(photo: Photo) -> None:
-    """Delete an avatar's photo unless another row still refers to it: the same file may be a
-    post's photo or a site's avatar too (an owner adding the same bytes gets the same photo)."""
-    if not referenced_elsewhere(photo):
-        delete_photo(photo=photo)
-
-
-def referenced_elsewhere(photo: Photo) -> bool:
-    """Whether any row but a profile refers to ``photo`` (every reverse relation, hidden ones
-    like ``Site.avatar`` included)."""
-    for relation in Photo._meta.get_fields(include_hidden=True):
-        if not (relation.auto_created and not relation.concrete and relation.is_relation):
-            continue
-        model = relation.related_model
-        if model is Profile or model is None or isinstance(model, str):
-            continue
-        field = relation.field  # type: ignore[union-attr]
-        if model._default_manager.filter(**{field.name: photo}).exists():
-            return True
-    return False

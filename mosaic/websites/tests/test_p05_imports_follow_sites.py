@@ -16,9 +16,11 @@ from mosaic.consent.services import give_consent, start_newsletter
 from mosaic.mail.models import Delivery
 from mosaic.mail.services import PROMOTIONAL, send
 from mosaic.photos.models import Photo
-from mosaic.photos.storage import guarded_storage
+from mosaic.photos.storage import guarded_storage, private_storage
 from mosaic.posts.models import Post
 from mosaic.privacy.services import erase_account, request_account_deletion
+from mosaic.profiles.models import Profile
+from mosaic.profiles.services import set_avatar
 from mosaic.websites import services
 from mosaic.websites.models import Site
 from mosaic.websites.tests.conftest import make_post
@@ -55,6 +57,31 @@ def test_p05_imported_content_goes_with_the_last_site_after_its_quarantine(owner
     assert not Post.objects.filter(pk=post.pk).exists()
     assert not any(guarded_storage().exists(name) for name in names)
     assert Post.objects.filter(pk=upload.pk).exists()  # the owner's own uploads stay
+
+
+def test_p05_p28_imports_going_with_the_last_site_leave_the_owners_avatar_of_the_same_file(
+    owner, commit
+):
+    """The owner uploaded an imported photo's file as their avatar: the same photo. The
+    imports go with the site; the avatar is the owner's own upload and stays, with its files."""
+    with time_machine.travel(START, tick=False):
+        post = imported(owner.user, "From Instagram")
+        photo = Photo.objects.get(post_items__post=post)
+        data = private_storage().open(photo.original.name).read()
+        with commit():
+            set_avatar(user=owner.user, source=io.BytesIO(data), filename="me.png")
+            site = services.create_site(owner=owner.user, slug="olivia", title="Olivia")
+            services.choose_avatar(site=site, photo=photo)
+            services.delete_site(site=site)
+        assert Profile.objects.get(pk=owner.user.pk).avatar_id == photo.pk
+        names = [v.name for v in photo.variants]
+    with time_machine.travel(START + dt.timedelta(days=181), tick=False), commit():
+        sweep()
+    assert not Site.objects.filter(pk=site.pk).exists()
+    assert not Post.objects.filter(pk=post.pk).exists()
+    assert Profile.objects.get(pk=owner.user.pk).avatar_id == photo.pk
+    assert private_storage().exists(photo.original.name)
+    assert all(guarded_storage().exists(name) for name in names)
 
 
 def test_p05_imported_content_stays_while_another_site_exists(owner, commit):

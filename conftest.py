@@ -24,6 +24,9 @@ from mosaic.accounts.models import User
 from mosaic.staff.roles import LEGAL, MODERATION, SECURITY, SUPPORT
 from tests.dnsmasq import DnsServer
 
+#: Fixtures every browser test may use (``media_served``), beside its constants and helpers.
+pytest_plugins = ["tests.browser"]
+
 # Playwright's sync API runs an event loop in the test thread; Django's ORM refuses to run
 # while one is active unless told it is safe, which it is here (one thread drives both).
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

@@ -11,9 +11,10 @@ import pytest
 from conftest import make_user
 from mosaic.billing.models import Invoice
 from mosaic.billing.plans import FREE
-from mosaic.panel.tests.test_screens import SIZES, Screen, look_at, sign_in
+from mosaic.panel.tests.test_screens import Screen, look_at, sign_in
 from mosaic.websites import services as websites
 from mosaic.websites.models import Site
+from tests.browser import SIZES
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -10,12 +10,10 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-from pathlib import Path
 
 import pytest
 import time_machine
 from axe_playwright_python.sync_playwright import Axe
-from django.conf import settings as django_settings
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -25,17 +23,13 @@ from mosaic.comments.models import Comment, CommenterBlock
 from mosaic.websites import services as websites
 from mosaic.websites.models import Site
 from mosaic.websites.tests.conftest import make_post
+from tests.browser import SCREENS, SIZES, WCAG_AA
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
-SCREENS = Path(django_settings.BASE_DIR) / "var" / "screens"
-SIZES = {"phone": (390, 844), "laptop": (1366, 900)}
-
-
-@pytest.fixture(autouse=True)
-def _media_served(settings):
-    settings.ROOT_URLCONF = "mosaic.websites.tests.urls"
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("media_served"),
+]
 
 
 def check(tab, name: str, size: str, max_height: int = 4000) -> None:

@@ -6,27 +6,22 @@ and a laptop size (screenshots in var/screens/<size>/directory-*.png)."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.conf import settings as django_settings
 
 from conftest import PASSWORD, make_user
 from mosaic.discovery import services
 from mosaic.websites import services as websites
 from mosaic.websites.models import Site
 from mosaic.websites.tests.conftest import make_post
+from tests.browser import SCREENS, SIZES, WCAG_AA
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
-SCREENS = Path(django_settings.BASE_DIR) / "var" / "screens"
-SIZES = {"phone": (390, 844), "laptop": (1366, 900)}
-
-
-@pytest.fixture(autouse=True)
-def _media_served(settings):
-    settings.ROOT_URLCONF = "mosaic.websites.tests.urls"
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("media_served"),
+]
 
 
 def published(user, slug: str, title: str, *captions: str) -> Site:

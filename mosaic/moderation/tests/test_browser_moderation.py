@@ -15,12 +15,15 @@ from mosaic.websites import services
 from mosaic.websites.models import Site
 from mosaic.websites.tests.conftest import make_post
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("media_served"),
+]
 
 
 @pytest.fixture(autouse=True)
-def _media_served(settings):
-    settings.ROOT_URLCONF = "mosaic.websites.tests.urls"
+def _reports_at_once(settings):
     settings.MODERATION_REPORT_MIN_SECONDS = 0
 
 

@@ -13,13 +13,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 import time
-from pathlib import Path
 
 import pytest
 import time_machine
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from axe_playwright_python.sync_playwright import Axe
-from django.conf import settings as django_settings
 from django.core import mail
 from django.utils import timezone
 
@@ -29,12 +27,9 @@ from mosaic.organizations.models import AdminAction, Domain, Membership
 from mosaic.organizations.tests.helpers import totp
 from mosaic.websites import services as websites
 from mosaic.websites.models import Site
+from tests.browser import SCREENS, SIZES, WCAG_AA
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-SCREENS = Path(django_settings.BASE_DIR) / "var" / "screens"
-SIZES = {"phone": (390, 844), "laptop": (1366, 900)}
-WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 
 
 def look(page, name: str) -> list[str]:

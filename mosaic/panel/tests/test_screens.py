@@ -13,12 +13,10 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from axe_playwright_python.sync_playwright import Axe
-from django.conf import settings as django_settings
 
 from conftest import PASSWORD, make_user
 from mosaic.integrations.instagram.standin.server import StandInServer
@@ -32,12 +30,10 @@ from mosaic.profiles.services import set_avatar
 from mosaic.transparency.services import publish_due
 from mosaic.websites import collection_services as curate
 from mosaic.websites import services
+from tests.browser import SCREENS, SIZES, WCAG_AA
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SCREENS = Path(django_settings.BASE_DIR) / "var" / "screens"
-WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
-SIZES = {"phone": (390, 844), "laptop": (1366, 900)}
 # Each size in light; the phone in dark too (colours do not depend on the width).
 SCHEMES = {"phone": ("light", "dark"), "laptop": ("light",)}
 

@@ -7,6 +7,7 @@ import pytest
 
 from conftest import sign_in_browser
 from mosaic.photos.tests.images import exif_with_secrets, make_image
+from tests.browser import own_tab
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -51,15 +52,12 @@ def test_a_file_that_is_not_a_photo_is_explained_beside_the_field(
 ):
     document = tmp_path / "cv.pdf"
     document.write_bytes(b"%PDF-1.7 my CV")
-    # A tab of its own: the 400 answer is what it should be, not a console error of a flow.
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 390, "height": 844})
-    page = context.new_page()
-    sign_in_browser(page, owner)
+    with own_tab(browser, live_server) as page:
+        sign_in_browser(page, owner)
 
-    page.goto("/panel/profile/")
-    page.get_by_label("Choose a photo").set_input_files(str(document))
-    page.get_by_role("button", name="Upload the avatar").click()
+        page.goto("/panel/profile/")
+        page.get_by_label("Choose a photo").set_input_files(str(document))
+        page.get_by_role("button", name="Upload the avatar").click()
 
-    page.get_by_text("This file cannot be your avatar: PDF files are not accepted").wait_for()
-    assert page.get_by_role("img", name="Your initials: O").is_visible()
-    context.close()
+        page.get_by_text("This file cannot be your avatar: PDF files are not accepted").wait_for()
+        assert page.get_by_role("img", name="Your initials: O").is_visible()

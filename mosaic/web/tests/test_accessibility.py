@@ -7,11 +7,11 @@ from axe_playwright_python.sync_playwright import Axe
 from django.core.mail import send_mail
 
 from conftest import make_user
+from tests.browser import WCAG_AA
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 AXE = Axe()
-WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 
 PUBLIC_PAGES = ["/", "/accounts/signup/", "/accounts/login/", "/accounts/password/reset/", "/nope/"]
 OWNER_PAGES = [

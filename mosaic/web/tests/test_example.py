@@ -7,16 +7,13 @@ import re
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.conf import settings as django_settings
 
 from mosaic.websites import rules
 from mosaic.websites.example import POSTS, THEMES
+from tests.browser import SCREENS, SIZES, WCAG_AA
 
 pytestmark = pytest.mark.django_db
 
-SCREENS = django_settings.BASE_DIR / "var" / "screens"
-WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
-SIZES = {"phone": (390, 844), "laptop": (1366, 900)}
 # The tallest each page may be (CSS px): the feed shows its nine photos at full width.
 BOUNDS = {"home": 3600, "example-feed": 9000}
 

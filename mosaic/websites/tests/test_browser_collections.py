@@ -17,14 +17,14 @@ from mosaic.websites import services
 from mosaic.websites.models import Collection, Site
 from mosaic.websites.tests.conftest import make_post
 from mosaic.websites.tests.test_browser_creator import LAPTOP, THEMES, look, sign_in
+from tests.browser import own_tab
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("media_served"),
+]
 CAPTIONS = ("Harbour at dawn", "Dune grass", "Night ferry", "Old lighthouse")
-
-
-@pytest.fixture(autouse=True)
-def _media_served(settings):
-    settings.ROOT_URLCONF = "mosaic.websites.tests.urls"
 
 
 def in_order(texts: list[str]) -> list[str]:
@@ -50,18 +50,16 @@ def test_the_owner_makes_a_collection_and_a_visitor_opens_it_from_home(page, bro
     services.publish(site=site)
     found: list[str] = []
 
-    # A reserved name is refused with a message (own tab: the 400 is expected there).
-    errors = browser.new_context(base_url=live_server.url, viewport={"width": 390, "height": 844})
-    other = errors.new_page()
-    sign_in(other)
-    other.goto(f"/panel/sites/{site.pk}/collections/")
-    other.get_by_label("Title").fill("New work")
-    other.get_by_label("Name in the address (optional)").fill("new")
-    other.get_by_role("button", name="Make the collection").click()
-    other.get_by_text("“new” is reserved").wait_for()
-    assert other.get_by_label("Title").input_value() == "New work"
-    found += look(other, "collections-error")
-    errors.close()
+    # A reserved name is refused with a message.
+    with own_tab(browser, live_server) as other:
+        sign_in(other)
+        other.goto(f"/panel/sites/{site.pk}/collections/")
+        other.get_by_label("Title").fill("New work")
+        other.get_by_label("Name in the address (optional)").fill("new")
+        other.get_by_role("button", name="Make the collection").click()
+        other.get_by_text("“new” is reserved").wait_for()
+        assert other.get_by_label("Title").input_value() == "New work"
+        found += look(other, "collections-error")
 
     sign_in(page)
     page.goto(f"/panel/sites/{site.pk}/")

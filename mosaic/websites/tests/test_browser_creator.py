@@ -10,13 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 from axe_playwright_python.sync_playwright import Axe
-from django.conf import settings as django_settings
 from django.utils import timezone
 
 from conftest import PASSWORD, make_user
@@ -26,17 +24,17 @@ from mosaic.jobs.services import enqueue_due_jobs
 from mosaic.websites import services
 from mosaic.websites.models import Site, SiteLink
 from mosaic.websites.tests.conftest import make_post
+from tests.browser import SCREENS as ALL_SCREENS
+from tests.browser import WCAG_AA, own_tab
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
-SCREENS = Path(django_settings.BASE_DIR) / "var" / "screens" / "creator"
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("media_served"),
+]
+SCREENS = ALL_SCREENS / "creator"
 THEMES = ("grid", "feed", "magazine")
 LAPTOP = {"width": 1366, "height": 900}
-
-
-@pytest.fixture(autouse=True)
-def _media_served(settings):
-    settings.ROOT_URLCONF = "mosaic.websites.tests.urls"
 
 
 def sign_in(page) -> None:
@@ -90,25 +88,22 @@ def test_a_scheduled_link_appears_and_goes_in_every_theme(page, browser, live_se
     page.get_by_role("button", name="Save settings").click()
     page.get_by_text("Settings saved").wait_for()
 
-    # A start after the end is refused with a message, and nothing typed is lost. (In a tab of
-    # its own: the 400 answer is what it should be, not a console error of the main flow.)
-    errors = browser.new_context(base_url=live_server.url, viewport={"width": 390, "height": 844})
-    other = errors.new_page()
-    sign_in(other)
-    other.goto(f"/panel/sites/{site.pk}/")
-    other.locator("#id_label").fill("Summer sale")
-    other.locator("#id_url").fill("https://shop.example/sale")
-    # The schedule is folded away until it is opened.
-    assert not other.locator("#id_starts_at").is_visible()
-    other.locator("details:has(#id_starts_at) > summary").click()
-    other.locator("#id_starts_at").fill(end.strftime("%Y-%m-%dT%H:%M"))
-    other.locator("#id_ends_at").fill(start.strftime("%Y-%m-%dT%H:%M"))
-    other.get_by_role("button", name="Add the link").click()
-    other.get_by_text("The end must be after the start").wait_for()
-    assert other.locator("#id_label").input_value() == "Summer sale"
-    assert other.locator("#id_starts_at").input_value() == end.strftime("%Y-%m-%dT%H:%M")
-    found += look(other, "scheduled-link-error")
-    errors.close()
+    # A start after the end is refused with a message, and nothing typed is lost.
+    with own_tab(browser, live_server) as other:
+        sign_in(other)
+        other.goto(f"/panel/sites/{site.pk}/")
+        other.locator("#id_label").fill("Summer sale")
+        other.locator("#id_url").fill("https://shop.example/sale")
+        # The schedule is folded away until it is opened.
+        assert not other.locator("#id_starts_at").is_visible()
+        other.locator("details:has(#id_starts_at) > summary").click()
+        other.locator("#id_starts_at").fill(end.strftime("%Y-%m-%dT%H:%M"))
+        other.locator("#id_ends_at").fill(start.strftime("%Y-%m-%dT%H:%M"))
+        other.get_by_role("button", name="Add the link").click()
+        other.get_by_text("The end must be after the start").wait_for()
+        assert other.locator("#id_label").input_value() == "Summer sale"
+        assert other.locator("#id_starts_at").input_value() == end.strftime("%Y-%m-%dT%H:%M")
+        found += look(other, "scheduled-link-error")
 
     page.locator("#id_label").fill("Summer sale")
     page.locator("#id_url").fill("https://shop.example/sale")
@@ -213,18 +208,16 @@ def test_a_photo_link_shows_on_its_page_and_marks_the_grid(page, browser, live_s
     services.publish(site=site)
     found: list[str] = []
 
-    # A bad address is refused with a message, and what was typed stays (own tab: a 400).
-    errors = browser.new_context(base_url=live_server.url, viewport={"width": 390, "height": 844})
-    other = errors.new_page()
-    sign_in(other)
-    other.goto(f"/panel/sites/{site.pk}/photo-links/{scarf.pk}/")
-    other.get_by_label("Address").fill("javascript:alert(1)")
-    other.get_by_label("Button text (optional)").fill("Buy the scarf")
-    other.get_by_role("button", name="Save the link").click()
-    other.get_by_text("Links must start with").wait_for()
-    assert other.get_by_label("Button text (optional)").input_value() == "Buy the scarf"
-    found += look(other, "photo-link-error")
-    errors.close()
+    # A bad address is refused with a message, and what was typed stays.
+    with own_tab(browser, live_server) as other:
+        sign_in(other)
+        other.goto(f"/panel/sites/{site.pk}/photo-links/{scarf.pk}/")
+        other.get_by_label("Address").fill("javascript:alert(1)")
+        other.get_by_label("Button text (optional)").fill("Buy the scarf")
+        other.get_by_role("button", name="Save the link").click()
+        other.get_by_text("Links must start with").wait_for()
+        assert other.get_by_label("Button text (optional)").input_value() == "Buy the scarf"
+        found += look(other, "photo-link-error")
 
     sign_in(page)
     page.goto(f"/panel/sites/{site.pk}/posts/")

@@ -10,12 +10,11 @@ from mosaic.websites.models import Site
 from mosaic.websites.tests.conftest import make_post
 from mosaic.websites.tests.test_browser_sites import sign_in
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def _media_served(settings):
-    settings.ROOT_URLCONF = "mosaic.websites.tests.urls"
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("media_served"),
+]
 
 
 def drag(page, source, target) -> None:

@@ -9,18 +9,17 @@ from conftest import make_user
 from mosaic.websites import services
 from mosaic.websites.tests.conftest import make_post
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("media_served"),
+]
 
 # The box of every image in the page, laid out while no image has loaded.
 BOXES = """() => [...document.querySelectorAll("main img")].map((img) => {
   const box = img.getBoundingClientRect();
   return {src: img.currentSrc || img.src, width: box.width, height: box.height};
 })"""
-
-
-@pytest.fixture(autouse=True)
-def _media_served(settings):
-    settings.ROOT_URLCONF = "mosaic.websites.tests.urls"
 
 
 @pytest.mark.parametrize("theme", ["grid", "feed", "magazine"])

@@ -8,26 +8,23 @@ import datetime as dt
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.conf import settings as django_settings
 
 from conftest import PASSWORD, make_user
 from mosaic.posts.models import Post
 from mosaic.websites import services
 from mosaic.websites.tests.conftest import make_post
 from mosaic.websites.tests.test_browser_sites import sign_in
+from tests.browser import SCREENS, WCAG_AA
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("media_served"),
+]
 
-WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
-SCREENS = django_settings.BASE_DIR / "var" / "screens"
 # A full page (PHOTOS_PER_PAGE rows) at most this tall: a row is a thumbnail and four buttons.
 MAX_HEIGHT = {"phone": (390, 844, 16_000), "laptop": (1366, 900, 11_000)}
 PER_PAGE = services.PHOTOS_PER_PAGE
-
-
-@pytest.fixture(autouse=True)
-def _media_served(settings):
-    settings.ROOT_URLCONF = "mosaic.websites.tests.urls"
 
 
 @pytest.fixture

@@ -12,14 +12,13 @@ from conftest import PASSWORD, make_user
 from mosaic.websites import services
 from mosaic.websites.models import Site
 from mosaic.websites.tests.conftest import make_post
+from tests.browser import WCAG_AA
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
-
-
-@pytest.fixture(autouse=True)
-def _media_served(settings):
-    settings.ROOT_URLCONF = "mosaic.websites.tests.urls"
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("media_served"),
+]
 
 
 def sign_in(page) -> None:

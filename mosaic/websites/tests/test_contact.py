@@ -10,15 +10,14 @@ from pathlib import Path
 import pytest
 import vobject
 from axe_playwright_python.sync_playwright import Axe
-from django.conf import settings as django_settings
 
 from conftest import make_user
 from mosaic.websites import services
 from mosaic.websites.contact import vcard
 from mosaic.websites.models import Site
 from mosaic.websites.tests.conftest import body, make_post
+from tests.browser import SCREENS
 
-SCREENS = Path(django_settings.BASE_DIR) / "var" / "screens"
 CARD = {
     "name": "Olivia Grant",
     "phone": "+44 7700 900123",

@@ -9,7 +9,6 @@ import html
 import io
 import re
 import zipfile
-from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -25,8 +24,7 @@ from mosaic.websites.models import Site
 from mosaic.websites.privacy import SiteData
 from mosaic.websites.tests.conftest import body, make_photo, make_post
 from mosaic.websites.tests.test_browser_sites import sign_in
-
-SCREENS = Path(django_settings.BASE_DIR) / "var" / "screens"
+from tests.browser import SCREENS
 
 
 def head(page: str) -> str:

@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import io
 import re
-from pathlib import Path
 
 import pytest
 import zxingcpp
 from axe_playwright_python.sync_playwright import Axe
-from django.conf import settings as django_settings
 from PIL import Image
 
 from conftest import make_user
@@ -19,8 +17,8 @@ from mosaic.websites.models import Site
 from mosaic.websites.sharing import qr_code, site_address
 from mosaic.websites.tests.conftest import make_post
 from mosaic.websites.tests.test_browser_sites import sign_in
+from tests.browser import SCREENS
 
-SCREENS = Path(django_settings.BASE_DIR) / "var" / "screens"
 ADDRESS = "http://testserver/olivia/"
 
 

@@ -7,11 +7,9 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.conf import settings as django_settings
 from django.core.exceptions import ValidationError
 
 from conftest import make_user
@@ -19,8 +17,7 @@ from mosaic.websites import services
 from mosaic.websites.models import Site
 from mosaic.websites.socials import NETWORKS, clean
 from mosaic.websites.tests.conftest import body, make_post
-
-SCREENS = Path(django_settings.BASE_DIR) / "var" / "screens"
+from tests.browser import SCREENS
 
 
 @pytest.mark.parametrize(

@@ -78,14 +78,21 @@ def as_avatar(user, data: bytes) -> Photo:
     return avatar
 
 
-def test_p07_p28_deleting_a_post_keeps_its_photo_that_is_the_owners_avatar_with_its_files(
-    owner, commit
-):
+@pytest.fixture
+def post_and_avatar(owner, commit) -> tuple[Photo, Post]:
+    """One file that is both a post's photo and the owner's avatar: one photo (same bytes)."""
     data = png("red")
     with commit():
         photo = photo_of(owner.user, data)
         post = post_of(owner.user, photo)
-        assert as_avatar(owner.user, data).pk == photo.pk  # the same bytes: the same photo
+        assert as_avatar(owner.user, data).pk == photo.pk
+    return photo, post
+
+
+def test_p07_p28_deleting_a_post_keeps_its_photo_that_is_the_owners_avatar_with_its_files(
+    owner, commit, post_and_avatar
+):
+    photo, post = post_and_avatar
     files = list(files_of(photo))
     assert len(files) > 1  # the original and its variants
     assert all_exist(files)
@@ -100,12 +107,18 @@ def test_p07_p28_deleting_a_post_keeps_its_photo_that_is_the_owners_avatar_with_
     assert all_exist(files)
 
 
-def test_p07_deleting_a_post_keeps_its_photo_that_is_a_sites_avatar_with_its_files(owner, commit):
+@pytest.mark.parametrize("site_deleted", [False, True], ids=["live", "in-quarantine"])
+def test_p07_deleting_a_post_keeps_its_photo_that_is_a_sites_avatar_with_its_files(
+    owner, commit, site_deleted
+):
+    """A deleted site keeps its avatar too while the owner can still restore it (P08)."""
     with commit():
         photo = photo_of(owner.user, png("red"))
         post = post_of(owner.user, photo)
         site = websites.create_site(owner=owner.user, slug="olivia", title="Olivia")
         websites.choose_avatar(site=site, photo=photo)
+        if site_deleted:
+            websites.delete_site(site=site)
     files = list(files_of(photo))
 
     with commit():
@@ -113,21 +126,8 @@ def test_p07_deleting_a_post_keeps_its_photo_that_is_a_sites_avatar_with_its_fil
 
     assert Site.objects.get(pk=site.pk).avatar_id == photo.pk
     assert all_exist(files)
-
-
-def test_p07_a_deleted_sites_avatar_stays_while_the_site_can_be_restored(owner, commit):
-    with commit():
-        photo = photo_of(owner.user, png("red"))
-        post = post_of(owner.user, photo)
-        site = websites.create_site(owner=owner.user, slug="olivia", title="Olivia")
-        websites.choose_avatar(site=site, photo=photo)
-        websites.delete_site(site=site)
-
-    with commit():
-        delete_post(post=post)
-
-    assert Site.objects.get(pk=site.pk).avatar_id == photo.pk
-    assert websites.restore_site(site=site)
+    if site_deleted:
+        assert websites.restore_site(site=site)
 
 
 def test_p07_deleting_one_item_keeps_its_photo_that_is_the_owners_avatar(owner, commit):
@@ -165,12 +165,10 @@ def test_p07_p28_a_carousel_deleted_at_once_keeps_exactly_the_photos_still_used(
     assert none_exist(gone)
 
 
-def test_p28_an_avatar_replaced_while_its_photo_is_a_posts_photo_keeps_the_photo(owner, commit):
-    data = png("red")
-    with commit():
-        photo = photo_of(owner.user, data)
-        post_of(owner.user, photo)
-        as_avatar(owner.user, data)
+def test_p28_an_avatar_replaced_while_its_photo_is_a_posts_photo_keeps_the_photo(
+    owner, commit, post_and_avatar
+):
+    photo, _post = post_and_avatar
     files = list(files_of(photo))
 
     with commit():
@@ -181,12 +179,8 @@ def test_p28_an_avatar_replaced_while_its_photo_is_a_posts_photo_keeps_the_photo
     assert all_exist(files)
 
 
-def test_p28_erasing_profiles_keeps_an_avatar_that_is_a_posts_photo(owner, commit):
-    data = png("red")
-    with commit():
-        photo = photo_of(owner.user, data)
-        post_of(owner.user, photo)
-        as_avatar(owner.user, data)
+def test_p28_erasing_profiles_keeps_an_avatar_that_is_a_posts_photo(owner, commit, post_and_avatar):
+    photo, _post = post_and_avatar
 
     with commit():
         profiles.erase_profiles(user_ids=[owner.user.pk])
@@ -195,12 +189,10 @@ def test_p28_erasing_profiles_keeps_an_avatar_that_is_a_posts_photo(owner, commi
     assert Photo.objects.filter(pk=photo.pk).exists()
 
 
-def test_p07_p28_the_avatar_kept_after_its_post_goes_when_the_avatar_is_removed(owner, commit):
-    data = png("red")
-    with commit():
-        photo = photo_of(owner.user, data)
-        post = post_of(owner.user, photo)
-        as_avatar(owner.user, data)
+def test_p07_p28_the_avatar_kept_after_its_post_goes_when_the_avatar_is_removed(
+    owner, commit, post_and_avatar
+):
+    photo, post = post_and_avatar
     files = list(files_of(photo))
     with commit():
         delete_post(post=post)

@@ -24,7 +24,7 @@ from mosaic.websites.models import Site
 from mosaic.websites.privacy import SiteData
 from mosaic.websites.tests.conftest import body, make_photo, make_post
 from mosaic.websites.tests.test_browser_sites import sign_in
-from tests.browser import SCREENS
+from tests.browser import SCREENS, WCAG_AA
 
 
 def head(page: str) -> str:
@@ -326,7 +326,7 @@ def test_an_owner_sets_them_on_a_phone_and_sees_them_in_the_published_head(page,
     for size in ((390, 844), (1366, 900)):
         page.set_viewport_size({"width": size[0], "height": size[1]})
         section.scroll_into_view_if_needed()
-        violations = Axe().run(page, options={"runOnly": ["wcag2a", "wcag2aa", "wcag21aa"]})
+        violations = Axe().run(page, options=WCAG_AA)
         assert violations.violations_count == 0, violations.generate_report()
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
         SCREENS.mkdir(parents=True, exist_ok=True)

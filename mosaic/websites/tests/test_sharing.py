@@ -17,7 +17,7 @@ from mosaic.websites.models import Site
 from mosaic.websites.sharing import qr_code, site_address
 from mosaic.websites.tests.conftest import make_post
 from mosaic.websites.tests.test_browser_sites import sign_in
-from tests.browser import SCREENS
+from tests.browser import SCREENS, WCAG_AA
 
 ADDRESS = "http://testserver/olivia/"
 
@@ -111,7 +111,7 @@ def test_the_share_page_reads_well_and_its_qr_code_scans(page, settings, size):
 
     assert decoded(page.locator(".share-qr img").screenshot()) == [site_address(site)]
     assert page.locator(".chat-card img").evaluate("img => img.naturalWidth") > 0
-    violations = Axe().run(page, options={"runOnly": ["wcag2a", "wcag2aa", "wcag21aa"]})
+    violations = Axe().run(page, options=WCAG_AA)
     assert violations.violations_count == 0, violations.generate_report()
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     assert page.evaluate("document.documentElement.scrollHeight") < 2600

@@ -17,7 +17,7 @@ from mosaic.websites import services
 from mosaic.websites.models import Site
 from mosaic.websites.socials import NETWORKS, clean
 from mosaic.websites.tests.conftest import body, make_post
-from tests.browser import SCREENS
+from tests.browser import SCREENS, WCAG_AA
 
 
 @pytest.mark.parametrize(
@@ -153,7 +153,7 @@ def test_every_icon_reads_well_in_each_theme_on_a_phone(page, settings, theme):
         assert box is not None
         assert box["width"] >= 44
         assert box["height"] >= 44, "a finger-sized target"
-        violations = Axe().run(page, options={"runOnly": ["wcag2a", "wcag2aa", "wcag21aa"]})
+        violations = Axe().run(page, options=WCAG_AA)
         assert violations.violations_count == 0, violations.generate_report()
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
         SCREENS.mkdir(parents=True, exist_ok=True)

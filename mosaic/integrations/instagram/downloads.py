@@ -59,15 +59,15 @@ class Downloads:
         that was not planned next is downloaded now, and the plan is dropped up to it."""
         while self._started and self._started[0][0] != url:
             self._discard(self._started.popleft()[1])
-        if not self._started:
-            while self._planned and self._planned.popleft() != url:
-                pass
+        if self._started:
+            future = self._started.popleft()[1]
             self._top_up()
-            if not self._started:
-                return _download(url)
-        future = self._started.popleft()[1]
+            return future.result()
+        if url in self._planned:  # planned beyond what was started
+            while self._planned.popleft() != url:
+                pass
         self._top_up()
-        return future.result()
+        return _download(url)
 
     def close(self) -> None:
         """Stop what has not started; wait for what has, and delete the files nobody took."""

@@ -200,7 +200,7 @@ def _needs_download(existing: Post | None, item: dict[str, Any], media_id: str) 
 def _urls(item: dict[str, Any]) -> list[str]:
     """The files ``_download`` fetches for a media, in the order it fetches them."""
     urls = []
-    for part in item.get("children") or [item]:
+    for part, _part_id in _parts(item, ""):
         video = part.get("media_type") == "VIDEO"
         names = ("media_url", "thumbnail_url") if video else ("media_url",)
         urls += [url for name in names if isinstance(url := part.get(name), str) and url]

@@ -414,9 +414,9 @@ class StandInHandler(BaseHTTPRequestHandler):
         if post.caption:
             item["caption"] = post.caption
         extension = "mp4" if post.media_type == "VIDEO" else "jpg"
-        item["media_url"] = self._media_url(f"{post.id}.{extension}")
+        item["media_url"] = self.server.media_url(f"{post.id}.{extension}")
         if post.media_type == "VIDEO":
-            item["thumbnail_url"] = self._media_url(f"{post.id}.jpg")
+            item["thumbnail_url"] = self.server.media_url(f"{post.id}.jpg")
         item["permalink"] = f"https://www.instagram.com/p/{post.shortcode}/"
         item["timestamp"] = post.timestamp.strftime("%Y-%m-%dT%H:%M:%S+0000")
         if post.children and "children" in fields:
@@ -425,18 +425,12 @@ class StandInHandler(BaseHTTPRequestHandler):
                     {
                         "id": child.id,
                         "media_type": child.media_type,
-                        "media_url": self._media_url(f"{child.id}.jpg"),
+                        "media_url": self.server.media_url(f"{child.id}.jpg"),
                     }
                     for child in post.children
                 ]
             }
         return {key: value for key, value in item.items() if key in fields or key == "id"}
-
-    def _media_url(self, name: str) -> str:
-        path = f"/media/{name}"
-        expires_hex = format(int(time.time()) + self.state.media_ttl, "x")
-        signature = self.state.media_signature(path, expires_hex)
-        return f"{self.server.base_url}{path}?{urlencode({'oe': expires_hex, 'sig': signature})}"
 
     def media_file(self, path: str, name: str) -> None:
         query = self._query()
@@ -522,6 +516,13 @@ class StandInServer(ThreadingHTTPServer):
         self.default_username = default_username
         self.verbose = verbose
         self._thread: threading.Thread | None = None
+
+    def media_url(self, name: str) -> str:
+        """The signed address of a media file, expiring ``state.media_ttl`` seconds from now."""
+        path = f"/media/{name}"
+        expires_hex = format(int(time.time()) + self.state.media_ttl, "x")
+        signature = self.state.media_signature(path, expires_hex)
+        return f"{self.base_url}{path}?{urlencode({'oe': expires_hex, 'sig': signature})}"
 
     @property
     def base_url(self) -> str:

@@ -14,7 +14,8 @@ import pytest
 from django.conf import settings as django_settings
 from django.utils import timezone
 
-from mosaic.integrations.instagram.models import InstagramConnection
+from mosaic.integrations.instagram import runs
+from mosaic.integrations.instagram.models import ImportRun, InstagramConnection
 from mosaic.integrations.instagram.standin.server import StandInServer
 from mosaic.lib.crypto import generate_key
 from tests.processes import production_env
@@ -108,3 +109,15 @@ def tasks(django_capture_on_commit_callbacks):
     """``with tasks(): ...`` runs, when the block ends, what was enqueued on commit (tasks run
     at once with the test settings' immediate backend, continuations included)."""
     return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+@pytest.fixture
+def sync(tasks):
+    """``sync(user, kind)``: start a sync and run its tasks; returns the run as it ended."""
+
+    def _sync(user, kind=ImportRun.Kind.FULL) -> ImportRun:
+        with tasks():
+            run = runs.start_sync(user=user, kind=kind)
+        return ImportRun.objects.get(pk=run.pk)
+
+    return _sync

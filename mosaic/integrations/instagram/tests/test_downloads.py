@@ -9,11 +9,10 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from mosaic.integrations.instagram import runs
 from mosaic.integrations.instagram.downloads import Downloads
 from mosaic.integrations.instagram.models import ImportRun
 from mosaic.integrations.instagram.periodic import resume_instagram_imports
-from mosaic.integrations.instagram.standin.data import posts_for
+from mosaic.integrations.instagram.standin.data import StandInMedia, posts_for
 from mosaic.integrations.instagram.tests.conftest import connection_with_token
 from mosaic.lib.safe_http import FetchError
 from mosaic.photos.models import Original
@@ -37,23 +36,10 @@ def feed(stand_in, settings, owner):
     return stand_in
 
 
-@pytest.fixture
-def sync(tasks):
-    def _sync(user, kind=ImportRun.Kind.FULL) -> ImportRun:
-        with tasks():
-            run = runs.start_sync(user=user, kind=kind)
-        return ImportRun.objects.get(pk=run.pk)
-
-    return _sync
-
-
-def files_of(count: int) -> int:
-    """How many files the stand-in's first ``count`` posts have (a video has its poster)."""
-    total = 0
-    for post in posts_for(USERNAME, count):
-        for part in post.children or (post,):
-            total += 2 if part.media_type == "VIDEO" else 1
-    return total
+def files_of(posts: list[StandInMedia]) -> int:
+    """How many files these posts have (a video has its poster)."""
+    parts = [part for post in posts for part in post.children or (post,)]
+    return sum(2 if part.media_type == "VIDEO" else 1 for part in parts)
 
 
 def items_of(count: int) -> int:
@@ -65,7 +51,7 @@ def test_media_files_download_a_few_at_once_and_never_more(owner, feed, sync, se
     run = sync(owner.user)
     assert run.state == ImportRun.State.COMPLETED
     assert 2 <= feed.state.media_most_at_once <= 3
-    assert len(feed.state.media_requests) == files_of(12) == run.media
+    assert len(feed.state.media_requests) == files_of(posts_for(USERNAME, 12)) == run.media
     # Stored in the feed's order, each post with its own files.
     stored = list(
         Post.objects.filter(owner=owner.user).order_by("-taken_at").values_list("external_id")
@@ -97,9 +83,7 @@ def test_an_incremental_run_downloads_only_the_new_posts(owner, feed, sync):
     run = sync(owner.user, kind=ImportRun.Kind.INCREMENTAL)
     assert (run.state, run.created) == (ImportRun.State.COMPLETED, 2)
     new = posts_for(USERNAME, 14)[:2]
-    assert len(feed.state.media_requests) == sum(
-        2 if part.media_type == "VIDEO" else 1 for post in new for part in post.children or (post,)
-    )
+    assert len(feed.state.media_requests) == files_of(new)
     assert {name.partition(".")[0] for name in feed.state.media_requests} <= {
         part.id for post in new for part in (post, *post.children)
     }
@@ -122,13 +106,13 @@ def test_expired_media_urls_retry_later_and_the_retry_stores_each_post_once(
     run.refresh_from_db()
     assert (run.state, run.created) == (ImportRun.State.COMPLETED, 12)
     assert Post.objects.filter(owner=owner.user).count() == 12
-    assert run.media == files_of(12)  # each file stored once, by the retry
+    assert run.media == files_of(posts_for(USERNAME, 12))  # each file stored once, by the retry
     assert PostItem.objects.filter(post__owner=owner.user).count() == items_of(12)
 
 
 def test_downloads_are_taken_in_order_and_what_is_skipped_is_dropped(feed):
     photos = [p for p in posts_for(USERNAME, 12) if p.media_type == "IMAGE"][:3]
-    urls = [_signed_url(feed, f"{p.id}.jpg") for p in photos]
+    urls = [feed.media_url(f"{p.id}.jpg") for p in photos]
     with Downloads(2) as downloads:
         downloads.plan(urls)
         with downloads.take(urls[1]) as second:  # the first is not wanted after all
@@ -143,7 +127,7 @@ def test_downloads_are_taken_in_order_and_what_is_skipped_is_dropped(feed):
 
 
 def test_a_refused_download_raises_where_it_is_taken(feed):
-    good = _signed_url(feed, "1.jpg")
+    good = feed.media_url("1.jpg")
     forged = good.replace("sig=", "sig=0")
     with Downloads(2) as downloads:
         downloads.plan([forged, good])
@@ -151,14 +135,3 @@ def test_a_refused_download_raises_where_it_is_taken(feed):
             downloads.take(forged)
         with downloads.take(good) as file:
             assert file.read(3) == b"\xff\xd8\xff"
-
-
-def _signed_url(stand_in, name: str) -> str:
-    """A media URL as the stand-in signs them."""
-    import time
-    from urllib.parse import urlencode
-
-    path = f"/media/{name}"
-    expires_hex = format(int(time.time()) + 3600, "x")
-    signature = stand_in.state.media_signature(path, expires_hex)
-    return f"{stand_in.base_url}{path}?{urlencode({'oe': expires_hex, 'sig': signature})}"

@@ -41,16 +41,6 @@ def connected(owner, feed):
     return connection_with_token(owner.user, feed, age=timedelta(hours=1))
 
 
-@pytest.fixture
-def sync(tasks):
-    def _sync(user, kind=ImportRun.Kind.FULL) -> ImportRun:
-        with tasks():
-            run = runs.start_sync(user=user, kind=kind)
-        return ImportRun.objects.get(pk=run.pk)
-
-    return _sync
-
-
 def snapshot(user) -> list[tuple]:
     posts = Post.objects.filter(owner=user).prefetch_related("items", "comments")
     return [

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import base64
 import io
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 
 import numpy as np
 import pytest
@@ -224,3 +226,35 @@ def test_each_width_gets_its_measured_webp_settings():
         again = io.BytesIO()
         pixels[width].save(again, "WEBP", **imaging.webp_options(width))
         assert again.getvalue() == output.data
+
+
+@pytest.mark.parametrize(
+    ("source", "width"),
+    [((1080, 1350), 640), ((640, 800), 320), ((1080, 1350), 1000), ((333, 1351), 17)],
+)
+def test_libvips_resizes_as_pillows_bicubic_would(source, width):
+    """The resizes run in libvips for speed (docs/images.md), with the filter Pillow used before
+    (box by the whole factor, then bicubic): the same size, and pixels within rounding of
+    Pillow's (a bilinear or Lanczos kernel differs by several times more on a textured photo)."""
+    image = Image.open(io.BytesIO(textured_photo(source))).convert("RGB")
+    height = max(1, round(source[1] * width / source[0]))
+    ours = np.asarray(imaging._scaled(image, width)).astype(int)
+    pillows = np.asarray(
+        image.resize((width, height), Image.Resampling.BICUBIC, reducing_gap=1.0)
+    ).astype(int)
+    assert ours.shape == (height, width, 3)
+    difference = np.abs(ours - pillows)
+    assert difference.max() <= 8, difference.max()
+    assert difference.mean() < 1.0, difference.mean()
+
+
+def test_renders_on_several_threads_at_once_match_one_at_a_time():
+    """The batch pool renders on one thread per core, and libvips and Pillow each keep state
+    (libvips's threads, Pillow's kept memory blocks): every file is byte for byte what a render
+    on its own makes."""
+    photos = [textured_photo((900 + 60 * index, 1100)) for index in range(6)]
+    render = partial(imaging.render, widths=(320, 640, 1080))
+    alone = [render(data) for data in photos]
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        together = list(pool.map(render, photos))
+    assert together == alone

@@ -263,20 +263,25 @@ def plan_widths(source_width: int, widths: Sequence[int]) -> list[int]:
 
 
 def _scaled(image: Image.Image, width: int) -> Image.Image:
-    """``image`` scaled down to ``width``, by libvips: the same box + bicubic as Pillow's
-    ``resize(..., reducing_gap=1.0)``, vectorised (1080 -> 640: 5.9 ms against 16)."""
+    """``image`` scaled down to ``width``, as Pillow's ``resize(..., reducing_gap=1.0)`` does it:
+    a box average by the largest whole factor, then bicubic for the remaining less-than-2x, in
+    libvips (1080 -> 640: 5.2 ms with the copies in and out, against 16 in Pillow's scalar code).
+    When the factor divides the size, the box step is Pillow's ``reduce`` (0.5 ms for 640 -> 320),
+    which rounds to nearest where libvips's shrink is 0.4 levels brighter on average."""
     if width == image.width:
         return image
     height = max(1, round(image.height * width / image.width))
-    bands = len(image.getbands())
+    factor = int(image.width / width / REDUCING_GAP)
+    if factor > 1 and image.width % factor == 0 and image.height % factor == 0:
+        image = image.reduce(factor)
+        if image.size == (width, height):
+            return image
     source = pyvips.Image.new_from_memory(
-        image.tobytes(), image.width, image.height, bands, "uchar"
+        image.tobytes(), image.width, image.height, len(image.getbands()), "uchar"
     )
+    # libvips's own box step is left for sizes the factor does not divide (its edges are right).
     resized = source.resize(
-        width / image.width,
-        vscale=height / image.height,
-        kernel=VIPS_KERNEL,
-        gap=REDUCING_GAP,
+        width / image.width, vscale=height / image.height, kernel=VIPS_KERNEL, gap=REDUCING_GAP
     )
     if (resized.width, resized.height) != (width, height):  # never seen; a defect if it is
         raise RuntimeError(f"libvips made {resized.width}x{resized.height}, not {width}x{height}")

@@ -2,9 +2,10 @@
 
 Threads, not processes: Pillow releases the GIL while it decodes and encodes, and pyvips
 (through cffi) while libvips resizes (the whole of the work but some Python glue), so one
-thread per core keeps every core busy without what a process pool costs: starting interpreters that import Pillow (~0.4 s of CPU each, again
-whenever a worker is replaced) and pickling every original and every variant across. Measured
-on the full set: 6-14 % less CPU per photo and a third less memory (docs/images.md, "Pool").
+thread per core keeps every core busy without what a process pool costs: starting interpreters
+that import Pillow (~0.4 s of CPU each, again whenever a worker is replaced) and pickling every
+original and every variant across. Measured on the full set: 6-14 % less CPU per photo and a
+third less memory (docs/images.md, "Pool").
 Decoders see nothing here that ``probe`` has not already decoded in this same kind of process
 when the file arrived, so processes never were the boundary against hostile files.
 

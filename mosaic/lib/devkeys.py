@@ -7,6 +7,7 @@ to start without it.
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -22,11 +23,16 @@ def development_secret(file_name: str, generate: Callable[[], str]) -> str:
         pass
     path.parent.mkdir(parents=True, exist_ok=True)
     secret = generate()
-    # O_EXCL: two processes starting together must not each write a different secret.
+    # Written whole under a name of its own, then linked into place (which fails if the file is
+    # there): two processes starting together (`make run`, test workers) must not each write a
+    # different secret, nor read one half-written.
+    descriptor, written = tempfile.mkstemp(dir=path.parent, prefix=f".{file_name}.")
     try:
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(secret)
+        os.link(written, path)
     except FileExistsError:
         return path.read_text().strip()
-    with os.fdopen(descriptor, "w") as handle:
-        handle.write(secret)
+    finally:
+        os.unlink(written)
     return secret

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import socket
@@ -16,6 +17,7 @@ from pathlib import Path
 import pytest
 from aiosmtpd.controller import Controller
 from allauth.account.models import EmailAddress
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.test import Client
@@ -86,9 +88,18 @@ def sign_in_browser(page, persona: Persona) -> None:
     assert "/accounts/" not in page.url, f"sign-in stopped at {page.url}"
 
 
+@functools.cache
+def password_hash() -> str:
+    """PASSWORD hashed as production hashes (Argon2, its full cost), once per process: a hash
+    takes ~0.15 s of CPU and most tests make a user or two; each sign-in still checks it."""
+    return make_password(PASSWORD)
+
+
 def make_user(username: str, *, email: str | None = None, verified: bool = True) -> User:
     email = email or f"{username}@example.com"
-    user = User.objects.create_user(username=username, email=email, password=PASSWORD)
+    user = User.objects.create_user(username=username, email=email)
+    user.password = password_hash()
+    user.save(update_fields=["password"])
     EmailAddress.objects.create(user=user, email=email, verified=verified, primary=True)
     return user
 

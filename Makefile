@@ -6,6 +6,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 UV_VERSION := 0.13.8
+# pytest-xdist processes for `make pytest`; PYTEST_WORKERS=0 runs the suite in one process.
+PYTEST_WORKERS ?= 3
 export PORT
 
 .PHONY: run test lint types pytest bench setup install migrate lock messages clean browser dns ffmpeg caddy
@@ -59,7 +61,7 @@ types: install
 
 pytest: install
 	@mkdir -p var
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 bench: setup
 	$(BIN)/python -m bench

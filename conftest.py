@@ -13,6 +13,7 @@ from email import message_from_bytes
 from email.message import Message
 from functools import partial
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -271,8 +272,42 @@ def _browser_contexts_closed(request) -> Iterator[None]:
         request.getfixturevalue("browser").close_leftovers()
 
 
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_setupnodes(config, specs) -> None:
+    """Each pytest-xdist worker gets a Redis database of its own, the next numbers after the one
+    REDIS_URL (or TEST_REDIS_URL) names: the suite empties its database around every test
+    (``_isolated``), which would wipe a neighbour's rate limits, queue and buffered stats.
+    Set in the worker's environment before it starts, so Django's settings and the child
+    processes a test starts (``tests.processes``) see the same database."""
+    for number, spec in enumerate(specs):
+        for name in ("REDIS_URL", "TEST_REDIS_URL"):
+            if os.environ.get(name):
+                spec.env[name] = redis_database(os.environ[name], offset=number)
+
+
+def redis_database(url: str, *, offset: int) -> str:
+    """``redis://host:port/N`` -> the same server's database N + offset."""
+    parts = urlsplit(url)
+    number = int(parts.path.strip("/") or 0) + offset
+    return parts._replace(path=f"/{number}").geturl()
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error) -> None:
+    """Under pytest-xdist, the cookies each worker's browser tests saw, for the P13 check."""
+    for name, tests in getattr(node, "workeroutput", {}).get("browser_cookies", {}).items():
+        BROWSER_COOKIES.setdefault(name, set()).update(tests)
+
+
 def pytest_sessionfinish(session, exitstatus) -> None:
-    """P13: a cookie any browser test was given and the policy does not declare fails the run."""
+    """P13: a cookie any browser test was given and the policy does not declare fails the run.
+    A pytest-xdist worker hands its cookies to the main process, which checks them all."""
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        workeroutput["browser_cookies"] = {
+            name: sorted(tests) for name, tests in BROWSER_COOKIES.items()
+        }
+        return
     if not BROWSER_COOKIES:
         return
     from mosaic.policy.cookies import declared_names

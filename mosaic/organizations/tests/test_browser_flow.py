@@ -12,16 +12,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import time
 
 import pytest
 import time_machine
-from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from axe_playwright_python.sync_playwright import Axe
 from django.core import mail
 from django.utils import timezone
 
 from conftest import PASSWORD, make_user
+from mosaic.accounts.tests.helpers import totp_code
 from mosaic.organizations import members
 from mosaic.organizations.models import AdminAction, Domain, Membership
 from mosaic.organizations.tests.helpers import totp
@@ -47,10 +46,6 @@ def look(page, name: str) -> list[str]:
     return found
 
 
-def code(secret: str) -> str:
-    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
-
-
 def sign_in(page, username: str, secret: str = "") -> None:
     page.goto("/accounts/login/")
     page.locator("#id_login").fill(username)
@@ -58,7 +53,7 @@ def sign_in(page, username: str, secret: str = "") -> None:
     page.get_by_role("button", name=re.compile("^sign in$", re.I)).click()
     if secret:
         page.wait_for_url("**/2fa/authenticate/")
-        page.locator("#id_code").fill(code(secret))
+        page.locator("#id_code").fill(totp_code(secret))
         page.get_by_role("button", name=re.compile("^sign in$", re.I)).click()
     page.wait_for_load_state()
 

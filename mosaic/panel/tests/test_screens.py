@@ -10,15 +10,14 @@ from __future__ import annotations
 
 import io
 import re
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
-from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from axe_playwright_python.sync_playwright import Axe
 
 from conftest import PASSWORD, make_user
+from mosaic.accounts.tests.helpers import totp_code
 from mosaic.integrations.instagram.standin.server import StandInServer
 from mosaic.integrations.instagram.tests.conftest import APP_ID, APP_SECRET
 from mosaic.moderation.services import file_report
@@ -272,8 +271,7 @@ def sign_in(page, username: str, totp_secret: str = "", *, look: Callable | None
         page.wait_for_url("**/2fa/authenticate/")
         if look:
             look()
-        counter = int(time.time()) // 30
-        page.locator("#id_code").fill(format_hotp_value(hotp_value(totp_secret, counter)))
+        page.locator("#id_code").fill(totp_code(totp_secret))
         page.get_by_role("button", name=re.compile("^sign in$", re.I)).click()
     page.wait_for_url("**/panel/")
 

@@ -58,10 +58,12 @@ def watch(tab) -> list[str]:
     tab.on("pageerror", lambda exc: found.append(str(exc)))
 
     def answered(response) -> None:
+        # The method, status and the page it came from say which request it was, if it fails.
+        request = f"{response.request.method} {response.url} (on {tab.url})"
         if response.status >= 400:
-            found.append(f"{response.url} answered {response.status}")
+            found.append(f"{request} answered {response.status}")
         if "/accounts/login/" in response.url:
-            found.append(f"{response.url}: the session was lost")
+            found.append(f"{request} answered {response.status}: the session was lost")
 
     tab.on("response", answered)
     return found
@@ -96,6 +98,9 @@ def test_panel_pages_log_no_console_errors_signed_in_as_lighthouse_is(
 def test_panel_pages_log_no_console_errors_signed_in_by_hand(page, site):
     """The ``page`` fixture fails the test on any console error or missing file."""
     sign_in(page)
+    # The sign-in's own requests (its POST to /accounts/login/ among them) are over before
+    # the watch starts: only the panel pages' answers are looked at.
+    page.wait_for_load_state("networkidle")
     found = watch(page)
     for path in panel_pages(site.pk):
         page.goto(path)

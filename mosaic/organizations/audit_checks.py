@@ -9,7 +9,7 @@ from django.db.models import CharField, Exists, OuterRef, Value
 from django.db.models.functions import Cast, Concat
 
 from mosaic.audit.registry import SWEEP_GRACE, audit_check
-from mosaic.organizations.models import AdminAction, Membership
+from mosaic.organizations.models import AdminAction, Membership, Organization
 from mosaic.organizations.powers import AUDIT_ROLE
 from mosaic.staff.models import AuditEntry
 
@@ -59,3 +59,20 @@ def every_admin_action_is_audited_and_visible(now: dt.datetime) -> list[str]:
     if orphaned:
         found.append(f"{orphaned} suspended members without the action that suspended them")
     return found
+
+
+@audit_check("P24")
+def every_organization_has_an_owner(now: dt.datetime) -> list[str]:
+    """P24, C8: someone answers for each organization's admins and can hand it over or delete
+    it. An owner's erased account passes it to an admin or deletes it
+    (``services.after_owners_leave``); an organization left without an owner is a bug."""
+    owner = Membership.objects.filter(
+        organization=OuterRef("pk"),
+        role=Membership.Role.OWNER,
+        claimed_at__isnull=False,
+        blocked_at__isnull=True,
+    )
+    ownerless = Organization.objects.exclude(Exists(owner)).count()
+    if ownerless:
+        return [f"{ownerless} organizations without an owner"]
+    return []

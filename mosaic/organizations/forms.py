@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from mosaic.organizations import domains, rights
+from mosaic.organizations.models import Membership, Organization
 
 
 class NewOrganizationForm(forms.Form):
@@ -62,3 +66,36 @@ class ActionForm(forms.Form):
         if not (data.get("reason") or "").strip():
             self.add_error("reason", _("Say why: the member reads it."))
         return data
+
+
+class HandOverForm(forms.Form):
+    """The owner picks the admin who becomes the owner (``powers.hand_over``)."""
+
+    to = forms.TypedChoiceField(label=_("New owner"), coerce=int, empty_value=None)
+    reason = forms.CharField(
+        label=_("Reason (the new owner reads it)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+        error_messages={"required": _("Say why: the new owner reads it.")},
+    )
+
+    def __init__(self, *args: Any, candidates: Sequence[Membership], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.candidates = {membership.user_id: membership.user for membership in candidates}
+        self.fields["to"].choices = [("", "—")] + [  # type: ignore[attr-defined]
+            (membership.user_id, membership.user.username) for membership in candidates
+        ]
+
+
+class DeleteOrganizationForm(forms.Form):
+    name = forms.CharField(label=_("Type the organization's name to confirm"), max_length=120)
+
+    def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.organization = organization
+
+    def clean_name(self) -> str:
+        value: str = self.cleaned_data["name"].strip()
+        if value != self.organization.name:
+            raise ValidationError(_("That is not the organization's name."))
+        return value

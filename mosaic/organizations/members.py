@@ -138,6 +138,13 @@ def end_membership(*, membership: Membership, tell: bool = True) -> None:
         events.member_online.send(sender=Membership, user_id=membership.user_id)
 
 
+def release(*, membership: Membership) -> None:
+    """The organization is deleted: the membership ends like any other (a suspension and every
+    restriction with it), blocked or still in its notice period, and the person is told."""
+    _mail_member(membership, "organizations/email/closed")
+    end_membership(membership=membership, tell=False)
+
+
 def claim_due(*, now: dt.datetime | None = None) -> int:
     """Claim the accounts whose notice has ended, if their address and the domain still
     qualify (a lapsed domain waits; an address gone ends the notice)."""

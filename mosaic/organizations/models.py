@@ -125,10 +125,15 @@ class AdminAction(models.Model):
         RESTRICT = "restrict", _("restricted a right")
         UNRESTRICT = "unrestrict", _("gave back a right")
         ROLE = "role", _("changed the role")
+        HAND_OVER = "hand_over", _("handed the organization over to this account")
 
+    # P24, P34: the entry outlives its organization (deleted by its owner, or with the owner's
+    # account) so the member keeps seeing it until the AUDIT_LOG_DAYS sweep; the name is kept
+    # for that time (an organization's name describes no person).
     organization = models.ForeignKey(
-        Organization, on_delete=models.CASCADE, related_name="admin_actions"
+        Organization, null=True, on_delete=models.SET_NULL, related_name="admin_actions"
     )
+    organization_name = models.CharField(max_length=120, blank=True)
     admin = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -9,6 +9,7 @@ a second-factor secret or an unpublished draft, and there is no "sign in as".
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
@@ -21,7 +22,13 @@ from django.views.decorators.http import require_POST
 from mosaic.accounts.decorators import sensitive_action, signed_in_user
 from mosaic.accounts.models import User
 from mosaic.organizations import members, powers, rights, services
-from mosaic.organizations.forms import ActionForm, DomainForm, NewOrganizationForm
+from mosaic.organizations.forms import (
+    ActionForm,
+    DeleteOrganizationForm,
+    DomainForm,
+    HandOverForm,
+    NewOrganizationForm,
+)
 from mosaic.organizations.models import AdminAction, Domain, Membership
 from mosaic.staff.roles import has_second_factor
 from mosaic.stats.dashboard import report
@@ -261,3 +268,85 @@ def mine(request: HttpRequest) -> HttpResponse:
     )
     AdminAction.objects.filter(pk__in=unseen).update(seen_at=timezone.now())
     return page
+
+
+def _owner_or_refusal(request: HttpRequest) -> tuple[Membership | None, HttpResponse | None]:
+    """The signed-in owner's membership, or the page that refuses them: the owner-only page
+    (403) for anyone else, admins and members included, and the second-factor page (403)
+    for an owner without one."""
+    user = signed_in_user(request)
+    membership = Membership.objects.filter(user=user).select_related("organization").first()
+    if membership is None or not membership.is_admin or membership.role != Membership.Role.OWNER:
+        return None, render(request, "organizations/owner_only.html", status=403)
+    if not has_second_factor(user):
+        return None, _second_factor_first(request)
+    return membership, None
+
+
+@sensitive_action
+def hand_over(request: HttpRequest) -> HttpResponse:
+    """C8, P24, P32: the owner makes an admin the owner, in two steps (choose, then confirm),
+    after a recent re-authentication and with a second factor (``powers.hand_over``)."""
+    mine, refusal = _owner_or_refusal(request)
+    if mine is None:
+        assert refusal is not None
+        return refusal
+    organization = mine.organization
+    candidates = list(members.admins(organization).filter(role=Membership.Role.ADMIN))
+    form = HandOverForm(request.POST or None, candidates=candidates)
+    context = {"organization": organization, "form": form, "candidates": candidates}
+    if request.method == "POST" and form.is_valid():
+        to = form.candidates[form.cleaned_data["to"]]
+        if request.POST.get("confirm") != "yes":
+            return render(request, "organizations/hand_over_confirm.html", {**context, "to": to})
+        try:
+            powers.hand_over(owner=mine.user, to=to, reason=form.cleaned_data["reason"])
+        except powers.NotAllowed:
+            messages.error(request, _("That admin cannot take the organization over now."))
+            return redirect("organizations:hand_over")
+        messages.success(
+            request,
+            _("%(name)s is now the owner and has been told by email. You are an admin.")
+            % {"name": to.username},
+        )
+        return redirect("organizations:home")
+    return render(
+        request,
+        "organizations/hand_over.html",
+        context,
+        status=400 if form.errors else 200,
+    )
+
+
+@sensitive_action
+def delete(request: HttpRequest) -> HttpResponse:
+    """C8, P24, P34: the owner deletes the organization after typing its name, with a recent
+    re-authentication (P32) and a second factor (``services.delete_organization`` says what
+    ends and what stays)."""
+    mine, refusal = _owner_or_refusal(request)
+    if mine is None:
+        assert refusal is not None
+        return refusal
+    organization = mine.organization
+    form = DeleteOrganizationForm(request.POST or None, organization=organization)
+    if request.method == "POST" and form.is_valid():
+        ended = services.delete_organization(owner=mine.user)
+        messages.success(
+            request,
+            _("%(name)s is deleted. Memberships that ended with it: %(count)s.")
+            % {"name": organization.name, "count": ended},
+        )
+        return redirect("organizations:home")
+    people = Membership.objects.filter(organization=organization).exclude(pk=mine.pk)
+    return render(
+        request,
+        "organizations/delete.html",
+        {
+            "organization": organization,
+            "form": form,
+            "people": people.count(),
+            "domains": organization.domains.order_by("name"),
+            "audit_log_days": settings.AUDIT_LOG_DAYS,
+        },
+        status=400 if form.errors else 200,
+    )

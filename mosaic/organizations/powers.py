@@ -12,6 +12,7 @@ secrets or unpublished drafts, and none to sign in as the member.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from allauth.usersessions.models import UserSession
 from django.conf import settings
@@ -65,24 +66,28 @@ def authorize(*, admin: User, member: User) -> tuple[Membership, Membership]:
 
 def _record(
     *,
-    admin: User,
+    admin: User | None,
     theirs: Membership,
     kind: str,
     reason: str,
     detail: str = "",
     security: bool = False,
     now: dt.datetime,
+    template: str = "organizations/email/action",
 ) -> AdminAction:
     """P24: the member's visible entry and the audit entry, in the change's transaction;
     the email to the member after commit (not for views, and not for a security suspension,
-    which the member is shown when they next try to sign in)."""
+    which the member is shown when they next try to sign in). ``admin`` is None only when
+    Mosaic itself acts, for an owner whose account is being erased (their name is not kept)."""
     reason = reason.strip()
     if not reason:
         raise ValueError("an admin action needs a stated reason")
+    admin_name = admin.username if admin is not None else ""
     action = AdminAction.objects.create(
         organization=theirs.organization,
+        organization_name=theirs.organization.name,
         admin=admin,
-        admin_name=admin.username,
+        admin_name=admin_name,
         member=theirs.user,
         kind=kind,
         detail=detail,
@@ -93,7 +98,7 @@ def _record(
     AuditEntry.objects.create(
         at=now,
         actor=admin,
-        actor_name=admin.username,
+        actor_name=admin_name,
         role=AUDIT_ROLE,
         action=f"organization.{kind}",
         target=action.audit_target,
@@ -103,7 +108,7 @@ def _record(
     )
     if kind != Kind.VIEW and not security:
         send(
-            "organizations/email/action",
+            template,
             to=theirs.user.email,
             user=theirs.user,
             context={
@@ -111,6 +116,7 @@ def _record(
                 "organization": theirs.organization,
                 "right": rights.LABELS.get(detail, ""),
                 "page_url": settings.SITE_URL.rstrip("/") + "/panel/organization/me/",
+                "panel_url": settings.SITE_URL.rstrip("/") + "/panel/organization/",
             },
         )
         AdminAction.objects.filter(pk=action.pk).update(emailed_at=now)
@@ -248,4 +254,64 @@ def set_role(*, admin: User, member: User, role: str, reason: str) -> AdminActio
             now=timezone.now(),
         )
         Membership.objects.filter(pk=theirs.pk).update(role=role)
+    return action
+
+
+def hand_over(*, owner: User, to: User, reason: str) -> AdminAction:
+    """The owner makes one of the organization's claimed admins its owner and becomes an admin
+    (C8). Like every admin action (P24) it is the new owner's visible entry, an audit entry and
+    an email, which tells them what the organization's owner can do."""
+    with transaction.atomic():
+        mine, theirs = authorize(admin=owner, member=to)
+        if mine.role != Membership.Role.OWNER:
+            raise NotAllowed("only the owner hands the organization over")
+        if theirs.role != Membership.Role.ADMIN:
+            raise NotAllowed("the organization goes to one of its admins")
+        action = _record(
+            admin=owner,
+            theirs=theirs,
+            kind=Kind.HAND_OVER,
+            reason=reason,
+            now=timezone.now(),
+            template="organizations/email/owner",
+        )
+        Membership.objects.filter(pk=theirs.pk).update(role=Membership.Role.OWNER)
+        Membership.objects.filter(pk=mine.pk).update(role=Membership.Role.ADMIN)
+    return action
+
+
+def successor(membership: Membership, *, leaving: Sequence[int] = ()) -> Membership | None:
+    """Who takes an organization over when its owner's account goes: the admin who has been a
+    member longest (claimed first; an admin's promotion date is not kept), not blocked, and
+    not leaving with the owner."""
+    return (
+        Membership.objects.select_for_update(of=("self",))
+        .filter(
+            organization_id=membership.organization_id,
+            role=Membership.Role.ADMIN,
+            claimed_at__isnull=False,
+            blocked_at__isnull=True,
+        )
+        .exclude(user__any=list(leaving))
+        .select_related("user", "organization")
+        .order_by("claimed_at", "pk")
+        .first()
+    )
+
+
+def pass_on(*, heir: Membership, now: dt.datetime | None = None) -> AdminAction:
+    """The owner's account is being erased (P08): ``heir`` becomes the owner. Recorded and
+    emailed like a hand-over (P24), with no admin named, since the leaving owner's name is
+    being erased with their account."""
+    with transaction.atomic():
+        action = _record(
+            admin=None,
+            theirs=heir,
+            kind=Kind.HAND_OVER,
+            reason="The owner's account was deleted. As the admin who has been a member "
+            "longest, you are now the organization's owner.",
+            now=now or timezone.now(),
+            template="organizations/email/owner",
+        )
+        Membership.objects.filter(pk=heir.pk).update(role=Membership.Role.OWNER)
     return action

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mosaic.accounts.models import User
 from mosaic.lib.keys import delete_by_keys
+from mosaic.organizations import services
 from mosaic.organizations.models import AdminAction, Membership
 from mosaic.privacy.registry import Category, Holding, Text, exempt, register
 from mosaic.privacy.sweeps import delete_due, sweep
@@ -89,9 +90,15 @@ class OrganizationRecords(Category):
 
     def erase_all(self, users: Sequence[User]) -> int:
         """The membership and the actions about the account go; an admin's own actions stay
-        with the members they concern, the admin's name redacted. Three queries for the whole
-        batch, its keys as one array (``mosaic.lib.keys``)."""
+        with the members they concern, the admin's name redacted. Four queries for the whole
+        batch, its keys as one array (``mosaic.lib.keys``).
+
+        An organization whose owner is in the batch is first passed to its longest-standing
+        admin, or deleted when it has none (``services.after_owners_leave``): left ownerless,
+        nobody could hand it over, delete it or give up its domains, and its verified domains
+        would go on claiming new accounts."""
         ids = [user.pk for user in users]
+        services.after_owners_leave(user_ids=ids)
         about = delete_by_keys(AdminAction.objects.filter(member__any=ids))
         redacted = AdminAction.objects.filter(admin__any=ids).update(admin=None, admin_name="")
         return about + redacted + delete_by_keys(Membership.objects.filter(user__any=ids))
@@ -101,6 +108,12 @@ exempt(
     "organizations.Organization",
     ("name",),
     reason="The name of a school, company or shop; it describes no person.",
+)
+exempt(
+    "organizations.AdminAction",
+    ("organization_name",),
+    reason="The organization's name, kept on each action so the member still sees whose "
+    "admins acted once the organization is deleted; it describes no person.",
 )
 exempt(
     "organizations.Domain",

@@ -45,3 +45,16 @@ def claimed_member(organization, username: str = "pia", domain_name: str = "scho
     assert membership.is_claimed
     assert membership.organization == organization
     return user
+
+
+def confirmed(user):
+    """A client signed in as ``user`` and re-authenticated just now (P32)."""
+    from django.test import Client
+
+    from conftest import PASSWORD
+
+    client = Client()
+    client.force_login(user)
+    response = client.post("/accounts/reauthenticate/", {"password": PASSWORD})
+    assert response.status_code in (200, 302)
+    return client

@@ -21,12 +21,13 @@ from django.utils import timezone
 
 from conftest import PASSWORD, make_user
 from mosaic.accounts.tests.helpers import totp_code
-from mosaic.organizations import members
-from mosaic.organizations.models import AdminAction, Domain, Membership
-from mosaic.organizations.tests.helpers import totp
+from mosaic.organizations import members, powers
+from mosaic.organizations.models import AdminAction, Domain, Membership, Organization
+from mosaic.organizations.tests.helpers import claimed_member, totp, verified_organization
+from mosaic.staff.models import AuditEntry
 from mosaic.websites import services as websites
 from mosaic.websites.models import Site
-from tests.browser import SCREENS, SIZES, WCAG_AA
+from tests.browser import SCREENS, SIZES, WCAG_AA, own_tab
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -165,4 +166,102 @@ def test_c8_p24_the_whole_organization_flow(page, browser, live_server, dns_serv
 
     kinds = list(AdminAction.objects.order_by("at").values_list("kind", flat=True))
     assert kinds == ["view", "restrict", "suspend", "unsuspend"]
+    assert problems == []
+
+
+def confirm_if_asked(page) -> None:
+    """P32: confirm the password when the page asks for it (a fresh sign-in may be enough)."""
+    page.wait_for_load_state()
+    if "/accounts/reauthenticate/" in page.url:
+        confirm_password(page)
+
+
+def test_c8_p24_the_owner_hands_over_and_the_new_owner_deletes_the_organization(
+    page, browser, live_server, dns_server, settings
+):
+    """Olivia hands Example School over to Pia, an admin, after confirming her password and
+    in two steps; Olivia, now an admin, is refused the owner's pages; Pia deletes the
+    organization after typing its name (a wrong name first), which releases Paul, suspended,
+    whose site comes back; Paul still sees what was done about him."""
+    settings.ROOT_URLCONF = "mosaic.websites.tests.urls"
+    problems: list[str] = []
+    owner = make_user("olivia", email="olivia@school.example")
+    secret = totp(owner)
+    organization, _domain = verified_organization(dns_server, owner)
+    pia = claimed_member(organization, username="pia")
+    pia_secret = totp(pia)
+    powers.set_role(admin=owner, member=pia, role="admin", reason="Runs the art club.")
+    paul = claimed_member(organization, username="paul")
+    site = websites.create_site(owner=paul, slug="paul", title="Paul's photos")
+    websites.publish(site=site)
+    powers.suspend(admin=owner, member=paul, reason="Exam answers on the site.")
+    assert page.context.request.get(f"{live_server.url}/paul/").status == 410
+
+    # 1. Olivia hands the organization over: choose, then confirm.
+    sign_in(page, "olivia", secret)
+    page.goto("/panel/organization/")
+    problems += look(page, "admin-owner")
+    page.get_by_role("link", name="Hand over…").click()
+    confirm_if_asked(page)
+    problems += look(page, "hand-over")
+    page.get_by_role("combobox", name="New owner").select_option(label="pia")
+    page.get_by_label("Reason (the new owner reads it)").fill("I am leaving the school.")
+    page.get_by_role("button", name="Continue").click()
+    assert "Make pia the owner?" in page.content()
+    problems += look(page, "hand-over-confirm")
+    mail.outbox.clear()
+    page.get_by_role("button", name="Hand it over to pia").click()
+    assert "pia is now the owner" in page.content()
+    assert Membership.objects.get(user=pia).role == "owner"
+    assert Membership.objects.get(user=owner).role == "admin"
+    assert [message.to for message in mail.outbox] == [["pia@school.example"]]
+    assert "I am leaving the school." in mail.outbox[0].body
+    with own_tab(browser, live_server) as refused:  # a 403, which the page fixture fails on
+        refused.context.add_cookies(page.context.cookies())  # still Olivia
+        refused.goto("/panel/organization/hand-over/")
+        assert "Only the owner can do this" in refused.content()
+        problems += look(refused, "owner-only")
+
+    # 2. Pia, the owner now, deletes it: a wrong name is refused, then the right one.
+    pia_context = browser.new_context(
+        viewport={"width": 390, "height": 844}, base_url=live_server.url
+    )
+    pia_page = pia_context.new_page()
+    sign_in(pia_page, "pia", pia_secret)
+    pia_page.goto("/panel/organization/")
+    pia_page.get_by_role("link", name="Delete the organization…").click()
+    confirm_if_asked(pia_page)
+    assert "2 other accounts stop being members" in pia_page.content()
+    problems += look(pia_page, "delete")
+    pia_page.get_by_label("Type the organization's name to confirm").fill("Example")
+    pia_page.get_by_role("button", name="Delete the organization").click()
+    assert "That is not the organization" in pia_page.content()
+    problems += look(pia_page, "delete-wrong-name")
+    mail.outbox.clear()
+    pia_page.get_by_label("Type the organization's name to confirm").fill("Example School")
+    pia_page.get_by_role("button", name="Delete the organization").click()
+    assert "Example School is deleted" in pia_page.content()
+    assert not Organization.objects.exists()
+    assert sorted(message.to[0] for message in mail.outbox) == [
+        "olivia@school.example",
+        "paul@school.example",
+    ]
+    assert page.context.request.get(f"{live_server.url}/paul/").status == 200
+    pia_context.close()
+
+    # 3. Paul's suspension ended with the organization; what was done about him stays.
+    paul_context = browser.new_context(
+        viewport={"width": 390, "height": 844}, base_url=live_server.url
+    )
+    paul_page = paul_context.new_page()
+    sign_in(paul_page, "paul")
+    paul_page.goto("/panel/organization/me/")
+    text = paul_page.locator("main").inner_text()
+    assert "not in an organization" in text
+    assert "Exam answers on the site." in text
+    assert "Example School (deleted since)" in text
+    problems += look(paul_page, "mine-after-delete")
+    paul_context.close()
+
+    assert AuditEntry.objects.filter(action="organization.delete", actor=pia).exists()
     assert problems == []

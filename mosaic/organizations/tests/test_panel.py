@@ -8,26 +8,22 @@ import pytest
 from django.core import mail
 from django.test import Client
 
-from conftest import PASSWORD, make_user
+from conftest import make_user
 from mosaic.integrations.instagram import services as instagram
 from mosaic.organizations import powers, rights
 from mosaic.organizations.models import AdminAction, Domain, Membership, Organization
-from mosaic.organizations.tests.helpers import claimed_member, totp, verified_organization
+from mosaic.organizations.tests.helpers import (
+    claimed_member,
+    confirmed,
+    totp,
+    verified_organization,
+)
 from mosaic.posts.models import Post
 from mosaic.privacy.services import request_account_deletion
 from mosaic.websites import services as websites
 from mosaic.websites.models import Site
 
 pytestmark = pytest.mark.django_db
-
-
-def confirmed(user) -> Client:
-    """Signed in and re-authenticated just now (P32)."""
-    client = Client()
-    client.force_login(user)
-    response = client.post("/accounts/reauthenticate/", {"password": PASSWORD})
-    assert response.status_code in (200, 302)
-    return client
 
 
 def test_an_owner_creates_an_organization_and_verifies_its_domain(owner, dns_server):

@@ -96,9 +96,11 @@ def password_hash() -> str:
 
 def make_user(username: str, *, email: str | None = None, verified: bool = True) -> User:
     email = email or f"{username}@example.com"
-    user = User.objects.create_user(username=username, email=email)
-    user.password = password_hash()
-    user.save(update_fields=["password"])
+    user = User.objects.create(
+        username=User.normalize_username(username),
+        email=User.objects.normalize_email(email),
+        password=password_hash(),
+    )
     EmailAddress.objects.create(user=user, email=email, verified=verified, primary=True)
     return user
 

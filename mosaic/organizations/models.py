@@ -110,6 +110,10 @@ class Membership(models.Model):
     def is_admin(self) -> bool:
         return self.is_claimed and self.role in (self.Role.OWNER, self.Role.ADMIN)
 
+    @property
+    def is_owner(self) -> bool:
+        return self.is_claimed and self.role == self.Role.OWNER
+
 
 class AdminAction(models.Model):
     """One thing an admin did about a member (P24): shown on the member's page, emailed to

@@ -270,27 +270,26 @@ def mine(request: HttpRequest) -> HttpResponse:
     return page
 
 
-def _owner_or_refusal(request: HttpRequest) -> tuple[Membership | None, HttpResponse | None]:
+def _owner_or_refusal(request: HttpRequest) -> Membership | HttpResponse:
     """The signed-in owner's membership, or the page that refuses them: the owner-only page
     (403) for anyone else, admins and members included, and the second-factor page (403)
     for an owner without one."""
     user = signed_in_user(request)
     membership = Membership.objects.filter(user=user).select_related("organization").first()
-    if membership is None or not membership.is_admin or membership.role != Membership.Role.OWNER:
-        return None, render(request, "organizations/owner_only.html", status=403)
+    if membership is None or not membership.is_owner:
+        return render(request, "organizations/owner_only.html", status=403)
     if not has_second_factor(user):
-        return None, _second_factor_first(request)
-    return membership, None
+        return _second_factor_first(request)
+    return membership
 
 
 @sensitive_action
 def hand_over(request: HttpRequest) -> HttpResponse:
     """C8, P24, P32: the owner makes an admin the owner, in two steps (choose, then confirm),
     after a recent re-authentication and with a second factor (``powers.hand_over``)."""
-    mine, refusal = _owner_or_refusal(request)
-    if mine is None:
-        assert refusal is not None
-        return refusal
+    mine = _owner_or_refusal(request)
+    if isinstance(mine, HttpResponse):
+        return mine
     organization = mine.organization
     candidates = list(members.admins(organization).filter(role=Membership.Role.ADMIN))
     form = HandOverForm(request.POST or None, candidates=candidates)
@@ -323,10 +322,9 @@ def delete(request: HttpRequest) -> HttpResponse:
     """C8, P24, P34: the owner deletes the organization after typing its name, with a recent
     re-authentication (P32) and a second factor (``services.delete_organization`` says what
     ends and what stays)."""
-    mine, refusal = _owner_or_refusal(request)
-    if mine is None:
-        assert refusal is not None
-        return refusal
+    mine = _owner_or_refusal(request)
+    if isinstance(mine, HttpResponse):
+        return mine
     organization = mine.organization
     form = DeleteOrganizationForm(request.POST or None, organization=organization)
     if request.method == "POST" and form.is_valid():

@@ -24,8 +24,8 @@ from mosaic.accounts.models import User
 from mosaic.mail.services import send
 from mosaic.organizations import events, rights
 from mosaic.organizations.models import AdminAction, Membership
-from mosaic.staff.models import AuditEntry
 from mosaic.staff.roles import has_second_factor
+from mosaic.staff.services import log_entry
 
 AUDIT_ROLE = "organization-admin"
 Kind = AdminAction.Kind
@@ -95,16 +95,14 @@ def _record(
         security=security,
         at=now,
     )
-    AuditEntry.objects.create(
-        at=now,
+    log_entry(
         actor=admin,
-        actor_name=admin_name,
         role=AUDIT_ROLE,
         action=f"organization.{kind}",
         target=action.audit_target,
         subject=theirs.user,
         reason=reason,
-        delete_after=now + dt.timedelta(days=settings.AUDIT_LOG_DAYS),
+        now=now,
     )
     if kind != Kind.VIEW and not security:
         send(

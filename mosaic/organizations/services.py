@@ -19,8 +19,8 @@ from mosaic.lib import dns
 from mosaic.mail.services import send
 from mosaic.organizations import domains, members, powers, tasks
 from mosaic.organizations.models import Domain, Membership, Organization
-from mosaic.staff.models import AuditEntry
 from mosaic.staff.roles import has_second_factor
+from mosaic.staff.services import log_entry
 
 logger = logging.getLogger(__name__)
 
@@ -105,7 +105,7 @@ def delete_organization(*, owner: User, now: dt.datetime | None = None) -> int:
             .select_related("organization")
             .first()
         )
-        if mine is None or not mine.is_admin or mine.role != Membership.Role.OWNER:
+        if mine is None or not mine.is_owner:
             raise powers.NotAllowed("only the owner deletes the organization")
         if not has_second_factor(owner):
             raise powers.NotAllowed("organization admins need a second factor")
@@ -128,23 +128,20 @@ def _dissolve(
         reason = "The owner deleted the organization."
     else:
         reason = "The owner's account was deleted and the organization had no other admin."
-    AuditEntry.objects.create(
-        at=now,
+    log_entry(
         actor=actor,
-        actor_name=actor.username if actor is not None else "",
         role=powers.AUDIT_ROLE,
         action="organization.delete",
         target=f"organization:{organization.pk}",
         reason=f"{reason} Memberships ended: {len(released)}.",
-        delete_after=now + dt.timedelta(days=settings.AUDIT_LOG_DAYS),
+        now=now,
     )
     for membership in released:
         if membership.user_id in quiet:
             members.end_membership(membership=membership, tell=False)
         else:
             members.release(membership=membership)
-    organization.domains.all().delete()
-    organization.delete()
+    organization.delete()  # its domains with it (CASCADE); its admins' actions stay (SET_NULL)
     return len(released)
 
 

@@ -9,8 +9,9 @@ third less memory (docs/images.md, "Pool").
 Decoders see nothing here that ``probe`` has not already decoded in this same kind of process
 when the file arrived, so processes never were the boundary against hostile files.
 
-The renders only decode and encode (``imaging.render``: Pillow and libvips, no Django, no database,
-no storage client); the caller's thread reads originals, writes variants and records them.
+The renders only decode and encode (``imaging.render``: Pillow and libvips, no Django, no
+database, no storage client); the caller's thread reads originals, writes variants and records
+them.
 Memory stays flat whatever the count: at most ``2 * workers`` photos are in flight.
 """
 

@@ -31,11 +31,12 @@ ImageFile.LOAD_TRUNCATED_IMAGES = False
 
 # Pillow hands every freed image back to the system by default, so each photo's buffers (a
 # 1080 x 1350 decode is 5.8 MB) are fresh pages the kernel faults in and zeroes: 8-9 ms of system
-# time per photo, 8 % of its CPU (docs/images.md, "Memory reuse"). Pillow's own pool keeps freed
-# blocks for the next image instead. Blocks of 1 MiB, not Pillow's 16: a kept block of another
-# size is reallocated (copied) when reused, and images of every size are then chains of nearly
-# equal blocks. At most PILLOW_BLOCKS_KEPT MiB stay allocated. Pillow's own environment
-# variables (PILLOW_BLOCK_SIZE, PILLOW_BLOCKS_MAX) still win when they are set.
+# time per photo, 8 % of its CPU (docs/images.md, "Resizes in libvips, and memory kept for
+# reuse"). Pillow's own pool keeps freed blocks for the next image instead. Blocks of 1 MiB, not
+# Pillow's 16: a kept block of another size is reallocated (copied) when reused, and images of
+# every size are then chains of nearly equal blocks. At most PILLOW_BLOCKS_KEPT MiB stay
+# allocated. Pillow's own environment variables (PILLOW_BLOCK_SIZE, PILLOW_BLOCKS_MAX) still
+# win when they are set.
 PILLOW_BLOCK_SIZE = 1 << 20
 PILLOW_BLOCKS_KEPT = 32
 if "PILLOW_BLOCK_SIZE" not in os.environ:

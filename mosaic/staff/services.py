@@ -33,11 +33,37 @@ def record_action(
     require_role(actor, role)
     if not reason.strip():
         raise ValueError("an operator action needs a stated reason")
-    now = timezone.now()
+    return log_entry(
+        actor=actor,
+        role=role,
+        action=action,
+        target=target,
+        reason=reason,
+        case_reference=case_reference,
+        subject=subject,
+    )
+
+
+def log_entry(
+    *,
+    actor: User | None,
+    role: str,
+    action: str,
+    target: str,
+    reason: str,
+    case_reference: str = "",
+    subject: User | None = None,
+    now: dt.datetime | None = None,
+) -> AuditEntry:
+    """Write one entry of the action log, kept ``AUDIT_LOG_DAYS`` (P34), with no role check:
+    ``record_action`` checks an operator's role first; organization admins, who are not
+    operators, log their powers here too (role ``organization-admin``). ``actor`` is None
+    when Mosaic itself acted."""
+    now = now or timezone.now()
     return AuditEntry.objects.create(
         at=now,
         actor=actor,
-        actor_name=actor.username,
+        actor_name=actor.username if actor is not None else "",
         role=role,
         action=action,
         target=target,

@@ -8,6 +8,7 @@ from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from mosaic.photos.references import photo_holders
 from mosaic.photos.storage import public_storage
 
 
@@ -118,8 +119,12 @@ class PhotoQuerySet(models.QuerySet["Photo"]):
         EXISTS`` per relation). Every reverse relation of ``Photo`` counts, the hidden ones
         (``related_name="+"``: ``Profile.avatar``, ``Site.avatar``) included, so a model of an
         app above this one counts without this app importing it; rows a default manager would
-        hide (a deleted site that can still be restored) count too."""
+        hide (a deleted site that can still be restored) count too. So do the rows that name a
+        photo outside a foreign key, registered by the apps holding them
+        (``photos.references``: a site's published snapshot names its avatar)."""
         photos = self
+        for holder in photo_holders():
+            photos = photos.filter(~Exists(holder(OuterRef("pk"))))
         for relation in Photo._meta.get_fields(include_hidden=True):
             if not (relation.auto_created and not relation.concrete and relation.is_relation):
                 continue

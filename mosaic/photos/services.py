@@ -343,16 +343,22 @@ def release_photos(*, photo_ids: Iterable[int]) -> int:
 
     The same file added again by its owner is the same photo, so a post's photo can also be
     the owner's avatar (P28) or a site's avatar: those keep it. A whole batch is looked at in
-    one query (``PhotoQuerySet.unreferenced``), not a query per photo and relation.
+    one query (``PhotoQuerySet.unreferenced``), not a query per photo and relation; each is
+    looked at again under its original's row lock before it goes, the lock ``add_photo`` takes
+    too, so a photo that an upload of the same file made someone's avatar meanwhile stays.
     """
     keys = sorted(set(photo_ids))
     if not keys:
         return 0
+    released = 0
     with transaction.atomic():
         unused = list(Photo.objects.filter(pk__any=keys).unreferenced().order_by("pk"))
         for photo in unused:
-            delete_photo(photo=photo)
-    return len(unused)
+            Original.objects.select_for_update().filter(pk=photo.original_id).first()
+            if Photo.objects.filter(pk=photo.pk).unreferenced().exists():
+                delete_photo(photo=photo)
+                released += 1
+    return released
 
 
 def delete_original(*, original: Original) -> None:

@@ -13,6 +13,7 @@ class WebsitesConfig(AppConfig):
 
         from mosaic.billing.signals import plan_changed
         from mosaic.organizations import events
+        from mosaic.websites import avatars  # noqa: F401  (tells photos what snapshots name)
         from mosaic.websites.plans import on_plan_changed
 
         plan_changed.connect(on_plan_changed, dispatch_uid="websites.plans")

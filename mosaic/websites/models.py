@@ -11,14 +11,42 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Func, Q
 from django.utils.translation import gettext_lazy as _
 
 from mosaic.photos.models import Photo
 from mosaic.posts.models import Post
+
+if TYPE_CHECKING:
+    from django.db.backends.base.base import BaseDatabaseWrapper
+    from django.db.models.sql.compiler import SQLCompiler
+
+
+class PublishedAvatar(Func):
+    """The photo id a published snapshot names as its avatar (its ``"avatar"`` key), indexed
+    (``websites_site_published_avatar``) so the photos app can ask which sites still name a
+    photo (``websites.avatars``) without reading every snapshot. The key is written into the
+    SQL, not passed as a parameter, and cast to an integer: SQLite uses an expression index only
+    for the very same expression, and only with the affinity of the photo's id it is compared
+    with."""
+
+    arity = 1
+    output_field = models.BigIntegerField()
+    template = "CAST(JSON_EXTRACT(%(expressions)s, '$.avatar') AS INTEGER)"
+
+    def as_postgresql(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any
+    ) -> tuple[str, Any]:
+        template = "((%(expressions)s ->> 'avatar'))::bigint"
+        return self.as_sql(compiler, connection, template=template, **extra)
+
+
+def published_avatar() -> PublishedAvatar:
+    return PublishedAvatar("published")
 
 
 class SiteQuerySet(models.QuerySet["Site"]):
@@ -153,6 +181,8 @@ class Site(models.Model):
             ),
             # The directory's newest listed sites (mosaic.discovery) without sorting them all.
             models.Index(fields=["listed", "-published_at"], name="websites_site_listed"),
+            # The published avatar a photo is named as (P07: ``websites.avatars``).
+            models.Index(published_avatar(), name="websites_site_published_avatar"),
         ]
 
     def __str__(self) -> str:

@@ -20,12 +20,12 @@ from django.utils import timezone, translation
 
 from mosaic.billing.plans import plan_for
 from mosaic.organizations import rights
-from mosaic.photos.models import Photo
-from mosaic.photos.services import add_photo
 from mosaic.photos.storage import guarded_storage
 from mosaic.posts import services as posts
 from mosaic.posts.models import Post, PostItem
-from mosaic.websites import contact, ordering, publishing
+from mosaic.websites import avatars, contact, ordering, publishing
+from mosaic.websites.avatars import choose_avatar as choose_avatar
+from mosaic.websites.avatars import upload_avatar as upload_avatar
 from mosaic.websites.content import arrange, draft_snapshot, sort_key
 from mosaic.websites.exposure import refresh_media
 from mosaic.websites.models import Site, SiteLink, SitePost, new_link_key
@@ -67,10 +67,14 @@ def create_site(*, owner: User, slug: str, title: str, language: str | None = No
 
 
 def publish(*, site: Site) -> None:
-    """Make the draft live: snapshot it now, render in the background."""
-    site.published = draft_snapshot(site)
-    site.published_at = site.edited_at = timezone.now()  # P06: an edit is activity
-    site.save(update_fields=["published", "published_at", "edited_at", "updated_at"])
+    """Make the draft live: snapshot it now, render in the background. The avatar the previous
+    snapshot named goes unless something still names it (P07, ``websites.avatars``)."""
+    with transaction.atomic():
+        earlier = avatars.named_by(site)
+        site.published = draft_snapshot(site)
+        site.published_at = site.edited_at = timezone.now()  # P06: an edit is activity
+        site.save(update_fields=["published", "published_at", "edited_at", "updated_at"])
+        avatars.release(earlier)
     request_publish(site_ids=[site.pk])
 
 
@@ -257,21 +261,6 @@ def order_links(*, site: Site, link_ids: list[int]) -> None:
     wanted = {pk: index for index, pk in enumerate(dict.fromkeys(link_ids))}
     links.sort(key=lambda link: wanted.get(link.pk, len(wanted)))
     ordering.renumber(links)
-
-
-# --- Avatar -------------------------------------------------------------------------------
-def upload_avatar(*, site: Site, source: IO[bytes], filename: str) -> Photo:
-    """Raises ``PhotoRejected`` with the reason when the file is not a usable photo."""
-    with transaction.atomic():
-        photo = add_photo(owner=site.owner, source=source, filename=filename)
-        site.avatar = photo
-        site.save(update_fields=["avatar", "updated_at"])
-    return photo
-
-
-def choose_avatar(*, site: Site, photo: Photo | None) -> None:
-    site.avatar = photo
-    site.save(update_fields=["avatar", "updated_at"])
 
 
 # --- Which posts show, and in what order (draft) -----------------------------------------
@@ -463,8 +452,12 @@ def take_owner_offline(*, owner_id: int) -> None:
 
 def erase_site(*, site: Site) -> None:
     """Erase a site for good: its row (links, choices and statistics go with it) and, once
-    that is committed, its published files. Used by every path that ends a site (P06, P08)."""
-    Site.objects.filter(pk=site.pk).delete()
+    that is committed, its published files; its avatar goes unless something else names it
+    (P08, ``websites.avatars``). Used by every path that ends a site (P06, P08)."""
+    with transaction.atomic():
+        named = avatars.named_by(site)
+        Site.objects.filter(pk=site.pk).delete()
+        avatars.release(named)
     refresh_media(owner_id=site.owner_id, expose=False)
     transaction.on_commit(partial(publishing.unpublish_files, slug=site.slug))
 

@@ -11,10 +11,23 @@ from mosaic.jobs.registry import registered_jobs
 from mosaic.photos.models import Original, Photo
 from mosaic.photos.services import add_photo
 from mosaic.photos.storage import private_storage
+from mosaic.posts.models import Post
+from mosaic.posts.services import NewItem, save_post
 
 pytestmark = pytest.mark.django_db
 
 START = dt.datetime(2026, 7, 1, 10, tzinfo=dt.UTC)
+
+
+def post_of(user, photo: Photo) -> None:
+    save_post(
+        owner=user,
+        source=Post.Source.UPLOAD,
+        external_id="p1",
+        caption="",
+        taken_at=START,
+        items=[NewItem(photo=photo)],
+    )
 
 
 def upkeep():
@@ -32,6 +45,7 @@ def jpeg() -> io.BytesIO:
 def test_a_photo_whose_processing_was_lost_is_processed_by_the_upkeep(owner):
     with time_machine.travel(START, tick=False):
         photo = add_photo(owner=owner.user, source=jpeg(), filename="a.jpg")  # no on_commit: lost
+        post_of(owner.user, photo)  # a photo nothing names is released instead
     assert Original.objects.get().status == Original.Status.PENDING
 
     with time_machine.travel(START + dt.timedelta(hours=2), tick=False):

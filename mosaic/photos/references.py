@@ -7,11 +7,12 @@ the one rule "delete a photo once nothing refers to it" (``services.release_phot
 without this app importing that one::
 
     @photo_holder
-    def published_site_avatars(photo: OuterRef) -> QuerySet[Any]:
-        return Site._base_manager.filter(published_avatar=photo)
+    def published_site_avatars(photo: OuterRef) -> QuerySet[Site]:
+        return Site._base_manager.alias(avatar_id=published_avatar()).filter(avatar_id=photo)
 
 The function gets ``OuterRef("pk")`` of the photo and returns the rows naming it, rows a
-default manager hides (a deleted site that can still be restored, P08) included.
+default manager hides (a deleted site that can still be restored, P08) included, through an
+index: it is asked once per photo looked at.
 """
 
 from __future__ import annotations

@@ -20,6 +20,7 @@ from mosaic.audit.tests.running import audit, line
 from mosaic.jobs.registry import registered_jobs
 from mosaic.photos.models import Photo
 from mosaic.photos.storage import guarded_storage, private_storage, public_storage
+from mosaic.privacy.services import erase_account, request_account_deletion
 from mosaic.websites import avatars, services
 from mosaic.websites.models import Site
 from mosaic.websites.privacy import erase_deleted_sites
@@ -228,3 +229,21 @@ def test_p07_the_upkeep_leaves_every_named_photo_alone(owner, site, commit):
     kept = {published.pk, draft.pk, post.items.get().photo_id}
     assert set(Photo.objects.values_list("pk", flat=True)) == kept
     assert stored() == before
+
+
+def test_p08_an_erased_account_leaves_no_file_of_its_sites_avatars(owner, site, commit):
+    old = upload(site, "red", commit)
+    publish(site, commit)
+    new = upload(site, "blue", commit)  # the red one stays: the published site shows it
+    files = files_of(old) | files_of(new)
+    with commit():
+        request_account_deletion(user=owner.user)
+    # In quarantine: offline (no public copy), restorable (the rest kept).
+    assert {name for name in files if not name.startswith("public:")} == files & stored()
+
+    later = dt.datetime.now(tz=dt.UTC) + dt.timedelta(days=settings.PRIVACY_QUARANTINE_DAYS + 1)
+    with commit():
+        assert erase_account(user=owner.user, now=later)
+
+    assert not Photo.objects.exists()
+    assert not files & stored()

@@ -47,3 +47,12 @@ def own_tab(browser: Any, live_server: Any, size: str = "phone", **options: Any)
         yield context.new_page()
     finally:
         context.close()
+
+
+def unfold(page: Any, fold: str) -> Any:
+    """The site editor's section ``fold`` (its ``<details>`` id: "links", "search", ...),
+    opened by a click on its heading as a person would; returns its locator."""
+    section = page.locator(f"details#{fold}")
+    if not section.evaluate("details => details.open"):
+        section.locator("> summary").click()
+    return section

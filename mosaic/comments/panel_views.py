@@ -11,7 +11,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -73,7 +72,7 @@ def save_mode(request: HttpRequest, site_id: int) -> HttpResponse:
     services.set_mode(site=site, mode=form.cleaned_data["mode"])
     messages.success(request, _("Comment settings saved; they apply at once."))
     if request.POST.get("from") == "editor":
-        return redirect(reverse("websites:edit", args=[site.pk]) + "#comments-heading")
+        return redirect(site.editor_url("comments"))
     return redirect("comments_panel:moderation", site_id=site.pk)
 
 

@@ -29,4 +29,4 @@ def save_choices(request: HttpRequest, site_id: int) -> HttpResponse:
         )
     else:
         messages.success(request, _("Directory choices saved; they apply at once."))
-    return redirect("websites:edit", site_id=site.pk)
+    return redirect(site.editor_url("directory"))

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.db import models
 from django.db.models import Func, Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from mosaic.photos.models import Photo
@@ -187,6 +188,12 @@ class Site(models.Model):
 
     def __str__(self) -> str:
         return self.slug
+
+    def editor_url(self, section: str = "") -> str:
+        """The owner's editor of this site, with ``section`` (a fold's id: "links",
+        "comments", ...) unfolded and scrolled to, as after saving that section's form."""
+        url = reverse("websites:edit", args=[self.pk])
+        return f"{url}?open={section}#{section}" if section else url
 
     @property
     def is_private(self) -> bool:

@@ -77,7 +77,7 @@ def site_list(request: HttpRequest) -> HttpResponse:
                     "address shows nothing."
                 ),
             )
-            return redirect("websites:edit", site_id=site.pk)
+            return redirect(site.editor_url("design"))
     sites = Site.objects.filter(owner=user).order_by("created_at")
     return render(
         request,
@@ -96,6 +96,31 @@ def _link_form(link: SiteLink, data: QueryDict | None = None) -> LinkForm:
         "ends_at": link.ends_at,
     }
     return LinkForm(data, initial=initial, auto_id=f"link-{link.pk}-%s", zone=link.site.timezone)
+
+
+#: The editor's folds (``<details>``), each opened by the form whose errors it shows.
+FOLD_OF_FORM = {
+    "design": "design",
+    "avatar_form": "avatar",
+    "link_form": "links",
+    "socials_form": "socials",
+    "contact_form": "contact",
+    "search_form": "search",
+    "settings_form": "settings",
+}
+FOLDS = {*FOLD_OF_FORM.values(), "photos", "directory", "comments", "download", "delete"}
+
+
+def _open_fold(request: HttpRequest, edited: object, forms: dict[str, object]) -> str:
+    """The one fold shown open: the one whose form has errors, else the one just saved
+    (``?open=``, from ``Site.editor_url``); none on a plain visit, so the page is a list."""
+    for name in forms:
+        if name in FOLD_OF_FORM:
+            return FOLD_OF_FORM[name]
+    if edited:
+        return "links"
+    asked = request.GET.get("open", "")
+    return asked if asked in FOLDS else ""
 
 
 def _editor(
@@ -144,6 +169,7 @@ def _editor(
             for link in links
         ],
         "editing_link": edited[0] if edited else None,
+        "open": _open_fold(request, edited, forms),
         "unpublished": has_unpublished_changes(site),
         "site_address": sharing.site_address(site),
     }
@@ -188,11 +214,11 @@ def edit(request: HttpRequest, site_id: int) -> HttpResponse:
     return _editor(request, owned_site(request, site_id))
 
 
-def _draft_saved(request: HttpRequest, site: Site, anchor: str = "") -> HttpResponse:
-    """Back to the editor (at the section saved) after a draft edit, saying what it means."""
+def _draft_saved(request: HttpRequest, site: Site, fold: str) -> HttpResponse:
+    """Back to the editor (the section saved unfolded) after a draft edit, saying what it
+    means."""
     messages.success(request, _("Saved as a draft. Check the preview, then publish."))
-    url = reverse("websites:edit", args=[site.pk])
-    return redirect(f"{url}#{anchor}" if anchor else url)
+    return redirect(site.editor_url(fold))
 
 
 @login_required
@@ -204,7 +230,7 @@ def save_design(request: HttpRequest, site_id: int) -> HttpResponse:
         site.refresh_from_db()
         return _editor(request, site, status=400, design=form)
     form.save()
-    return _draft_saved(request, site)
+    return _draft_saved(request, site, "design")
 
 
 @login_required
@@ -216,7 +242,7 @@ def save_socials(request: HttpRequest, site_id: int) -> HttpResponse:
     if not form.is_valid():
         return _editor(request, site, status=400, socials_form=form)
     services.set_socials(site=site, addresses=form.addresses())
-    return _draft_saved(request, site, anchor="socials-heading")
+    return _draft_saved(request, site, "socials")
 
 
 @login_required
@@ -228,7 +254,7 @@ def save_contact(request: HttpRequest, site_id: int) -> HttpResponse:
     if not form.is_valid():
         return _editor(request, site, status=400, contact_form=form)
     services.set_contact(site=site, fields=form.cleaned_data)
-    return _draft_saved(request, site, anchor="contact-heading")
+    return _draft_saved(request, site, "contact")
 
 
 @login_required
@@ -240,7 +266,7 @@ def save_search(request: HttpRequest, site_id: int) -> HttpResponse:
     if not form.is_valid():
         return _editor(request, site, status=400, search_form=form)
     services.set_search(site=site, settings=form.settings())
-    return _draft_saved(request, site, anchor="search-heading")
+    return _draft_saved(request, site, "search")
 
 
 @login_required
@@ -255,7 +281,7 @@ def save_settings(request: HttpRequest, site_id: int) -> HttpResponse:
             form.add_error("slug", _("This address is taken. Please choose another."))
         else:
             messages.success(request, _("Settings saved; they apply at once."))
-            return redirect("websites:edit", site_id=site.pk)
+            return redirect(site.editor_url("settings"))
     return _editor(request, site, status=400, settings_form=form)
 
 
@@ -270,7 +296,7 @@ def add_link(request: HttpRequest, site_id: int) -> HttpResponse:
         form.add_error(None, _("A site can have at most 20 links."))
         return _editor(request, site, status=400, link_form=form)
     services.add_link(site=site, **form.cleaned_data)
-    return redirect("websites:edit", site_id=site.pk)
+    return redirect(site.editor_url("links"))
 
 
 @login_required
@@ -290,7 +316,7 @@ def link_action(request: HttpRequest, site_id: int, link_id: int, action: str) -
         services.move_link(link=link, up=action == "up")
     else:
         raise Http404
-    return redirect("websites:edit", site_id=site.pk)
+    return redirect(site.editor_url("links"))
 
 
 def _ids(request: HttpRequest) -> list[int]:
@@ -320,7 +346,7 @@ def avatar(request: HttpRequest, site_id: int) -> HttpResponse:
     site = owned_site(request, site_id)
     if "remove" in request.POST:
         services.choose_avatar(site=site, photo=None)
-        return redirect("websites:edit", site_id=site.pk)
+        return redirect(site.editor_url("avatar"))
     if "photo_id" in request.POST:
         photo_id = request.POST["photo_id"]
         photo = Photo.objects.filter(
@@ -343,7 +369,7 @@ def avatar(request: HttpRequest, site_id: int) -> HttpResponse:
             form.add_error("photo", str(rejected))
         else:
             messages.success(request, _("Avatar uploaded (draft)."))
-            return redirect("websites:edit", site_id=site.pk)
+            return redirect(site.editor_url("avatar"))
     return _editor(request, site, status=400, avatar_form=form)
 
 

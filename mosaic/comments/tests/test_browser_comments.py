@@ -23,7 +23,7 @@ from mosaic.comments.models import Comment, CommenterBlock
 from mosaic.websites import services as websites
 from mosaic.websites.models import Site
 from mosaic.websites.tests.conftest import make_post
-from tests.browser import SCREENS, SIZES, WCAG_AA
+from tests.browser import SCREENS, SIZES, WCAG_AA, unfold
 
 pytestmark = [
     pytest.mark.browser,
@@ -70,7 +70,7 @@ def test_p22_p08_comment_after_the_notice_moderate_block_and_delete_the_account(
     owner_tab.goto("/accounts/login/")
     sign_in(owner_tab, "olivia")
     owner_tab.goto(f"/panel/sites/{site.pk}/")
-    section = owner_tab.locator("section", has=owner_tab.locator("#comments-heading"))
+    section = unfold(owner_tab, "comments")
     section.get_by_label("Comments wait for my approval").check()
     section.get_by_role("button", name="Save comment settings").click()
     owner_tab.get_by_text("Comment settings saved").wait_for()

@@ -267,7 +267,7 @@ def test_the_editor_shows_the_comment_choice_and_saves_it(owner, photo_site):
     response = owner.client.post(
         f"/panel/sites/{site.pk}/comments/settings/", {"mode": "hold", "from": "editor"}
     )
-    assert response["Location"] == f"/panel/sites/{site.pk}/#comments-heading"
+    assert response["Location"] == f"/panel/sites/{site.pk}/?open=comments#comments"
     assert services.mode_of(site) == "hold"
     assert (
         owner.client.post(

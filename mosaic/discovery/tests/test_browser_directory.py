@@ -15,7 +15,7 @@ from mosaic.discovery import services
 from mosaic.websites import services as websites
 from mosaic.websites.models import Site
 from mosaic.websites.tests.conftest import make_post
-from tests.browser import SCREENS, SIZES, WCAG_AA
+from tests.browser import SCREENS, SIZES, WCAG_AA, unfold
 
 pytestmark = [
     pytest.mark.browser,
@@ -59,11 +59,11 @@ def test_an_owner_lists_a_site_and_a_visitor_finds_it_and_hides_similar_sites(
     page.get_by_role("button", name="Sign in", exact=True).click()
     page.wait_for_url("**/panel/")
     page.goto(f"/panel/sites/{site.pk}/")
-    checkbox = page.get_by_label("List my site in the directory")
+    checkbox = unfold(page, "directory").get_by_label("List my site in the directory")
     assert not checkbox.is_checked()
     checkbox.check()
     page.get_by_role("button", name="Save directory choices").click()
-    page.wait_for_url(re.compile(rf"/panel/sites/{site.pk}/$"))
+    page.wait_for_url(re.compile(rf"/panel/sites/{site.pk}/\?open=directory#directory$"))
     assert page.get_by_label("List my site in the directory").is_checked()
     assert Site.objects.get(pk=site.pk).listed
     services.compute_similar()  # the periodic job
@@ -101,8 +101,8 @@ def test_an_owner_lists_a_site_and_a_visitor_finds_it_and_hides_similar_sites(
 
     # Switching off: gone from the directory at once.
     page.goto(f"/panel/sites/{site.pk}/")
-    page.get_by_label("List my site in the directory").uncheck()
+    unfold(page, "directory").get_by_label("List my site in the directory").uncheck()
     page.get_by_role("button", name="Save directory choices").click()
-    page.wait_for_url(re.compile(rf"/panel/sites/{site.pk}/$"))
+    page.wait_for_url(re.compile(rf"/panel/sites/{site.pk}/\?open=directory#directory$"))
     page.goto("/explore/search/?q=olivia")
     assert page.locator('main a[href="/olivia/"]').count() == 0

@@ -27,7 +27,7 @@ from mosaic.organizations.tests.helpers import claimed_member, totp, verified_or
 from mosaic.staff.models import AuditEntry
 from mosaic.websites import services as websites
 from mosaic.websites.models import Site
-from tests.browser import SCREENS, SIZES, WCAG_AA, own_tab
+from tests.browser import SCREENS, SIZES, WCAG_AA, own_tab, unfold
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -123,7 +123,7 @@ def test_c8_p24_the_whole_organization_flow(page, browser, live_server, dns_serv
     member_page = member_context.new_page()
     sign_in(member_page, "pia")
     member_page.goto(f"/panel/sites/{site.pk}/")
-    button = member_page.get_by_role("button", name="Delete this site…")
+    button = unfold(member_page, "delete").get_by_role("button", name="Delete this site…")
     assert button.is_disabled()
     why = member_page.locator("#delete-why")
     assert "does not allow its members to delete content" in why.inner_text()

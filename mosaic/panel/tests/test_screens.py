@@ -50,9 +50,11 @@ def screens(site_id: int, draft_id: int, collection_id: int, comment_page: str) 
     return [
         Screen("panel", "/panel/", (1800, 1100)),
         Screen("sites", "/panel/sites/", (1400, 1000)),
-        # the editor: design, avatar, links (with schedules), icons, contact card, directory
-        Screen("editor", f"/panel/sites/{site_id}/", (8400, 7100)),  # + comments (~300 px)
-        Screen("editor-unpublished", f"/panel/sites/{draft_id}/", (8400, 7100)),
+        # the editor: its sections folded (a heading each), the preview below or beside
+        Screen("editor", f"/panel/sites/{site_id}/", (3000, 1800)),
+        Screen("editor-unpublished", f"/panel/sites/{draft_id}/", (3000, 1800)),
+        # the link buttons unfolded, as after saving a link
+        Screen("editor-links", f"/panel/sites/{site_id}/?open=links", (3800, 2200)),
         Screen("photos", f"/panel/sites/{site_id}/posts/", (9000, 6500)),
         Screen("share", f"/panel/sites/{site_id}/share/", (2600, 1600)),
         Screen("collections", f"/panel/sites/{site_id}/collections/", (2400, 1600)),

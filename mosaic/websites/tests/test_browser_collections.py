@@ -17,7 +17,7 @@ from mosaic.websites import services
 from mosaic.websites.models import Collection, Site
 from mosaic.websites.tests.conftest import make_post
 from mosaic.websites.tests.test_browser_creator import LAPTOP, THEMES, look, sign_in
-from tests.browser import own_tab
+from tests.browser import own_tab, unfold
 
 pytestmark = [
     pytest.mark.browser,
@@ -63,7 +63,7 @@ def test_the_owner_makes_a_collection_and_a_visitor_opens_it_from_home(page, bro
 
     sign_in(page)
     page.goto(f"/panel/sites/{site.pk}/")
-    page.get_by_role("link", name=re.compile("Collections: sets of photos")).click()
+    unfold(page, "photos").get_by_role("link", name=re.compile("Collections: sets of")).click()
     page.get_by_role("heading", name="Collections", exact=True).wait_for()
     page.get_by_label("Title").fill("Summer by the sea")
     page.get_by_role("button", name="Make the collection").click()

@@ -25,7 +25,7 @@ from mosaic.websites import services
 from mosaic.websites.models import Site, SiteLink
 from mosaic.websites.tests.conftest import make_post
 from tests.browser import SCREENS as ALL_SCREENS
-from tests.browser import WCAG_AA, own_tab
+from tests.browser import WCAG_AA, own_tab, unfold
 
 pytestmark = [
     pytest.mark.browser,
@@ -84,6 +84,7 @@ def test_a_scheduled_link_appears_and_goes_in_every_theme(page, browser, live_se
 
     sign_in(page)
     page.goto(f"/panel/sites/{site.pk}/")
+    unfold(page, "settings")
     page.get_by_label("Time zone for scheduled links").select_option("Europe/Berlin")
     page.get_by_role("button", name="Save settings").click()
     page.get_by_text("Settings saved").wait_for()
@@ -92,11 +93,12 @@ def test_a_scheduled_link_appears_and_goes_in_every_theme(page, browser, live_se
     with own_tab(browser, live_server) as other:
         sign_in(other)
         other.goto(f"/panel/sites/{site.pk}/")
+        unfold(other, "links")
         other.locator("#id_label").fill("Summer sale")
         other.locator("#id_url").fill("https://shop.example/sale")
         # The schedule is folded away until it is opened.
         assert not other.locator("#id_starts_at").is_visible()
-        other.locator("details:has(#id_starts_at) > summary").click()
+        other.locator("details.link-schedule-fields:has(#id_starts_at) > summary").click()
         other.locator("#id_starts_at").fill(end.strftime("%Y-%m-%dT%H:%M"))
         other.locator("#id_ends_at").fill(start.strftime("%Y-%m-%dT%H:%M"))
         other.get_by_role("button", name="Add the link").click()
@@ -105,9 +107,10 @@ def test_a_scheduled_link_appears_and_goes_in_every_theme(page, browser, live_se
         assert other.locator("#id_starts_at").input_value() == end.strftime("%Y-%m-%dT%H:%M")
         found += look(other, "scheduled-link-error")
 
+    unfold(page, "links")
     page.locator("#id_label").fill("Summer sale")
     page.locator("#id_url").fill("https://shop.example/sale")
-    page.locator("details:has(#id_starts_at) > summary").click()
+    page.locator("details.link-schedule-fields:has(#id_starts_at) > summary").click()
     page.locator("#id_starts_at").fill(start.strftime("%Y-%m-%dT%H:%M"))
     page.locator("#id_ends_at").fill(end.strftime("%Y-%m-%dT%H:%M"))
     page.get_by_role("button", name="Add the link").click()
@@ -144,7 +147,7 @@ def test_a_scheduled_link_appears_and_goes_in_every_theme(page, browser, live_se
     visitor.close()
 
     page.goto(f"/panel/sites/{site.pk}/")
-    page.get_by_text(re.compile("Scheduled: shows from")).wait_for()
+    unfold(page, "links").get_by_text(re.compile("Scheduled: shows from")).wait_for()
     page.set_viewport_size(LAPTOP)
     found += look(page, "scheduled-link-editor-laptop")
     assert found == []

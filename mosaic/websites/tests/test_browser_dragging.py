@@ -9,6 +9,7 @@ from mosaic.websites import services
 from mosaic.websites.models import Site
 from mosaic.websites.tests.conftest import make_post
 from mosaic.websites.tests.test_browser_sites import sign_in
+from tests.browser import unfold
 
 pytestmark = [
     pytest.mark.browser,
@@ -43,7 +44,7 @@ def test_dragging_a_link_and_a_photo_saves_the_new_order(page):
     page.set_viewport_size({"width": 1280, "height": 1600})  # nothing scrolls during a drag
 
     page.goto(f"/panel/sites/{site.pk}/")
-    links = page.locator(".site-links > li")
+    links = unfold(page, "links").locator(".site-links > li")
     with page.expect_response(lambda r: r.url.endswith("/links/order/")) as saved:
         drag(page, links.nth(2).locator(".drag-handle"), links.nth(0))
     assert saved.value.status == 204

@@ -12,7 +12,7 @@ from conftest import PASSWORD, make_user
 from mosaic.websites import services
 from mosaic.websites.models import Site
 from mosaic.websites.tests.conftest import make_post
-from tests.browser import WCAG_AA
+from tests.browser import WCAG_AA, unfold
 
 pytestmark = [
     pytest.mark.browser,
@@ -69,7 +69,7 @@ def test_create_preview_publish_view_each_theme_change_visibility_and_export(
     page.get_by_label("Address").fill("olivia")
     page.locator("#id_title").fill("Olivia by the sea")
     page.get_by_role("button", name="Create the site").click()
-    page.wait_for_url(re.compile(r"/panel/sites/\d+/$"))
+    page.wait_for_url(re.compile(r"/panel/sites/\d+/\?open=design#design$"))
     preview = page.frame_locator("iframe.phone-frame")
     preview.get_by_role("heading", name="Olivia by the sea").wait_for()
 
@@ -83,6 +83,7 @@ def test_create_preview_publish_view_each_theme_change_visibility_and_export(
     assert tab.get_by_role("heading", level=1).inner_text() == "Olivia by the sea"
 
     # A draft: the preview changes, the live site does not until "Publish".
+    unfold(page, "design")
     page.locator("#id_title").fill("Olivia & the sea")
     page.get_by_label("Feed").check()
     page.get_by_role("button", name="Save draft").click()
@@ -96,12 +97,14 @@ def test_create_preview_publish_view_each_theme_change_visibility_and_export(
     assert tab.get_by_role("heading", level=1).inner_text() == "Olivia & the sea"
 
     # Link buttons.
+    unfold(page, "links")
     page.get_by_label("Label").fill("My shop")
     page.locator("#id_url").fill("https://shop.example/")
     page.get_by_role("button", name="Add the link").click()
     page.get_by_text("https://shop.example/").wait_for()
 
     for theme in ("Grid", "Feed", "Magazine"):
+        unfold(page, "design")
         page.get_by_label(theme).check()
         page.get_by_role("button", name="Save draft").click()
         page.get_by_role("button", name="Publish").click()
@@ -122,6 +125,7 @@ def test_create_preview_publish_view_each_theme_change_visibility_and_export(
         tab.get_by_role("heading", name="#night").wait_for()
 
     # Private: the owner still sees it, a visitor gets 404 for pages and images.
+    unfold(page, "settings")
     page.get_by_label("Private: only you").check()
     page.get_by_role("button", name="Save settings").click()
     page.goto("/olivia/")
@@ -135,7 +139,7 @@ def test_create_preview_publish_view_each_theme_change_visibility_and_export(
     # Export: a ZIP that works opened from disk.
     page.goto(f"/panel/sites/{Site.objects.get().pk}/")
     with page.expect_download() as download:
-        page.get_by_role("link", name="Download the site as a ZIP").click()
+        unfold(page, "download").get_by_role("link", name="Download the site as a ZIP").click()
     archive = tmp_path / "site.zip"
     download.value.save_as(archive)
     zipfile.ZipFile(archive).extractall(tmp_path / "unzipped")

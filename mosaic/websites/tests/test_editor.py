@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import zipfile
 
 import pytest
@@ -201,3 +202,23 @@ def test_the_export_is_a_zip_of_static_files_with_relative_links(owner, site, co
     for ref in __import__("re").findall(r'(?:src|href)="(\.\./\.\./[^"#]+)"', page):
         target = "olivia/" + ref.removeprefix("../../")
         assert target in names, target
+
+
+def _open_folds(page: str) -> list[str]:
+    return re.findall(r'<details class="fold[^"]*" id="([a-z]+)" open>', page)
+
+
+def test_the_editor_opens_folded_and_unfolds_what_was_saved_or_refused(owner, site):
+    editor = f"/panel/sites/{site.pk}/"
+    page = body(owner.client.get(editor))
+    assert page.count('<details class="fold') == 12
+    assert _open_folds(page) == []
+    assert _open_folds(body(owner.client.get(f"{editor}?open=links"))) == ["links"]
+    for unknown in ("nothing", "<script>", "links#"):
+        assert _open_folds(body(owner.client.get(editor, {"open": unknown}))) == []
+
+    saved = owner.client.post(f"{editor}links/", {"label": "Shop", "url": "https://shop.example/"})
+    assert saved["Location"] == f"{editor}?open=links#links"
+    refused = owner.client.post(f"{editor}socials/", {"instagram": "not a profile!"})
+    assert refused.status_code == 400
+    assert _open_folds(body(refused)) == ["socials"]

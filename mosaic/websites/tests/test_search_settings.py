@@ -24,7 +24,7 @@ from mosaic.websites.models import Site
 from mosaic.websites.privacy import SiteData
 from mosaic.websites.tests.conftest import body, make_photo, make_post
 from mosaic.websites.tests.test_browser_sites import sign_in
-from tests.browser import SCREENS, WCAG_AA
+from tests.browser import SCREENS, WCAG_AA, unfold
 
 
 def head(page: str) -> str:
@@ -134,7 +134,7 @@ def test_the_settings_are_a_draft_until_published_then_in_the_head(
         image=str(older.pk),
     )
     assert response.status_code == 302
-    assert response["Location"].endswith("#search-heading")
+    assert response["Location"].endswith("?open=search#search")
     site = Site.objects.get(pk=site.pk)
     assert has_unpublished_changes(site)
     before = head(body(visitor.get("/olivia/")))
@@ -307,13 +307,13 @@ def test_an_owner_sets_them_on_a_phone_and_sees_them_in_the_published_head(page,
     page.set_viewport_size({"width": 390, "height": 844})
     sign_in(page)
     page.goto(f"/panel/sites/{site.pk}/")
-    section = page.locator("section[aria-labelledby=search-heading]")
+    section = unfold(page, "search")
     section.get_by_label("Title in search results and shared links").fill("Swims with Olivia")
     section.get_by_label("Description for search and shared links").fill("A lake a day")
     section.get_by_text("Choose one of your photos").click()
     section.get_by_role("radio", name="An older swim").check()
     section.get_by_role("button", name="Save search and sharing").click()
-    page.wait_for_url(f"**/panel/sites/{site.pk}/#search-heading")
+    page.wait_for_url(f"**/panel/sites/{site.pk}/?open=search#search")
     page.wait_for_load_state("networkidle")
     assert section.get_by_role("radio", name="An older swim").is_checked()
     thumbs = section.locator(".share-photo img")

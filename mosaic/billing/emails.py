@@ -8,11 +8,15 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.urls import reverse
 
-from mosaic.mail.services import send
+from mosaic.mail.services import Attachment, send
 
 if TYPE_CHECKING:
     from mosaic.accounts.models import User
     from mosaic.billing.models import Invoice
+
+
+#: The invoice's PDF, drawn when the email is sent (``invoices.invoice_pdf_file``).
+INVOICE_PDF = "billing.invoice_pdf"
 
 
 def _billing_url() -> str:
@@ -39,4 +43,10 @@ def invoice_issued(*, invoice: Invoice) -> None:
             "invoice": invoice,
             "invoice_url": settings.SITE_URL + reverse("billing:invoice", args=[invoice.number]),
         }
-        send("billing/email/invoice", to=user.email, user=user, context=context)
+        send(
+            "billing/email/invoice",
+            to=user.email,
+            user=user,
+            context=context,
+            attachments=[Attachment(INVOICE_PDF, invoice.pk)],
+        )

@@ -7,7 +7,9 @@
 2. the number: ``get_next_value`` of django-sequences row-locks the counter of the series
    and year until the commit, so two invoices never share a number and a rolled-back one
    leaves no gap (``2026-000001``, ``2026-000002``, ...; ``A-2026-000001`` for series "A").
-3. After the commit, the owner gets an email with the link to the invoice.
+3. After the commit, the owner gets an email with the invoice's PDF attached and its link.
+   The mail queue keeps only a reference to the invoice (``mail.services.Attachment``) and
+   ``invoice_pdf_file`` draws the PDF again when the message is sent, in the email's language.
 
 The PDF is drawn with fpdf2 on request from the stored invoice (docs/operations.md
 "Billing" has the measurement behind the choice against WeasyPrint); nothing but the
@@ -32,6 +34,7 @@ from mosaic.billing import emails
 from mosaic.billing.models import BillingDetails, Invoice
 from mosaic.billing.plans import PAID
 from mosaic.billing.vat import vat_for
+from mosaic.mail.services import File
 
 # DejaVu Sans cut to Latin and Cyrillic (fonts/make_subset.py): a PDF parses 60 KB, not 750 KB.
 FONT = Path(__file__).parent / "fonts" / "DejaVuSans-invoice.ttf"
@@ -128,6 +131,17 @@ def _email(invoice_id: int) -> None:
 # --- PDF ------------------------------------------------------------------------------------
 def _money(amount: Decimal, currency: str) -> str:
     return f"{amount:.2f} {currency}"
+
+
+def pdf_filename(invoice: Invoice) -> str:
+    return f"invoice-{invoice.number}.pdf"
+
+
+def invoice_pdf_file(invoice_id: int) -> File:
+    """The PDF attached to the invoice email (registered in ``BillingConfig.ready``), drawn at
+    send time in the active language; ``Invoice.DoesNotExist`` when the invoice is gone."""
+    invoice = Invoice.objects.get(pk=invoice_id)
+    return File(pdf_filename(invoice), render_pdf(invoice), "application/pdf")
 
 
 def render_pdf(invoice: Invoice) -> bytes:

@@ -160,7 +160,7 @@ def invoice(request: HttpRequest, number: str) -> HttpResponse:
 def invoice_pdf(request: HttpRequest, number: str) -> HttpResponse:
     shown = _own_invoice(request, number)
     response = HttpResponse(invoices.render_pdf(shown), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="invoice-{shown.number}.pdf"'
+    response["Content-Disposition"] = f'attachment; filename="{invoices.pdf_filename(shown)}"'
     response["Cache-Control"] = "private, no-store"
     return response
 

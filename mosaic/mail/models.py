@@ -11,9 +11,9 @@ class Delivery(models.Model):
     The row is written in the caller's transaction, so a message exists exactly when the change
     that asked for it was committed; the send task and the ``mail.send_due`` job work from it.
     ``status == SENT`` means the SMTP server accepted the message (250 after DATA), never merely
-    that it was queued: a sweep that acts on a warning (P06) may trust it. The rendered text is
-    emptied once the message is sent or given up; the record itself goes after
-    ``MAIL_DELIVERY_DAYS``.
+    that it was queued: a sweep that acts on a warning (P06) may trust it. The rendered text and
+    the attachments' references are emptied once the message is sent or given up; the record
+    itself goes after ``MAIL_DELIVERY_DAYS``.
     """
 
     class Kind(models.TextChoices):
@@ -41,6 +41,9 @@ class Delivery(models.Model):
     text = models.TextField(blank=True)
     html = models.TextField(blank=True)
     headers = models.JSONField(default=dict, blank=True)
+    #: Files to attach, as references drawn again at send time (``mail.services.attachment``):
+    #: ``[{"kind": "billing.invoice_pdf", "id": 7, "language": "ru"}]``, never the bytes.
+    attachments = models.JSONField(default=list, blank=True)
     message_id = models.CharField(max_length=255)
     status = models.CharField(max_length=10, choices=Status, default=Status.QUEUED)
     attempts = models.PositiveSmallIntegerField(default=0)

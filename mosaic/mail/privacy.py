@@ -37,7 +37,11 @@ class EmailDeliveries(Category):
         " when a mail server is busy, and to act only on warnings that did reach you."
     )
     legal_basis = _("Contract: the service emails are part of the service.")
-    holdings = (Holding("mail.Delivery", ("to", "user", "subject", "text", "html", "headers")),)
+    holdings = (
+        Holding(
+            "mail.Delivery", ("to", "user", "subject", "text", "html", "headers", "attachments")
+        ),
+    )
 
     def retention(self) -> Text:
         return _("%(days)s days after the email was written, then deleted.") % {

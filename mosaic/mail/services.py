@@ -18,6 +18,13 @@ Service mail (P29: verification, security, notices) always goes out and carries
 ``Auto-Submitted: auto-generated`` (RFC 3834), so auto-responders stay quiet. Promotional mail
 must name its one-click unsubscribe address (``List-Unsubscribe`` with ``List-Unsubscribe-Post``,
 RFC 8058); deciding *whether* someone gets it is the consent app's job, at the time of asking.
+
+Attachments are stored as references (a kind registered with ``register_attachment`` and a row
+id), and drawn again each time the message is sent, in the language its text was written in:
+the retry queue holds a few bytes, not a PDF per attempt, and what is attached is the document
+as it is then (an invoice row never changes, so it is the same file). A reference whose row is
+gone fails the message for good (``AttachmentUnavailable``): an email promising a file never
+goes out without it.
 """
 
 from __future__ import annotations
@@ -25,10 +32,11 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import smtplib
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, NamedTuple
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.mail import EmailMultiAlternatives
 from django.core.mail.message import make_msgid
 from django.db import transaction
@@ -67,6 +75,46 @@ DUE_BATCH = 1000
 _UNFINISHED = (Delivery.Status.QUEUED, Delivery.Status.SENDING)
 
 
+class Attachment(NamedTuple):
+    """A file drawn from a row at send time: ``Attachment("billing.invoice_pdf", invoice.pk)``."""
+
+    kind: str
+    id: int
+
+
+class File(NamedTuple):
+    filename: str
+    content: bytes
+    mimetype: str
+
+
+class AttachmentUnavailable(Exception):
+    """An attachment's kind is not registered, or its row is gone: the message cannot go out."""
+
+
+#: How to draw each kind of attachment from a row id (``register_attachment``), in the active
+#: language; raising ``ObjectDoesNotExist`` when the row is gone.
+_ATTACHMENT_MAKERS: dict[str, Callable[[int], File]] = {}
+
+
+def register_attachment(kind: str, maker: Callable[[int], File]) -> None:
+    """Let ``send`` attach files of ``kind`` (an app does this in its ``AppConfig.ready``)."""
+    _ATTACHMENT_MAKERS[kind] = maker
+
+
+def _draw(reference: Mapping[str, Any]) -> File:
+    maker = _ATTACHMENT_MAKERS.get(str(reference.get("kind")))
+    if maker is None:
+        raise AttachmentUnavailable(f"no attachment maker for {reference.get('kind')!r}")
+    try:
+        with translation.override(reference.get("language") or settings.LANGUAGE_CODE):
+            return maker(int(reference["id"]))
+    except ObjectDoesNotExist as exc:
+        raise AttachmentUnavailable(
+            f"{reference.get('kind')} {reference.get('id')} is gone"
+        ) from exc
+
+
 def subject_line(subject: str) -> str:
     """One line, after the one subject prefix (MAIL_SUBJECT_PREFIX)."""
     line = " ".join(subject.split())
@@ -97,21 +145,27 @@ def send(
     unsubscribe_url: str = "",
     request: HttpRequest | None = None,
     language: str | None = None,
+    attachments: Sequence[Attachment] = (),
 ) -> Delivery:
     """Render ``template`` for ``to`` and queue it; it is sent after the caller's commit.
 
     ``user`` links the record to an account (its export and erasure). Promotional mail must give
     ``unsubscribe_url``, which the headers and the template (as ``unsubscribe_url``) carry.
+    ``attachments`` are drawn at send time in the same language as the text (see above).
     """
     if kind == PROMOTIONAL and not unsubscribe_url:
         raise ValueError("promotional mail needs a one-click unsubscribe address (P29)")
+    unknown = [item.kind for item in attachments if item.kind not in _ATTACHMENT_MAKERS]
+    if unknown:
+        raise ValueError(f"no attachment maker registered for {', '.join(unknown)}")
     if kind == PROMOTIONAL and _in_quarantine(to=to, user=user):
         # P08, P29: nothing promotional reaches an account in quarantine; nothing is recorded.
         return Delivery(template=template[:150], kind=kind, status=Delivery.Status.CANCELLED)
     context = {**(context or {}), "site_url": settings.SITE_URL}
     if unsubscribe_url:
         context["unsubscribe_url"] = unsubscribe_url
-    with translation.override(language or translation.get_language() or settings.LANGUAGE_CODE):
+    language = language or translation.get_language() or settings.LANGUAGE_CODE
+    with translation.override(language):
         subject, text, html = render(template, context, request=request)
     if kind == PROMOTIONAL:
         headers = {
@@ -131,6 +185,9 @@ def send(
         text=text,
         html=html,
         headers=headers,
+        attachments=[
+            {"kind": item.kind, "id": item.id, "language": language} for item in attachments
+        ],
         message_id=make_msgid(domain=_sender_domain()),
         created_at=now,
         next_attempt_at=now,
@@ -182,11 +239,15 @@ def message(delivery: Delivery) -> EmailMultiAlternatives:
     )
     if delivery.html:
         email.attach_alternative(delivery.html, "text/html")
+    for reference in delivery.attachments:
+        email.attach(*_draw(reference))
     return email
 
 
 def _permanent(error: Exception) -> bool:
     """A 5xx answer about this message or its address: trying again cannot help."""
+    if isinstance(error, AttachmentUnavailable):
+        return True
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         return all(code >= 500 for code, _text in error.recipients.values())
     if isinstance(error, smtplib.SMTPAuthenticationError):
@@ -230,6 +291,7 @@ def deliver(*, delivery_id: int) -> str:
         text="",
         html="",
         headers={},
+        attachments=[],
         last_error="",
     )
     return Delivery.Status.SENT
@@ -239,7 +301,12 @@ def _failed(delivery: Delivery, error: Exception) -> str:
     described = _describe(error)
     if _permanent(error) or delivery.attempts > len(RETRY_DELAYS):
         Delivery.objects.filter(pk=delivery.pk).update(
-            status=Delivery.Status.FAILED, last_error=described, text="", html="", headers={}
+            status=Delivery.Status.FAILED,
+            last_error=described,
+            text="",
+            html="",
+            headers={},
+            attachments=[],
         )
         logger.warning(
             "mail %s (%s): given up after %s attempts: %s",
@@ -296,7 +363,9 @@ def cancel(*, to: str = "", user: User | None = None, kind: str = PROMOTIONAL) -
         waiting = waiting.filter(to=to)
     if user is not None:
         waiting = waiting.filter(user=user)
-    return waiting.update(status=Delivery.Status.CANCELLED, text="", html="", headers={})
+    return waiting.update(
+        status=Delivery.Status.CANCELLED, text="", html="", headers={}, attachments=[]
+    )
 
 
 def forget(*, to: str = "", user: User | None = None) -> int:

@@ -22,6 +22,8 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from typing import Generic, TypeVar
 
+from django.utils.translation import gettext_noop
+
 from mosaic.photos import imaging
 
 K = TypeVar("K")
@@ -145,4 +147,6 @@ def _render_or_reason(
     except imaging.PhotoRejected as exc:
         return exc
     except Exception as exc:  # a decoder bug on a hostile file: refuse the file, keep going
-        return imaging.PhotoRejected(f"the file could not be processed ({type(exc).__name__})")
+        return imaging.PhotoRejected(
+            gettext_noop("the file could not be processed (%(error)s)"), error=type(exc).__name__
+        )

@@ -1,7 +1,9 @@
 """Decoding, checking and rendering photos with Pillow: pure functions, no Django.
 
 Kept free of Django (the batch pool, ``batch.py``, runs it on threads beside the caller) and
-safe to run on several threads at once.
+safe to run on several threads at once. The one exception is the refusal's text: marked with
+``gettext_noop`` (which only marks) and translated when it is read, in the reader's language
+(``PhotoRejected.reason``), never on the pool's threads.
 Pillow decodes, converts and encodes; libvips (pyvips) does the resizes, the same bicubic filter
 in a third of the time. Why these choices: see ``docs/images.md`` (measured against sigal).
 
@@ -24,7 +26,10 @@ from functools import lru_cache
 
 import pillow_heif
 import pyvips
+from django.utils.translation import gettext_noop
 from PIL import Image, ImageCms, ImageFile, ImageOps, UnidentifiedImageError
+
+from mosaic.lib.deferred import Deferred
 
 pillow_heif.register_heif_opener()
 ImageFile.LOAD_TRUNCATED_IMAGES = False
@@ -58,7 +63,6 @@ DECODERS = ("JPEG", "PNG", "WEBP", "HEIF")
 # only the header, so holding this lock costs nothing measurable.
 _OPEN_LOCK = threading.Lock()
 ACCEPTED = frozenset({*DECODERS, "MPO"})
-FORMAT_NAMES = "JPEG, PNG, WebP or HEIC"
 
 # Signatures of common formats we refuse, to name them in the reason without decoding them.
 _KNOWN_SIGNATURES: tuple[tuple[bytes, str], ...] = (
@@ -97,11 +101,21 @@ PLACEHOLDER_WIDTH = 16
 
 
 class PhotoRejected(Exception):
-    """A file that is not a photo we accept; ``reason`` is shown to the person who sent it."""
+    """A file that is not a photo (or video) we accept; ``reason`` is shown to the person who sent
+    it, in the language active when it is read. ``message`` is English, marked with
+    ``gettext_noop``, with ``%(name)s`` placeholders for ``params``; ``text`` carries both, so an
+    import can store it and show it later in its reader's language. ``str()`` is English."""
 
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
+    def __init__(self, message: str, **params: str | int | float | Deferred) -> None:
+        super().__init__(message)
+        self.text = Deferred(message, params)
+
+    @property
+    def reason(self) -> str:
+        return str(self.text)
+
+    def __str__(self) -> str:
+        return self.text.english()
 
 
 @dataclass(frozen=True)
@@ -141,21 +155,36 @@ class Rendition:
     outputs: tuple[Output, ...]
 
 
-def _unsupported_reason(head: bytes) -> str:
+# Reasons used in more than one place.
+NOT_ACCEPTED = gettext_noop(
+    "%(format)s files are not accepted: send a JPEG, PNG, WebP or HEIC photo"
+)
+DAMAGED = gettext_noop("the file is truncated or damaged and cannot be read")
+
+
+def _unsupported(head: bytes) -> PhotoRejected:
     stripped = head.lstrip()
     for signature, name in _KNOWN_SIGNATURES:
         if head.startswith(signature) or stripped.startswith(signature):
-            return f"{name} files are not accepted: send a {FORMAT_NAMES} photo"
+            return PhotoRejected(NOT_ACCEPTED, format=name)
     if head[4:8] == b"ftyp":  # ISO media: AVIF, MP4, MOV...
         brand = head[8:12].decode("ascii", "replace").strip()
-        return f"this ISO media file ({brand}) is not accepted: send a {FORMAT_NAMES} photo"
-    return f"this file is not an image: send a {FORMAT_NAMES} photo"
+        return PhotoRejected(
+            gettext_noop(
+                "this ISO media file (%(brand)s) is not accepted:"
+                " send a JPEG, PNG, WebP or HEIC photo"
+            ),
+            brand=brand,
+        )
+    return PhotoRejected(
+        gettext_noop("this file is not an image: send a JPEG, PNG, WebP or HEIC photo")
+    )
 
 
 def _open(data: bytes, limits: Limits) -> Image.Image:
     """Open with the accepted decoders only, and check size before any pixel is decoded."""
     if not data:
-        raise PhotoRejected("the file is empty")
+        raise PhotoRejected(gettext_noop("the file is empty"))
     try:
         with _OPEN_LOCK, warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -163,30 +192,39 @@ def _open(data: bytes, limits: Limits) -> Image.Image:
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         # Pillow's own guard (about 89 MP) fires before ours could for the largest claims.
         raise PhotoRejected(
-            f"the image is too large to process (over {limits.max_pixels:,} pixels)"
+            gettext_noop("the image is too large to process (over %(limit)s pixels)"),
+            limit=limits.max_pixels,
         ) from exc
     except UnidentifiedImageError as exc:
-        raise PhotoRejected(_unsupported_reason(data[:32])) from exc
+        raise _unsupported(data[:32]) from exc
     except Exception as exc:  # hostile files make decoders raise anything (struct.error, ...)
-        raise PhotoRejected("the file is damaged and cannot be read") from exc
+        raise PhotoRejected(gettext_noop("the file is damaged and cannot be read")) from exc
     if image.format not in ACCEPTED:
-        raise PhotoRejected(f"{image.format} files are not accepted: send a {FORMAT_NAMES} photo")
+        raise PhotoRejected(NOT_ACCEPTED, format=str(image.format))
     width, height = image.size
     if width * height > limits.max_pixels:
         raise PhotoRejected(
-            f"the image is too large to process ({width}x{height} is over "
-            f"{limits.max_pixels:,} pixels)"
+            gettext_noop(
+                "the image is too large to process (%(width)sx%(height)s is over %(limit)s pixels)"
+            ),
+            width=str(width),
+            height=str(height),
+            limit=limits.max_pixels,
         )
     if (
         max(width, height) > limits.max_side
         or min(width, height) < limits.min_side
         or max(width, height) > limits.max_aspect * min(width, height)
     ):
-        raise PhotoRejected(f"the image has absurd dimensions ({width}x{height} pixels)")
+        raise PhotoRejected(
+            gettext_noop("the image has absurd dimensions (%(width)sx%(height)s pixels)"),
+            width=str(width),
+            height=str(height),
+        )
     try:
         _orientation(image)  # a PNG reads to its end for EXIF: damage can show here first
     except Exception as exc:
-        raise PhotoRejected("the file is truncated or damaged and cannot be read") from exc
+        raise PhotoRejected(DAMAGED) from exc
     return image
 
 
@@ -201,7 +239,7 @@ def _decode(image: Image.Image, largest_width: int | None) -> Image.Image:
     try:
         image.load()
     except Exception as exc:  # as above: any decoder failure is a damaged file
-        raise PhotoRejected("the file is truncated or damaged and cannot be read") from exc
+        raise PhotoRejected(DAMAGED) from exc
     icc = image.info.get("icc_profile")
     # exif_transpose copies even an upright image: only call it when there is a turn to make.
     upright = ImageOps.exif_transpose(image) if _orientation(image) != 1 else image

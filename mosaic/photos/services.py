@@ -21,6 +21,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage, Storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from mosaic.photos import batch, exposure, imaging
 from mosaic.photos.imaging import PhotoRejected
@@ -60,15 +61,17 @@ def _read_limited(source: IO[bytes], max_bytes: int) -> bytes:
     while chunk := source.read(_CHUNK):
         total += len(chunk)
         if total > max_bytes:
-            raise PhotoRejected(f"the file is larger than {_human_size(max_bytes)}")
+            raise _too_large(max_bytes)
         chunks.append(chunk)
     return b"".join(chunks)
 
 
-def _human_size(size: int) -> str:
+def _too_large(size: int) -> PhotoRejected:
     if size >= 1024 * 1024:
-        return f"{size // (1024 * 1024)} MB"
-    return f"{size // 1000} kB"
+        return PhotoRejected(
+            gettext_noop("the file is larger than %(size)s MB"), size=size // (1024 * 1024)
+        )
+    return PhotoRejected(gettext_noop("the file is larger than %(size)s kB"), size=size // 1000)
 
 
 def _clean_filename(filename: str) -> str:
@@ -159,7 +162,7 @@ def process_original(*, original_id: int) -> None:
     try:
         rendition = imaging.render(data, widths=settings.PHOTOS_WIDTHS, limits=limits())
     except PhotoRejected as exc:
-        mark_failed(original_id=original_id, reason=exc.reason)
+        mark_failed(original_id=original_id, reason=str(exc))
         return
     save_rendition(original_id=original_id, rendition=rendition)
 
@@ -256,7 +259,7 @@ class VariantMaker:
     def _record(self, results: list[tuple[int, imaging.Rendition | PhotoRejected]]) -> None:
         for pk, result in results:
             if isinstance(result, PhotoRejected):
-                mark_failed(original_id=pk, reason=result.reason)
+                mark_failed(original_id=pk, reason=str(result))
                 self.counts["failed"] += 1
             else:
                 save_rendition(original_id=pk, rendition=result)

@@ -24,6 +24,7 @@ from typing import IO, TYPE_CHECKING
 from django.conf import settings
 from django.core.files import File
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_noop
 
 from mosaic.photos.models import Photo
 from mosaic.photos.services import PhotoRejected, add_photo, delete_files, release_photos
@@ -284,14 +285,23 @@ def add_video(*, owner: User, source: IO[bytes], filename: str = "") -> Video:
         with original.open("wb") as spool:
             while chunk := source.read(_CHUNK):
                 if size == 0 and chunk[4:8] != b"ftyp":
-                    raise PhotoRejected(f"{filename or 'the file'} is not an MP4 or MOV video")
+                    raise _named(
+                        filename,
+                        gettext_noop("%(name)s is not an MP4 or MOV video"),
+                        gettext_noop("the file is not an MP4 or MOV video"),
+                    )
                 size += len(chunk)
                 if size > limit:
-                    raise PhotoRejected(f"the video is larger than {limit // (1024 * 1024)} MB")
+                    raise PhotoRejected(
+                        gettext_noop("the video is larger than %(size)s MB"),
+                        size=limit // (1024 * 1024),
+                    )
                 digest.update(chunk)
                 spool.write(chunk)
         if size == 0:
-            raise PhotoRejected(f"{filename or 'the video'} is empty")
+            raise _named(
+                filename, gettext_noop("%(name)s is empty"), gettext_noop("the video is empty")
+            )
         sha256 = digest.hexdigest()
         existing = Video.objects.filter(owner=owner, sha256=sha256).first()
         if existing is not None:
@@ -310,6 +320,10 @@ def add_video(*, owner: User, source: IO[bytes], filename: str = "") -> Video:
     except BaseException:
         delete_files(storage, [name])
         raise
+
+
+def _named(filename: str, named: str, unnamed: str) -> PhotoRejected:
+    return PhotoRejected(named, name=filename) if filename else PhotoRejected(unnamed)
 
 
 def video_limits() -> videos.Limits:

@@ -25,6 +25,9 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.utils.translation import gettext_noop
+
+from mosaic.lib.deferred import Deferred
 from mosaic.photos.imaging import PhotoRejected
 
 FFMPEG = "ffmpeg"
@@ -65,6 +68,9 @@ class VideoInfo:
         )
 
 
+NO_PICTURE = gettext_noop("the video is damaged or has no picture")
+
+
 def probe(path: Path, limits: Limits) -> VideoInfo:
     """What the file holds, or ``PhotoRejected`` with a reason (damaged, no picture, too long,
     absurd size)."""
@@ -79,7 +85,7 @@ def probe(path: Path, limits: Limits) -> VideoInfo:
             check=False,
         )  # fmt: skip
     except subprocess.TimeoutExpired as exc:
-        raise PhotoRejected("the video could not be read in time") from exc
+        raise PhotoRejected(gettext_noop("the video could not be read in time")) from exc
     try:
         found = json.loads(result.stdout) if result.returncode == 0 else {}
     except ValueError:
@@ -87,20 +93,28 @@ def probe(path: Path, limits: Limits) -> VideoInfo:
     streams = found.get("streams") or []
     video = next((s for s in streams if s.get("codec_type") == "video"), None)
     if video is None:
-        raise PhotoRejected("the video is damaged or has no picture")
+        raise PhotoRejected(NO_PICTURE)
     audio = next((s for s in streams if s.get("codec_type") == "audio"), None)
     duration = _number(found.get("format", {}).get("duration")) or _number(video.get("duration"))
     width, height = int(video.get("width") or 0), int(video.get("height") or 0)
     if duration is None or duration <= 0 or width <= 0 or height <= 0:
-        raise PhotoRejected("the video is damaged or has no picture")
+        raise PhotoRejected(NO_PICTURE)
     if duration > limits.max_seconds:
         raise PhotoRejected(
-            f"the video is longer than {_minutes(limits.max_seconds)} "
-            f"({_minutes(duration)}); shorten it and send it again"
+            gettext_noop(
+                "the video is longer than %(limit)s (%(length)s); shorten it and send it again"
+            ),
+            limit=_minutes(limits.max_seconds),
+            length=_minutes(duration),
         )
     if max(width, height) > limits.max_side:
         raise PhotoRejected(
-            f"the video is larger than {limits.max_side} pixels on a side ({width}x{height})"
+            gettext_noop(
+                "the video is larger than %(limit)s pixels on a side (%(width)sx%(height)s)"
+            ),
+            limit=str(limits.max_side),
+            width=str(width),
+            height=str(height),
         )
     return VideoInfo(
         duration=duration,
@@ -145,7 +159,7 @@ def poster_frame(source: Path, target: Path, info: VideoInfo) -> None:
         timeout=PROBE_TIMEOUT_S,
     )  # fmt: skip
     if not target.exists() or target.stat().st_size == 0:
-        raise PhotoRejected("no frame of the video could be read for its poster")
+        raise PhotoRejected(gettext_noop("no frame of the video could be read for its poster"))
 
 
 def _reencode(info: VideoInfo) -> list[str]:
@@ -177,9 +191,9 @@ def _ffmpeg(arguments: list[str], *, timeout: float) -> None:
             check=False,
         )
     except subprocess.TimeoutExpired as exc:
-        raise PhotoRejected("the video took too long to process") from exc
+        raise PhotoRejected(gettext_noop("the video took too long to process")) from exc
     if result.returncode != 0:
-        raise PhotoRejected("the video is damaged and could not be processed")
+        raise PhotoRejected(gettext_noop("the video is damaged and could not be processed"))
 
 
 def _number(value: object) -> float | None:
@@ -190,7 +204,7 @@ def _number(value: object) -> float | None:
     return number if math.isfinite(number) else None
 
 
-def _minutes(seconds: float) -> str:
+def _minutes(seconds: float) -> Deferred:
     if seconds < 120:
-        return f"{math.ceil(seconds)} seconds"
-    return f"{seconds / 60:.0f} minutes"
+        return Deferred(gettext_noop("%(count)s seconds"), {"count": math.ceil(seconds)})
+    return Deferred(gettext_noop("%(count)s minutes"), {"count": f"{seconds / 60:.0f}"})

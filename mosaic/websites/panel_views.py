@@ -366,7 +366,7 @@ def avatar(request: HttpRequest, site_id: int) -> HttpResponse:
         try:
             services.upload_avatar(site=site, source=upload, filename=upload.name or "")
         except PhotoRejected as rejected:
-            form.add_error("photo", str(rejected))
+            form.add_error("photo", rejected.reason)
         else:
             messages.success(request, _("Avatar uploaded (draft)."))
             return redirect(site.editor_url("avatar"))

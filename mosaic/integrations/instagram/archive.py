@@ -28,8 +28,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import IO, Any
 
+from django.utils.translation import gettext_noop
+
 from mosaic.integrations.instagram import posts_json
 from mosaic.integrations.instagram.text import hashtags, repair_mojibake
+from mosaic.lib.deferred import Deferred
 from mosaic.lib.zipsafe import SafeZip, UnsafeArchive, ZipLimits
 
 IMAGE_EXTENSIONS = {".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif"}
@@ -81,7 +84,7 @@ class InstagramArchive:
             self._zip = SafeZip(source, limits=limits)
         except UnsafeArchive as exc:
             raise ArchiveError(str(exc)) from exc
-        self.warnings: list[str] = []
+        self.warnings: list[Deferred] = []
         names = self._zip.names()
         self._by_basename: dict[str, list[str]] = {}
         for name in names:
@@ -194,7 +197,11 @@ class InstagramArchive:
         self, caption: str, taken_at: datetime | None, media: list[ArchiveMedia]
     ) -> ArchivePost | None:
         if not media:
-            self.warnings.append("a post without any photo or video in the archive was skipped")
+            self.warnings.append(
+                Deferred(
+                    gettext_noop("a post without any photo or video in the archive was skipped")
+                )
+            )
             return None
         fingerprint = "\n".join(
             [taken_at.isoformat() if taken_at else ""] + [m.member for m in media]
@@ -209,7 +216,12 @@ class InstagramArchive:
             return None
         member = self._resolve(uri, root)
         if member is None:
-            self.warnings.append(f"{posixpath.basename(uri)} is listed but not in the archive")
+            self.warnings.append(
+                Deferred(
+                    gettext_noop("%(name)s is listed but not in the archive"),
+                    {"name": posixpath.basename(uri)},
+                )
+            )
             return None
         extension = posixpath.splitext(member)[1].lower()
         if extension in IMAGE_EXTENSIONS:
@@ -217,7 +229,12 @@ class InstagramArchive:
         elif extension in VIDEO_EXTENSIONS:
             kind = "video"
         else:
-            self.warnings.append(f"{posixpath.basename(member)} is not a photo or video we read")
+            self.warnings.append(
+                Deferred(
+                    gettext_noop("%(name)s is not a photo or video we read"),
+                    {"name": posixpath.basename(member)},
+                )
+            )
             return None
         return ArchiveMedia(member=member, kind=kind, taken_at=taken_at, opener=self.open)
 

@@ -27,10 +27,12 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from mosaic.integrations.instagram import runs, staging
 from mosaic.integrations.instagram.archive import ArchiveError, ArchivePost, InstagramArchive
 from mosaic.integrations.instagram.models import ImportRun
+from mosaic.lib.deferred import Deferred
 from mosaic.lib.zipsafe import ZipLimits
 from mosaic.photos.services import PhotoRejected, VariantMaker, add_photo
 from mosaic.photos.storage import private_storage
@@ -130,9 +132,13 @@ def _import_post(run: ImportRun, post: ArchivePost) -> list[int]:
                         items.append(NewItem(photo=photo, external_id=medium.member))
                 stored += 1
             except PhotoRejected as exc:
-                runs.warn(run, f"{name}: {exc.reason}")
+                # Not for translation: the file's name, then the reason in the reader's language.
+                runs.warn(run, Deferred("%(name)s: %(reason)s", {"name": name, "reason": exc.text}))
             except (zipfile.BadZipFile, EOFError, OSError):
-                runs.warn(run, _("%(name)s is damaged in the archive") % {"name": name})
+                runs.warn(
+                    run,
+                    Deferred(gettext_noop("%(name)s is damaged in the archive"), {"name": name}),
+                )
     taken_at = post.taken_at or (existing.taken_at if existing else timezone.now())
     with transaction.atomic():
         if items:
@@ -150,7 +156,9 @@ def _import_post(run: ImportRun, post: ArchivePost) -> list[int]:
             elif existing and (existing.caption, existing.taken_at) != (post.caption, taken_at):
                 run.updated += 1
         else:
-            runs.warn(run, _("a post without any usable photo or video was skipped"))
+            runs.warn(
+                run, Deferred(gettext_noop("a post without any usable photo or video was skipped"))
+            )
         run.done += 1
         run.media += stored
         runs.save_progress(run, "done", "media", "created", "updated", "warnings")

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mosaic.lib.crypto import EncryptedTextField
+from mosaic.lib.deferred import text_of
 
 REFRESH_MIN_AGE = timedelta(hours=24)  # Instagram refuses to refresh a younger token
 REFRESH_WINDOW = timedelta(days=10)  # refresh once a token is this close to expiring
@@ -200,6 +201,11 @@ class ImportRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} import {self.pk} ({self.state})"
+
+    def warning_texts(self) -> list[str]:
+        """The skipped items in the active language (runs before texts were stored with their
+        values, ``runs.warn``, show as they were written)."""
+        return [text_of(warning) for warning in self.warnings]
 
     @property
     def is_active(self) -> bool:

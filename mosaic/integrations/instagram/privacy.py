@@ -56,7 +56,7 @@ class InstagramData(Category):
                 "created_at": run.created_at.isoformat(),
                 "finished_at": run.finished_at.isoformat() if run.finished_at else None,
                 "posts": run.done,
-                "warnings": run.warnings,
+                "warnings": run.warning_texts(),
                 "error": run.error,
             }
             for run in ImportRun.objects.filter(user=user).order_by("created_at")

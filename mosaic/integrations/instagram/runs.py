@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy
 from mosaic.integrations.instagram import staging
 from mosaic.integrations.instagram.models import ImportRun, InstagramConnection, SeenMedia
 from mosaic.lib.batches import claim_batch
+from mosaic.lib.deferred import Deferred
 from mosaic.photos.services import VariantMaker, delete_files
 from mosaic.photos.storage import private_storage
 from mosaic.posts.models import Post
@@ -154,10 +155,13 @@ def save_progress(run: ImportRun, *fields: str) -> None:
     run.save(update_fields=[*fields, "heartbeat_at"])
 
 
-def warn(run: ImportRun, message: str) -> None:
-    """Note something skipped (kept short: the panel and the command show these)."""
-    if len(run.warnings) < MAX_WARNINGS and message not in run.warnings:
-        run.warnings.append(message[:300])
+def warn(run: ImportRun, message: str | Deferred) -> None:
+    """Note something skipped (kept short: the panel and the command show these). A
+    ``Deferred`` is stored as its message and values, so the panel shows it in the reader's
+    language (``ImportRun.warning_texts``)."""
+    stored = message.as_json() if isinstance(message, Deferred) else message[:300]
+    if len(run.warnings) < MAX_WARNINGS and stored not in run.warnings:
+        run.warnings.append(stored)
 
 
 def continue_later(run: ImportRun) -> None:

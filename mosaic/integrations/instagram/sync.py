@@ -30,6 +30,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from mosaic.accounts.models import User
 from mosaic.integrations.instagram import runs, services
@@ -42,6 +43,7 @@ from mosaic.integrations.instagram.client import (
 )
 from mosaic.integrations.instagram.downloads import Downloads
 from mosaic.integrations.instagram.models import ImportRun, InstagramConnection, SeenMedia
+from mosaic.lib.deferred import Deferred
 from mosaic.lib.safe_http import FetchError, TooLarge, UnsafeURL
 from mosaic.photos.models import Photo
 from mosaic.photos.services import PhotoRejected, VariantMaker, add_photo
@@ -64,7 +66,12 @@ class MediaUnavailable(Exception):
 
 
 class Skipped(Exception):
-    """A media file Mosaic will not take (refused URL, too large, not a photo): noted, skipped."""
+    """A media file Mosaic will not take (refused URL, too large, not a photo): noted, skipped;
+    ``reason`` is translated when the run's warnings are read."""
+
+    def __init__(self, reason: str | Deferred) -> None:
+        super().__init__(str(reason))
+        self.reason = reason
 
 
 def run_sync(*, run: ImportRun, budget: int | None, variants: VariantMaker) -> None:
@@ -230,11 +237,10 @@ def _import_media(
             except Skipped as exc:
                 runs.warn(
                     run,
-                    _("Instagram media %(id)s skipped: %(reason)s")
-                    % {
-                        "id": part_id,
-                        "reason": str(exc),
-                    },
+                    Deferred(
+                        gettext_noop("Instagram media %(id)s skipped: %(reason)s"),
+                        {"id": part_id, "reason": exc.reason},
+                    ),
                 )
     comments = None if run.comments_denied else _comments(run, client, token, media_id)
     caption = str(item.get("caption") or "")
@@ -318,7 +324,7 @@ def _download(
 def _fetch(downloads: Downloads, url: object, store: Callable[[IO[bytes]], T]) -> T:
     """Take the file downloaded under the media policy, then hand it to ``store``."""
     if not isinstance(url, str) or not url:
-        raise Skipped(_("Instagram gave no address for it"))
+        raise Skipped(Deferred(gettext_noop("Instagram gave no address for it")))
     try:
         spool = downloads.take(url)
     except (UnsafeURL, TooLarge) as exc:
@@ -329,7 +335,7 @@ def _fetch(downloads: Downloads, url: object, store: Callable[[IO[bytes]], T]) -
         try:
             return store(spool)
         except PhotoRejected as exc:
-            raise Skipped(exc.reason) from exc
+            raise Skipped(exc.text) from exc
 
 
 def _comments(

@@ -14,6 +14,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 from PIL import Image
 
 from mosaic.photos.services import PhotoRejected, process_pending
@@ -150,6 +151,16 @@ def test_a_video_over_the_length_limit_is_refused_with_its_length(owner, setting
         add_video(owner=owner.user, source=io.BytesIO(clip(seconds=3.5)))
     assert not Video.objects.exists()
     assert not (tmp_path / "guarded" / "videos").exists()
+
+
+def test_a_russian_owner_reads_the_length_limit_in_russian(owner, settings):
+    settings.POSTS_MAX_VIDEO_SECONDS = 2
+    with pytest.raises(PhotoRejected) as caught:
+        add_video(owner=owner.user, source=io.BytesIO(clip(seconds=3.5)))
+    with translation.override("ru"):
+        assert caught.value.reason == (
+            "видео длиннее 2 сек. (4 сек.): сократите его и пришлите снова"  # noqa: RUF001
+        )
 
 
 def test_a_damaged_video_is_refused_and_nothing_is_stored(owner, tmp_path):

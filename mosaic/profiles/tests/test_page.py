@@ -117,6 +117,39 @@ def test_a_file_that_is_not_a_photo_is_refused_clearly(owner, name, data, error)
     assert not Photo.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("name", "data", "reason"),
+    [
+        (
+            "anim.gif",
+            b"GIF89a" + b"\x00" * 40,
+            "файлы GIF не принимаются: пришлите фото в формате JPEG, PNG, WebP или HEIC",
+        ),
+        ("notes.txt", b"just words", "этот файл — не изображение"),
+        ("cut.jpg", make_image("JPEG", (400, 300))[:3000], "файл обрезан или повреждён"),
+    ],
+)
+def test_a_russian_owner_is_told_in_russian_why_a_file_was_refused(owner, name, data, reason):
+    client = owner.sign_in()
+    client.cookies["django_language"] = "ru"
+    response = client.post("/panel/profile/avatar/", {"avatar": SimpleUploadedFile(name, data)})
+
+    assert response.status_code == 400
+    assert f"Этот файл не может быть аватаром: {reason}" in response.content.decode()
+    assert not Photo.objects.exists()
+
+
+def test_a_russian_owner_reads_the_size_limit_in_russian(owner, settings):
+    settings.PHOTOS_MAX_BYTES = 10_000
+    client = owner.sign_in()
+    client.cookies["django_language"] = "ru"
+    data = make_image("JPEG", (1200, 1200), quality=95)
+    response = client.post("/panel/profile/avatar/", {"avatar": SimpleUploadedFile("b.jpg", data)})
+
+    assert response.status_code == 400
+    assert "файл больше 10 кБ" in response.content.decode()
+
+
 def test_a_post_without_a_file_asks_for_one(owner):
     response = owner.sign_in().post("/panel/profile/avatar/", {})
 

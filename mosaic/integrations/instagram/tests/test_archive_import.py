@@ -186,9 +186,28 @@ def test_a_file_the_photo_pipeline_refuses_is_skipped_with_a_warning(owner, task
         run = import_archive(owner.user, files)
     run.refresh_from_db()
     assert run.state == ImportRun.State.COMPLETED
-    assert any(w.startswith("two.webp:") for w in run.warnings)
+    assert any(w.startswith("two.webp:") for w in run.warning_texts())
     carousel = Post.objects.get(caption__startswith="Café")
     assert carousel.items.count() == 1
+
+
+def test_a_russian_owner_reads_why_a_file_was_skipped_in_russian(owner, tasks):
+    """The reason is stored as its message and values, and translated when the list of skipped
+    items is shown; a run written before that keeps showing its stored English text."""
+    files = {"content/posts_1.json": POSTS, **FILES, "media/posts/202103/two.webp": b"RIFFjunk"}
+    with tasks():
+        run = import_archive(owner.user, files)
+    run.refresh_from_db()
+    run.warnings.append("old.jpg: the file is empty")  # as runs stored it before
+    run.save(update_fields=["warnings"])
+    client = owner.sign_in()
+    client.cookies["django_language"] = "ru"
+    html = client.get("/panel/instagram/progress/").content.decode()
+    assert "two.webp: этот файл — не изображение: пришлите фото в формате" in html
+    assert "old.jpg: the file is empty" in html
+    client.cookies["django_language"] = "en"
+    html = client.get("/panel/instagram/progress/").content.decode()
+    assert "two.webp: this file is not an image: send a JPEG, PNG, WebP or HEIC photo" in html
 
 
 def zip_with_entry(name: str, data: bytes = b"x", *, symlink: bool = False) -> bytes:

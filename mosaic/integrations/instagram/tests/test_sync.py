@@ -247,7 +247,7 @@ def test_media_from_a_host_off_the_allow_list_are_refused_and_the_posts_skipped(
     assert run.state == ImportRun.State.COMPLETED
     assert not Post.objects.exists()
     assert not Original.objects.exists()
-    assert any("not on the allow-list" in warning for warning in run.warnings)
+    assert any("not on the allow-list" in warning for warning in run.warning_texts())
 
 
 def test_a_second_sync_now_joins_the_run_under_way(owner, connected):

@@ -17,7 +17,7 @@ def owner(username: str) -> User:
 
 def report(command: BaseCommand, run: ImportRun) -> None:
     """Print the summary; a run that did not complete raises CommandError (exit status 1)."""
-    for warning in run.warnings:
+    for warning in run.warning_texts():
         command.stdout.write(f"warning: {warning}")
     command.stdout.write(
         f"posts: {run.done} read, {run.created} created, {run.updated} updated, "

@@ -658,6 +658,9 @@ BILLING_OFFLINE_WEBHOOK_SECRET = env_str("BILLING_OFFLINE_WEBHOOK_SECRET", "whse
 BILLING_TRIAL_DAYS = env_int("BILLING_TRIAL_DAYS", 0, minimum=0)
 # A failed renewal keeps the paid plan this long (with emails) before the downgrade.
 BILLING_GRACE_DAYS = env_int("BILLING_GRACE_DAYS", 7, minimum=0)
+# A reminder this many days before the grace period ends (0: none; none either when it is not
+# fewer than BILLING_GRACE_DAYS, as the first email would still be fresh).
+BILLING_GRACE_REMINDER_DAYS = env_int("BILLING_GRACE_REMINDER_DAYS", 2, minimum=0)
 # P09: invoices are kept this many years after the account ends; "DE:8" per buyer country.
 BILLING_RETENTION_YEARS = env_int("BILLING_RETENTION_YEARS", 5, minimum=1)
 BILLING_RETENTION_YEARS_BY_COUNTRY = {

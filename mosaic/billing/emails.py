@@ -29,6 +29,12 @@ def payment_failed(*, user: User, grace_until: dt.datetime) -> None:
         send("billing/email/payment_failed", to=user.email, user=user, context=context)
 
 
+def grace_ending(*, user: User, grace_until: dt.datetime) -> None:
+    if user.email:
+        context = {"user": user, "grace_until": grace_until, "billing_url": _billing_url()}
+        send("billing/email/grace_ending", to=user.email, user=user, context=context)
+
+
 def downgraded(*, user: User) -> None:
     if user.email:
         context = {"user": user, "billing_url": _billing_url()}

@@ -41,6 +41,9 @@ class Subscription(models.Model):
     cancel_at_period_end = models.BooleanField(default=False)
     #: Past due: the paid plan stays until then (BILLING_GRACE_DAYS after the failed payment).
     grace_until = models.DateTimeField(null=True, blank=True, db_index=True)
+    #: When this grace period's reminder went out (``BILLING_GRACE_REMINDER_DAYS`` before it
+    #: ends); cleared when a new grace period starts or the payment goes through.
+    grace_reminded_at = models.DateTimeField(null=True, blank=True)
     #: The provider's time of the subscription event last applied: Stripe does not promise
     #: order, so an older event arriving late does not undo a newer state.
     state_at = models.DateTimeField(null=True, blank=True)

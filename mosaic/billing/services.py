@@ -6,7 +6,8 @@ per event id (``WebhookEvent``), so a replayed or duplicated webhook changes not
 1. ``checkout.session.completed`` / ``customer.subscription.created|updated``: the
    subscription's status, period end, trial and "cancel at period end" are stored. Entering
    ``past_due`` starts the grace period (``BILLING_GRACE_DAYS``) and emails the owner; a
-   return to ``active`` ends it.
+   return to ``active`` ends it. ``BILLING_GRACE_REMINDER_DAYS`` before it runs out, the
+   ``billing.end_grace`` job emails a reminder (``remind_grace_periods``), once per period.
 2. ``invoice.paid``: Mosaic issues its own numbered invoice (``billing.invoices``), emailed.
 3. ``invoice.payment_failed``: past due (as in 1).
 4. ``customer.subscription.deleted``: the subscription ended (cancelled at period end, or
@@ -165,6 +166,7 @@ def _apply_subscription(subscription: Subscription, obj: dict[str, Any], *, dele
     else:
         subscription.status = status
         subscription.grace_until = None
+        subscription.grace_reminded_at = None
 
 
 def _past_due(subscription: Subscription) -> None:
@@ -173,6 +175,7 @@ def _past_due(subscription: Subscription) -> None:
         return
     subscription.status = Subscription.Status.PAST_DUE
     subscription.grace_until = timezone.now() + dt.timedelta(days=settings.BILLING_GRACE_DAYS)
+    subscription.grace_reminded_at = None
     emails.payment_failed(user=subscription.user, grace_until=subscription.grace_until)
 
 
@@ -198,6 +201,40 @@ def end_grace_periods(*, now: dt.datetime | None = None) -> int:
     return done
 
 
+def remind_grace_periods(*, now: dt.datetime | None = None) -> int:
+    """Email each past-due owner once, ``BILLING_GRACE_REMINDER_DAYS`` before the grace period
+    ends, that the paid plan is about to end. Idempotent: a reminder is claimed with a
+    conditional UPDATE of ``grace_reminded_at`` in the transaction that writes the email.
+    Nothing is sent when the reminder day would not fall after the period began (reminder days
+    0, or not fewer than ``BILLING_GRACE_DAYS``): the first email already said it all."""
+    days = settings.BILLING_GRACE_REMINDER_DAYS
+    if not 0 < days < settings.BILLING_GRACE_DAYS:
+        return 0
+    now = now or timezone.now()
+    due = Subscription.objects.filter(
+        status=Subscription.Status.PAST_DUE,
+        grace_until__gt=now,
+        grace_until__lte=now + dt.timedelta(days=days),
+        grace_reminded_at__isnull=True,
+        downgraded_at__isnull=True,
+    ).select_related("user")[:500]
+    sent = 0
+    for subscription in due:
+        if subscription.grace_until is None:  # filtered out above; for the type checker
+            continue
+        with transaction.atomic():
+            claimed = Subscription.objects.filter(
+                pk=subscription.pk,
+                grace_until=subscription.grace_until,
+                grace_reminded_at__isnull=True,
+            ).update(grace_reminded_at=now)
+            if not claimed:
+                continue
+            emails.grace_ending(user=subscription.user, grace_until=subscription.grace_until)
+            sent += 1
+    return sent
+
+
 def save_billing_details(
     *, user: User, country: str, name: str = "", address: str = "", vat_id: str = ""
 ) -> BillingDetails:
@@ -208,4 +245,11 @@ def save_billing_details(
     return details
 
 
-__all__ = ["PAID", "EventRejected", "end_grace_periods", "receive_event", "save_billing_details"]
+__all__ = [
+    "PAID",
+    "EventRejected",
+    "end_grace_periods",
+    "receive_event",
+    "remind_grace_periods",
+    "save_billing_details",
+]

@@ -68,6 +68,16 @@ def pdf_part(message: Message) -> Message:
     return parts[0]
 
 
+def payload(part: Message) -> bytes:
+    data = part.get_payload(decode=True)
+    assert isinstance(data, bytes)
+    return data
+
+
+def body_of(message: Message) -> str:
+    return payload(next(p for p in message.walk() if p.get_content_type() == "text/plain")).decode()
+
+
 @time_machine.travel(NOW, tick=False)
 def test_the_invoice_email_arrives_over_smtp_with_the_invoice_pdf(owner, commit, smtp_server):
     upgrade(owner, commit)
@@ -75,12 +85,10 @@ def test_the_invoice_email_arrives_over_smtp_with_the_invoice_pdf(owner, commit,
     part = pdf_part(message)
     assert part.get_filename() == "invoice-2026-000001.pdf"
     assert part.get_content_disposition() == "attachment"
-    pdf = part.get_payload(decode=True)
-    assert isinstance(pdf, bytes)
+    pdf = payload(part)
     assert pdf.startswith(b"%PDF")
     assert "Invoice 2026-000001" in pdf_texts(pdf)
-    body = next(p for p in message.walk() if p.get_content_type() == "text/plain")
-    assert "attached" in str(body.get_payload(decode=True), "utf-8")
+    assert "attached" in body_of(message)
     delivery = Delivery.objects.get(template="billing/email/invoice")
     assert delivery.status == Delivery.Status.SENT
     assert delivery.attachments == []  # emptied with the text once sent
@@ -92,11 +100,10 @@ def test_a_russian_owner_gets_the_email_and_the_pdf_in_russian(owner, commit, sm
     upgrade(owner, commit)
     message = invoice_email(smtp_server.messages, "2026-000001")
     assert subject(message) == "[Mosaic] Ваш счёт 2026-000001"
-    body = next(p for p in message.walk() if p.get_content_type() == "text/plain")
-    assert "приложен к этому письму" in str(body.get_payload(decode=True), "utf-8")
+    assert "приложен к этому письму" in body_of(message)
     part = pdf_part(message)
     assert part.get_filename() == "invoice-2026-000001.pdf"
-    assert "Счёт 2026-000001" in pdf_texts(part.get_payload(decode=True))
+    assert "Счёт 2026-000001" in pdf_texts(payload(part))
 
 
 @time_machine.travel(NOW, tick=False)
@@ -113,7 +120,7 @@ def test_a_busy_mail_server_gets_the_pdf_on_the_retry_and_the_queue_holds_no_blo
     ]
     assert mail_retries() >= 1
     part = pdf_part(invoice_email(smtp_server.messages, "2026-000001"))
-    assert "Invoice 2026-000001" in pdf_texts(part.get_payload(decode=True))
+    assert "Invoice 2026-000001" in pdf_texts(payload(part))
 
 
 @time_machine.travel(NOW, tick=False)

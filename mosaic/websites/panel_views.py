@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
-from django.utils.text import Truncator
+from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST, require_safe
@@ -366,7 +366,7 @@ def avatar(request: HttpRequest, site_id: int) -> HttpResponse:
         try:
             services.upload_avatar(site=site, source=upload, filename=upload.name or "")
         except PhotoRejected as rejected:
-            form.add_error("photo", rejected.reason)
+            form.add_error("photo", capfirst(rejected.reason))
         else:
             messages.success(request, _("Avatar uploaded (draft)."))
             return redirect(site.editor_url("avatar"))

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import io
 import re
 import zipfile
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from mosaic.photos.models import Photo, Variant
 from mosaic.photos.storage import guarded_storage, public_storage
+from mosaic.photos.tests.images import make_image
 from mosaic.websites import publishing, rules, services
 from mosaic.websites.models import Site
 from mosaic.websites.tests.conftest import body, make_post
@@ -190,8 +193,6 @@ def test_the_export_is_a_zip_of_static_files_with_relative_links(owner, site, co
         services.publish(site=site)
     response = owner.client.get(f"/panel/sites/{site.pk}/export/")
     assert response["Content-Type"] == "application/zip"
-    import io
-
     archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
     names = set(archive.namelist())
     assert "olivia/index.html" in names
@@ -199,7 +200,7 @@ def test_the_export_is_a_zip_of_static_files_with_relative_links(owner, site, co
     page = archive.read(f"olivia/p/{post.pk}/index.html").decode()
     assert 'href="../../index.html"' in page
     assert "/media/" not in page
-    for ref in __import__("re").findall(r'(?:src|href)="(\.\./\.\./[^"#]+)"', page):
+    for ref in re.findall(r'(?:src|href)="(\.\./\.\./[^"#]+)"', page):
         target = "olivia/" + ref.removeprefix("../../")
         assert target in names, target
 
@@ -222,3 +223,15 @@ def test_the_editor_opens_folded_and_unfolds_what_was_saved_or_refused(owner, si
     refused = owner.client.post(f"{editor}socials/", {"instagram": "not a profile!"})
     assert refused.status_code == 400
     assert _open_folds(body(refused)) == ["socials"]
+
+
+def test_a_refused_avatar_is_explained_in_the_owners_language(owner, site):
+    client = owner.sign_in()
+    client.cookies["django_language"] = "ru"
+    damaged = make_image("JPEG", (400, 300))[:3000]
+    response = client.post(
+        f"/panel/sites/{site.pk}/avatar/", {"photo": SimpleUploadedFile("me.jpg", damaged)}
+    )
+    assert response.status_code == 400
+    assert "Файл обрезан или повреждён" in response.content.decode()
+    assert not Photo.objects.exists()

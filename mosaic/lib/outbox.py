@@ -61,3 +61,15 @@ def read_message(message_id: str) -> ParsedMessage:
 def text_body(message: ParsedMessage) -> str:
     part = message.get_body(preferencelist=("plain", "html"))
     return part.get_content() if part is not None else ""
+
+
+def attachments(message: ParsedMessage) -> list[dict[str, object]]:
+    """Each attached file's name, type and size (an invoice's PDF, ...)."""
+    return [
+        {
+            "filename": part.get_filename() or "",
+            "type": part.get_content_type(),
+            "size": len(part.get_payload(decode=True) or b""),
+        }
+        for part in message.iter_attachments()
+    ]

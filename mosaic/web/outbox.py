@@ -32,5 +32,6 @@ def outbox_detail(request: HttpRequest, message_id: str) -> HttpResponse:
         "subject": msg["Subject"],
         "date": msg["Date"],
         "body": outbox.text_body(msg),
+        "attachments": outbox.attachments(msg),
     }
     return render(request, "web/outbox_detail.html", context)

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import pytest
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, send_mail
 
 pytestmark = pytest.mark.django_db
 
@@ -24,6 +24,16 @@ def test_sent_email_is_written_one_file_per_message_and_shown_in_the_outbox(
     message_id = sorted(outbox_backend.glob("*.eml"))[0].stem
     detail = visitor.get(f"/dev/outbox/{message_id}/")
     assert '<a href="https://example.com/verify/abc/"' in detail.text
+
+
+def test_the_outbox_lists_an_emails_attachments(visitor, outbox_backend):
+    email = EmailMessage("Your invoice", "Attached.", None, ["a@example.com"])
+    email.attach("invoice-2026-000001.pdf", b"%PDF-1.7 " + b"x" * 2000, "application/pdf")
+    email.send()
+
+    message_id = next(outbox_backend.glob("*.eml")).stem
+    detail = visitor.get(f"/dev/outbox/{message_id}/")
+    assert "invoice-2026-000001.pdf (application/pdf, 2.0\xa0KB)" in detail.text
 
 
 @pytest.mark.parametrize(

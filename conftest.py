@@ -21,6 +21,7 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.test import Client
+from django.utils import translation
 
 from mosaic.accounts.models import User
 from mosaic.staff.roles import LEGAL, MODERATION, SECURITY, SUPPORT
@@ -107,11 +108,15 @@ def make_user(username: str, *, email: str | None = None, verified: bool = True)
 
 @pytest.fixture(autouse=True)
 def _isolated(request, settings, tmp_path: Path) -> Iterator[None]:
-    """Every test gets its own files, an immediate task backend and an empty cache.
+    """Every test gets its own files, an immediate task backend, an empty cache and the
+    default language.
 
     The cache holds rate-limit counters; it lives in the database (a table no test flush
-    touches) or in Redis, so it is emptied around every test that can reach it.
+    touches) or in Redis, so it is emptied around every test that can reach it. A request
+    through LocaleMiddleware leaves its language active on the thread, and some texts (refusal
+    reasons) are translated when read, so each test starts in LANGUAGE_CODE.
     """
+    translation.activate(settings.LANGUAGE_CODE)
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.EMAIL_FILE_PATH = tmp_path / "mail"
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -8,6 +8,10 @@ moment, and ``as_json``/``from_json`` carry it through a JSON column.
 
     Deferred(gettext_noop("%(name)s is empty"), {"name": "a.jpg"})
 
+``gettext_noop`` here only marks a message for ``makemessages`` (which finds it by name), as
+Django's does, but without touching Django's settings, so the photo pipeline still imports and
+runs where Django is not set up.
+
 A value may itself be a ``Deferred`` (a reason inside "<file>: <reason>"). Whole numbers of
 100,000 and more are written with the reader's thousands separator (50,000,000; 50 000 000).
 """
@@ -18,9 +22,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.utils import formats, translation
 
 GROUPED_FROM = 100_000
+
+
+def gettext_noop(message: str) -> str:
+    """Mark ``message`` for translation; it is translated when read (``Deferred``)."""
+    return message
 
 
 @dataclass(frozen=True)
@@ -34,7 +44,14 @@ class Deferred:
         return text % values if values else text
 
     def english(self) -> str:
-        """The text in English, whatever language is active (logs, exception messages)."""
+        """The text in English, whatever language is active (logs, exception messages); also
+        where Django is not set up (the photo pipeline run on its own), untranslated."""
+        if not settings.configured:
+            values = {
+                name: value.english() if isinstance(value, Deferred) else value
+                for name, value in self.params.items()
+            }
+            return self.message % values if values else self.message
         with translation.override("en"):
             return str(self)
 

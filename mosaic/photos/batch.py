@@ -22,8 +22,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from typing import Generic, TypeVar
 
-from django.utils.translation import gettext_noop
-
+from mosaic.lib.deferred import gettext_noop
 from mosaic.photos import imaging
 
 K = TypeVar("K")

@@ -1,9 +1,9 @@
 """Decoding, checking and rendering photos with Pillow: pure functions, no Django.
 
 Kept free of Django (the batch pool, ``batch.py``, runs it on threads beside the caller) and
-safe to run on several threads at once. The one exception is the refusal's text: marked with
-``gettext_noop`` (which only marks) and translated when it is read, in the reader's language
-(``PhotoRejected.reason``), never on the pool's threads.
+safe to run on several threads at once. The refusal's text is only marked for translation
+(``mosaic.lib.deferred.gettext_noop``, which needs no settings) and translated when it is
+read, in the reader's language (``PhotoRejected.reason``), never on the pool's threads.
 Pillow decodes, converts and encodes; libvips (pyvips) does the resizes, the same bicubic filter
 in a third of the time. Why these choices: see ``docs/images.md`` (measured against sigal).
 
@@ -26,10 +26,9 @@ from functools import lru_cache
 
 import pillow_heif
 import pyvips
-from django.utils.translation import gettext_noop
 from PIL import Image, ImageCms, ImageFile, ImageOps, UnidentifiedImageError
 
-from mosaic.lib.deferred import Deferred
+from mosaic.lib.deferred import Deferred, gettext_noop
 
 pillow_heif.register_heif_opener()
 ImageFile.LOAD_TRUNCATED_IMAGES = False

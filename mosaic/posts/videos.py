@@ -25,9 +25,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.utils.translation import gettext_noop
-
-from mosaic.lib.deferred import Deferred
+from mosaic.lib.deferred import Deferred, gettext_noop
 from mosaic.photos.imaging import PhotoRejected
 
 FFMPEG = "ffmpeg"

@@ -632,6 +632,8 @@ ORGANIZATIONS_REVERIFY_HOURS = env_int("ORGANIZATIONS_REVERIFY_HOURS", 24, minim
 ORGANIZATIONS_NOTICE_DAYS = env_int("ORGANIZATIONS_NOTICE_DAYS", 14, minimum=1)
 # Accounts told per task when a domain is verified (each batch one transaction).
 ORGANIZATIONS_SCAN_BATCH = env_int("ORGANIZATIONS_SCAN_BATCH", 500, minimum=1)
+# Members a deleted organization releases (emailed, membership ended) per task: one transaction.
+ORGANIZATIONS_RELEASE_BATCH = env_int("ORGANIZATIONS_RELEASE_BATCH", 200, minimum=1)
 
 # --- Plans and billing (mosaic/billing, docs/operations.md "Billing") --------------------------
 # The plans' limits are in code (mosaic/billing/plans.py). Payments go through Stripe when

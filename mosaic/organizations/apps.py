@@ -10,4 +10,4 @@ class OrganizationsConfig(AppConfig):
     name = "mosaic.organizations"
 
     def ready(self) -> None:
-        from mosaic.organizations import signals  # noqa: F401  (allauth email receivers)
+        from mosaic.organizations import reasons, signals  # noqa: F401  (reason codes, allauth)

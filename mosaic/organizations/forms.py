@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mosaic.organizations import domains, rights
 from mosaic.organizations.models import Membership, Organization
+from mosaic.staff.reasons import refuse_lookalike
 
 
 class NewOrganizationForm(forms.Form):
@@ -57,6 +58,7 @@ class ActionForm(forms.Form):
         label=_("Reason (the member reads it)"),
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=1000,
+        validators=[refuse_lookalike],
     )
 
     def clean(self) -> dict:
@@ -76,6 +78,7 @@ class HandOverForm(forms.Form):
         label=_("Reason (the new owner reads it)"),
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=1000,
+        validators=[refuse_lookalike],
         error_messages={"required": _("Say why: the new owner reads it.")},
     )
 

@@ -150,7 +150,10 @@ def claim_due(*, now: dt.datetime | None = None) -> int:
     qualify (a lapsed domain waits; an address gone ends the notice)."""
     now = now or timezone.now()
     due = Membership.objects.filter(
-        claimed_at__isnull=True, blocked_at__isnull=True, claim_after__lte=now
+        claimed_at__isnull=True,
+        blocked_at__isnull=True,
+        claim_after__lte=now,
+        organization__closing_at__isnull=True,  # released, and told, by ``closing``
     ).select_related("domain", "user", "organization")
     claimed = 0
     for membership in list(due[:500]):

@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from mosaic.staff.reasons import shown
+
 VERIFY_PREFIX = "_mosaic-verify"
 TOKEN_PREFIX = "mosaic-verify="  # noqa: S105  (a record prefix, not a secret)
 
@@ -20,6 +22,9 @@ def new_token() -> str:
 class Organization(models.Model):
     name = models.CharField(_("name"), max_length=120)
     created_at = models.DateTimeField()
+    # Set when its deletion starts: no admin acts any more, its domains are gone, and a task
+    # releases its members in batches, deleting the row after the last (``closing``).
+    closing_at = models.DateTimeField(null=True, blank=True, db_index=True)
 
     def __str__(self) -> str:
         return self.name
@@ -167,6 +172,11 @@ class AdminAction(models.Model):
         if self.kind == self.Kind.ROLE:
             return str(Membership.Role(self.detail).label) if self.detail else ""
         return str(LABELS.get(self.detail, ""))
+
+    @property
+    def reason_text(self) -> str:
+        """The reason in the reader's language when Mosaic wrote it (``staff.reasons``)."""
+        return shown(self.reason)
 
     @property
     def audit_target(self) -> str:

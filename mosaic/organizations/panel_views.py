@@ -17,11 +17,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from mosaic.accounts.decorators import sensitive_action, signed_in_user
 from mosaic.accounts.models import User
-from mosaic.organizations import members, powers, rights, services
+from mosaic.organizations import closing, members, powers, rights, services
 from mosaic.organizations.forms import (
     ActionForm,
     DeleteOrganizationForm,
@@ -45,7 +46,7 @@ def home(request: HttpRequest) -> HttpResponse:
     membership = Membership.objects.filter(user=user).select_related("organization").first()
     if membership is None:
         return _create(request, user)
-    if not membership.is_admin:
+    if powers.admin_membership(user) is None:  # a member, or its organization is closing
         return redirect("organizations:mine")
     organization = membership.organization
     domains = organization.domains.order_by("name")
@@ -276,7 +277,7 @@ def _owner_or_refusal(request: HttpRequest) -> Membership | HttpResponse:
     for an owner without one."""
     user = signed_in_user(request)
     membership = Membership.objects.filter(user=user).select_related("organization").first()
-    if membership is None or not membership.is_owner:
+    if membership is None or not membership.is_owner or membership.organization.closing_at:
         return render(request, "organizations/owner_only.html", status=403)
     if not has_second_factor(user):
         return _second_factor_first(request)
@@ -320,19 +321,25 @@ def hand_over(request: HttpRequest) -> HttpResponse:
 @sensitive_action
 def delete(request: HttpRequest) -> HttpResponse:
     """C8, P24, P34: the owner deletes the organization after typing its name, with a recent
-    re-authentication (P32) and a second factor (``services.delete_organization`` says what
-    ends and what stays)."""
+    re-authentication (P32) and a second factor (``closing.delete_organization`` says what
+    ends and what stays). The request returns at once; the members are released by a task."""
     mine = _owner_or_refusal(request)
     if isinstance(mine, HttpResponse):
         return mine
     organization = mine.organization
     form = DeleteOrganizationForm(request.POST or None, organization=organization)
     if request.method == "POST" and form.is_valid():
-        ended = services.delete_organization(owner=mine.user)
+        released = closing.delete_organization(owner=mine.user)
         messages.success(
             request,
-            _("%(name)s is deleted. Memberships that ended with it: %(count)s.")
-            % {"name": organization.name, "count": ended},
+            ngettext(
+                "%(name)s is deleted. Its %(count)s other member is being released and told "
+                "by email.",
+                "%(name)s is deleted. Its %(count)s other members are being released and told "
+                "by email.",
+                released,
+            )
+            % {"name": organization.name, "count": released},
         )
         return redirect("organizations:home")
     people = Membership.objects.filter(organization=organization).exclude(pk=mine.pk)

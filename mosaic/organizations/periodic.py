@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from mosaic.jobs.registry import periodic
-from mosaic.organizations import members, services
+from mosaic.organizations import closing, members, services
 
 
 @periodic(name="organizations.check_pending", every=timedelta(minutes=5))
@@ -25,3 +25,10 @@ def claim_due_members() -> int:
     """Claim the accounts whose notice period has ended (and whose address and domain still
     qualify); returns how many were claimed."""
     return members.claim_due()
+
+
+@periodic(name="organizations.finish_closing", every=timedelta(minutes=10))
+def finish_closing() -> int:
+    """Queue again the release of deleted organizations' members whose tasks have not moved
+    for 10 minutes (a worker died); returns how many organizations were queued."""
+    return closing.resume()

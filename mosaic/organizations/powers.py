@@ -18,12 +18,14 @@ from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from mosaic.accounts.models import User
 from mosaic.mail.services import send
-from mosaic.organizations import events, rights
+from mosaic.organizations import events, reasons, rights
 from mosaic.organizations.models import AdminAction, Membership
+from mosaic.staff.reasons import PREFIX, stored
 from mosaic.staff.roles import has_second_factor
 from mosaic.staff.services import log_entry
 
@@ -41,7 +43,10 @@ def admin_membership(user: User) -> Membership | None:
         if user.is_authenticated
         else None
     )
-    return membership if membership is not None and membership.is_admin else None
+    if membership is None or not membership.is_admin:
+        return None
+    # An organization being deleted has no admin powers left (``closing``).
+    return membership if membership.organization.closing_at is None else None
 
 
 def authorize(*, admin: User, member: User) -> tuple[Membership, Membership]:
@@ -82,6 +87,9 @@ def _record(
     reason = reason.strip()
     if not reason:
         raise ValueError("an admin action needs a stated reason")
+    typed = admin is not None and kind != Kind.VIEW  # Mosaic writes the others' reasons
+    if typed and reason.lower().startswith(PREFIX):
+        raise ValueError("a typed reason cannot pass for one Mosaic wrote")
     admin_name = admin.username if admin is not None else ""
     action = AdminAction.objects.create(
         organization=theirs.organization,
@@ -145,7 +153,7 @@ def view_member(*, admin: User, member: User) -> AdminAction:
             admin=admin,
             theirs=theirs,
             kind=Kind.VIEW,
-            reason="Opened the member's page in the organization panel.",
+            reason=stored(reasons.VIEWED),
             now=now,
         )
 
@@ -258,7 +266,8 @@ def set_role(*, admin: User, member: User, role: str, reason: str) -> AdminActio
 def hand_over(*, owner: User, to: User, reason: str) -> AdminAction:
     """The owner makes one of the organization's claimed admins its owner and becomes an admin
     (C8). Like every admin action (P24) it is the new owner's visible entry, an audit entry and
-    an email, which tells them what the organization's owner can do."""
+    an email, which tells them what the organization's owner can do; the old owner is emailed
+    a receipt too."""
     with transaction.atomic():
         mine, theirs = authorize(admin=owner, member=to)
         if mine.role != Membership.Role.OWNER:
@@ -275,39 +284,57 @@ def hand_over(*, owner: User, to: User, reason: str) -> AdminAction:
         )
         Membership.objects.filter(pk=theirs.pk).update(role=Membership.Role.OWNER)
         Membership.objects.filter(pk=mine.pk).update(role=Membership.Role.ADMIN)
+        # The old owner's receipt, in the language they acted in (Mosaic keeps no language
+        # per account): proof of what they did, and an alarm if it was not them.
+        send(
+            "organizations/email/handed_over",
+            to=owner.email,
+            user=owner,
+            context={
+                "action": action,
+                "organization": theirs.organization,
+                "new_owner": theirs.user.username,
+                "panel_url": settings.SITE_URL.rstrip("/") + "/panel/organization/",
+            },
+        )
     return action
 
 
-def successor(membership: Membership, *, leaving: Sequence[int] = ()) -> Membership | None:
-    """Who takes an organization over when its owner's account goes: the admin who has been a
-    member longest (claimed first; an admin's promotion date is not kept), not blocked, and
-    not leaving with the owner."""
+def heirs(membership: Membership, *, leaving: Sequence[int] = ()) -> QuerySet[Membership]:
+    """Who may take an organization over when its owner's account goes, first first: its
+    admins, the one who has been a member longest first (claimed first; an admin's promotion
+    date is not kept), not blocked, not leaving with the owner and not in their own deletion
+    quarantine (P08: they cannot sign in to answer for it)."""
     return (
-        Membership.objects.select_for_update(of=("self",))
-        .filter(
+        Membership.objects.filter(
             organization_id=membership.organization_id,
             role=Membership.Role.ADMIN,
             claimed_at__isnull=False,
             blocked_at__isnull=True,
+            user__scheduled_deletion_at__isnull=True,
         )
         .exclude(user__any=list(leaving))
         .select_related("user", "organization")
         .order_by("claimed_at", "pk")
-        .first()
     )
 
 
+def successor(membership: Membership, *, leaving: Sequence[int] = ()) -> Membership | None:
+    """The first of ``heirs``, locked (call it in the transaction that passes the
+    organization on)."""
+    return heirs(membership, leaving=leaving).select_for_update(of=("self",)).first()
+
+
 def pass_on(*, heir: Membership, now: dt.datetime | None = None) -> AdminAction:
-    """The owner's account is being erased (P08): ``heir`` becomes the owner. Recorded and
+    """The owner's account is being deleted (P08): ``heir`` becomes the owner. Recorded and
     emailed like a hand-over (P24), with no admin named, since the leaving owner's name is
-    being erased with their account."""
+    erased with their account."""
     with transaction.atomic():
         action = _record(
             admin=None,
             theirs=heir,
             kind=Kind.HAND_OVER,
-            reason="The owner's account was deleted. As the admin who has been a member "
-            "longest, you are now the organization's owner.",
+            reason=stored(reasons.PASSED_ON),
             now=now or timezone.now(),
             template="organizations/email/owner",
         )

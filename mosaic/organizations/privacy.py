@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mosaic.accounts.models import User
 from mosaic.lib.keys import delete_by_keys
-from mosaic.organizations import services
+from mosaic.organizations import closing
 from mosaic.organizations.models import AdminAction, Membership
 from mosaic.privacy.registry import Category, Holding, Text, exempt, register
 from mosaic.privacy.sweeps import delete_due, sweep
@@ -75,15 +75,21 @@ class OrganizationRecords(Category):
                     "admin": action.admin_name,
                     "action": action.kind,
                     "detail": action.detail,
-                    "reason": action.reason,
+                    "reason": action.reason_text,
                 }
                 for action in actions
             ],
             "admin_actions_you_took": [
-                {"at": action.at.isoformat(), "action": action.kind, "reason": action.reason}
+                {"at": action.at.isoformat(), "action": action.kind, "reason": action.reason_text}
                 for action in AdminAction.objects.filter(admin=user).order_by("at")
             ],
         }
+
+    def quarantine(self, user: User) -> None:
+        """P08, C8: an owner who deletes their account hands the organization on now, not in
+        180 days (``closing.after_owners_leave`` says why); restoring the account later does
+        not take it back."""
+        closing.after_owners_leave(user_ids=[user.pk])
 
     def erase(self, user: User) -> int:
         return self.erase_all([user])
@@ -94,11 +100,12 @@ class OrganizationRecords(Category):
         batch, its keys as one array (``mosaic.lib.keys``).
 
         An organization whose owner is in the batch is first passed to its longest-standing
-        admin, or deleted when it has none (``services.after_owners_leave``): left ownerless,
+        admin, or deleted when it has none (``closing.after_owners_leave``): left ownerless,
         nobody could hand it over, delete it or give up its domains, and its verified domains
-        would go on claiming new accounts."""
+        would go on claiming new accounts. (This happens when the quarantine starts,
+        ``quarantine``; here it catches any account erased without one.)"""
         ids = [user.pk for user in users]
-        services.after_owners_leave(user_ids=ids)
+        closing.after_owners_leave(user_ids=ids)
         about = delete_by_keys(AdminAction.objects.filter(member__any=ids))
         redacted = AdminAction.objects.filter(admin__any=ids).update(admin=None, admin_name="")
         return about + redacted + delete_by_keys(Membership.objects.filter(user__any=ids))

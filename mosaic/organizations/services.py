@@ -1,12 +1,11 @@
 """Organizations and their domains: create, add a domain, verify it through DNS, keep it
-verified, delete the organization (C8). Members are in ``members``, the admins' powers in
-``powers``."""
+verified (C8). Members are in ``members``, the admins' powers in ``powers``, and deleting
+an organization in ``closing``."""
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Sequence
 from functools import partial
 
 from django.conf import settings
@@ -17,10 +16,8 @@ from django.utils.translation import gettext as _
 from mosaic.accounts.models import User
 from mosaic.lib import dns
 from mosaic.mail.services import send
-from mosaic.organizations import domains, members, powers, tasks
+from mosaic.organizations import domains, members, tasks
 from mosaic.organizations.models import Domain, Membership, Organization
-from mosaic.staff.roles import has_second_factor
-from mosaic.staff.services import log_entry
 
 logger = logging.getLogger(__name__)
 
@@ -78,94 +75,6 @@ def remove_domain(*, domain: Domain) -> int:
             members.end_membership(membership=membership)
         domain.delete()
     return len(through)
-
-
-def delete_organization(*, owner: User, now: dt.datetime | None = None) -> int:
-    """Only the owner (with a second factor; the view adds a recent re-authentication, P32)
-    deletes the organization. Returns how many memberships ended.
-
-    1. An entry in the operators' audit log, kept ``AUDIT_LOG_DAYS`` like every other (P34):
-       who deleted which organization, when, and how many people it released.
-    2. Every member is released (``members.release``): claimed, in their notice period or
-       blocked, each membership ends with every suspension (the sites come back online),
-       restriction and block, and each person is emailed.
-    3. The domains, their tokens and DNS answers go, and the organization with them.
-
-    What stays, and why: the admins' actions about each member (``AdminAction``, with the
-    organization's name) and their operators' audit entries. P24 promises every admin action
-    is visible to its member, and the organization closing does not undo what was done to
-    them; P34 bounds both: the ``organization-actions`` and audit sweeps delete them
-    ``AUDIT_LOG_DAYS`` after each action, and erasing the member's account takes theirs sooner.
-    Nothing else of the organization is kept."""
-    now = now or timezone.now()
-    with transaction.atomic():
-        mine = (
-            Membership.objects.select_for_update(of=("self",))
-            .filter(user_id=owner.pk)
-            .select_related("organization")
-            .first()
-        )
-        if mine is None or not mine.is_owner:
-            raise powers.NotAllowed("only the owner deletes the organization")
-        if not has_second_factor(owner):
-            raise powers.NotAllowed("organization admins need a second factor")
-        return _dissolve(mine.organization, actor=owner, quiet=(owner.pk,), now=now)
-
-
-def _dissolve(
-    organization: Organization, *, actor: User | None, quiet: Sequence[int], now: dt.datetime
-) -> int:
-    """Release every member, then delete the domains and the organization (its admins'
-    actions stay, see ``delete_organization``). ``actor`` is None when Mosaic deletes it;
-    the accounts in ``quiet`` (the owner who did it, accounts being erased) are not emailed."""
-    released = list(
-        Membership.objects.select_for_update(of=("self",))
-        .filter(organization=organization)
-        .select_related("user", "organization", "domain")
-        .order_by("pk")
-    )
-    if actor is not None:
-        reason = "The owner deleted the organization."
-    else:
-        reason = "The owner's account was deleted and the organization had no other admin."
-    log_entry(
-        actor=actor,
-        role=powers.AUDIT_ROLE,
-        action="organization.delete",
-        target=f"organization:{organization.pk}",
-        reason=f"{reason} Memberships ended: {len(released)}.",
-        now=now,
-    )
-    for membership in released:
-        if membership.user_id in quiet:
-            members.end_membership(membership=membership, tell=False)
-        else:
-            members.release(membership=membership)
-    organization.delete()  # its domains with it (CASCADE); its admins' actions stay (SET_NULL)
-    return len(released)
-
-
-def after_owners_leave(*, user_ids: Sequence[int], now: dt.datetime | None = None) -> int:
-    """P08, C8: the accounts ``user_ids`` are being erased. An organization one of them owns
-    passes to its longest-standing admin (``powers.successor``); one without another admin
-    is deleted like an owner would (``_dissolve``), since nobody else could ever manage, hand
-    over or delete it. Returns how many organizations were deleted. One query when none of
-    the accounts owns an organization."""
-    now = now or timezone.now()
-    owned = list(
-        Membership.objects.select_for_update(of=("self",))
-        .filter(user__any=list(user_ids), role=Membership.Role.OWNER)
-        .select_related("organization")
-    )
-    deleted = 0
-    for membership in owned:
-        heir = powers.successor(membership, leaving=user_ids)
-        if heir is not None:
-            powers.pass_on(heir=heir, now=now)
-        else:
-            _dissolve(membership.organization, actor=None, quiet=user_ids, now=now)
-            deleted += 1
-    return deleted
 
 
 def check_domain(*, domain: Domain, now: dt.datetime | None = None) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django_tasks import task
 
-from mosaic.organizations import members
+from mosaic.organizations import closing, members
 from mosaic.organizations.models import Domain
 
 
@@ -23,3 +23,12 @@ def scan_domain(domain_id: int) -> int:
     if told == batch:
         scan_domain.enqueue(domain_id)
     return told
+
+
+@task()
+def release_members(organization_id: int) -> int | None:
+    """An organization is being deleted: release ``ORGANIZATIONS_RELEASE_BATCH`` of its
+    members in one transaction, and queue the next batch after commit (``closing``). Safe to
+    run twice or after a worker died: it finds only the members left. Returns how many were
+    released, or None once the organization is gone."""
+    return closing.release_batch(organization_id=organization_id)

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods
 
 from mosaic.accounts.decorators import sensitive_action, signed_in_user
 from mosaic.accounts.models import User
+from mosaic.organizations.closing import fate_if_owner_leaves
 from mosaic.panel.data_summary import summarise
 from mosaic.photos.storage import private_storage
 from mosaic.privacy.corrections import file_correction_request
@@ -171,14 +172,20 @@ def download_data_export(request: HttpRequest, export_id: str) -> HttpResponseBa
 @require_http_methods(["GET", "POST"])
 @sensitive_action
 def delete_account(request: HttpRequest) -> HttpResponse:
-    """P08, P32: confirm identity, then the username, then quarantine the account."""
+    """P08, P32: confirm identity, then the username, then quarantine the account. An owner
+    of an organization is told first what happens to it (C8: handed on to its longest-standing
+    admin, or deleted, when the quarantine starts) and offered to hand it over or delete it."""
     user = signed_in_user(request)
     form = DeleteAccountForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
         request_account_deletion(user=user)
         logout(request)
         return render(request, "panel/account_deleted.html", {"deleted_user": user})
-    return render(request, "panel/delete_account.html", {"form": form})
+    fate = fate_if_owner_leaves(user)
+    context: dict[str, object] = {"form": form}
+    if fate is not None:
+        context.update(organization=fate[0], heir=fate[1], other_members=fate[2])
+    return render(request, "panel/delete_account.html", context)
 
 
 @login_required

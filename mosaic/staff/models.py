@@ -3,6 +3,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from mosaic.staff.reasons import shown
+
 
 class AuditEntry(models.Model):
     """One operator action (P25). Entries are never edited; when their period ends they are
@@ -38,3 +40,8 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.target}"
+
+    @property
+    def reason_text(self) -> str:
+        """The reason in the reader's language when Mosaic wrote it (``staff.reasons``)."""
+        return shown(self.reason)

@@ -58,3 +58,50 @@ def confirmed(user):
     response = client.post("/accounts/reauthenticate/", {"password": PASSWORD})
     assert response.status_code in (200, 302)
     return client
+
+
+def admin_of(organization: Organization, owner, username: str):
+    """A claimed member the owner made an admin."""
+    from mosaic.organizations import powers
+
+    person = claimed_member(organization, username=username)
+    powers.set_role(admin=owner, member=person, role="admin", reason="Helps run it.")
+    return person
+
+
+def waiting_member(username: str):
+    """An account that existed before the domain was verified: in its notice period."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from conftest import make_user
+    from mosaic.accounts.models import User
+
+    person = make_user(username, email=f"{username}@school.example")
+    User.objects.filter(pk=person.pk).update(date_joined=timezone.now() - dt.timedelta(days=1))
+    person.refresh_from_db()
+    membership = members.sync_user(user=person)
+    assert membership is not None
+    assert membership.claimed_at is None
+    return person
+
+
+def audits_clean() -> None:
+    """The P24 audit lines find nothing."""
+    from django.utils import timezone
+
+    from mosaic.organizations.audit_checks import (
+        every_admin_action_is_audited_and_visible,
+        every_organization_has_an_owner,
+    )
+
+    now = timezone.now()
+    assert every_admin_action_is_audited_and_visible(now) == []
+    assert every_organization_has_an_owner(now) == []
+
+
+def role(user) -> str:
+    from mosaic.organizations.models import Membership
+
+    return Membership.objects.get(user=user).role

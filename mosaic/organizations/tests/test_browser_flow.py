@@ -214,7 +214,10 @@ def test_c8_p24_the_owner_hands_over_and_the_new_owner_deletes_the_organization(
     assert "pia is now the owner" in page.content()
     assert Membership.objects.get(user=pia).role == "owner"
     assert Membership.objects.get(user=owner).role == "admin"
-    assert [message.to for message in mail.outbox] == [["pia@school.example"]]
+    assert [message.to for message in mail.outbox] == [
+        ["pia@school.example"],
+        ["olivia@school.example"],  # her receipt
+    ]
     assert "I am leaving the school." in mail.outbox[0].body
     with own_tab(browser, live_server) as refused:  # a 403, which the page fixture fails on
         refused.context.add_cookies(page.context.cookies())  # still Olivia

@@ -6,23 +6,25 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.utils import timezone
 
-from conftest import make_user
-from mosaic.accounts.models import User
 from mosaic.audit.registry import checks
-from mosaic.organizations import members, powers, rights, services
+from mosaic.organizations import closing, powers, rights, services
 from mosaic.organizations.audit_checks import (
-    every_admin_action_is_audited_and_visible,
     every_organization_has_an_owner,
 )
 from mosaic.organizations.models import AdminAction, Domain, Membership, Organization
 from mosaic.organizations.tests.helpers import (
+    admin_of,
+    audits_clean,
     claimed_member,
     confirmed,
+    role,
     totp,
     verified_organization,
+    waiting_member,
 )
 from mosaic.privacy.services import erase_accounts
 from mosaic.staff.models import AuditEntry
@@ -33,40 +35,6 @@ pytestmark = pytest.mark.django_db
 
 HAND_OVER = "/panel/organization/hand-over/"
 DELETE = "/panel/organization/delete/"
-
-
-@pytest.fixture
-def school(owner, dns_server) -> Organization:
-    organization, _domain = verified_organization(dns_server, owner.user)
-    totp(owner.user)
-    return organization
-
-
-def admin_of(organization: Organization, owner, username: str):
-    person = claimed_member(organization, username=username)
-    powers.set_role(admin=owner, member=person, role="admin", reason="Helps run it.")
-    return person
-
-
-def waiting_member(username: str):
-    """An account that existed before the domain was verified: in its notice period."""
-    person = make_user(username, email=f"{username}@school.example")
-    User.objects.filter(pk=person.pk).update(date_joined=timezone.now() - dt.timedelta(days=1))
-    person.refresh_from_db()
-    membership = members.sync_user(user=person)
-    assert membership is not None
-    assert membership.claimed_at is None
-    return person
-
-
-def audits_clean() -> None:
-    now = timezone.now()
-    assert every_admin_action_is_audited_and_visible(now) == []
-    assert every_organization_has_an_owner(now) == []
-
-
-def role(user) -> str:
-    return Membership.objects.get(user=user).role
 
 
 def test_p24_the_owner_hands_the_organization_over_to_an_admin_who_is_told(school, owner, mailed):
@@ -103,15 +71,43 @@ def test_p24_the_owner_hands_the_organization_over_to_an_admin_who_is_told(schoo
         pia,
         "olivia",
     )
-    assert [message.to for message in mail.outbox] == [["pia@school.example"]]
+    assert [message.to for message in mail.outbox] == [
+        ["pia@school.example"],
+        ["olivia@example.com"],
+    ]
     assert "You are now the owner of Example School" in mail.outbox[0].subject
     assert "I am leaving the school." in mail.outbox[0].body
     assert "/panel/organization/" in mail.outbox[0].body
+    # The old owner's receipt: what she did, and an alarm if it was not her.
+    receipt = mail.outbox[1]
+    assert "You handed Example School over to pia" in receipt.subject
+    assert "pia is now its owner, and you are one of its admins." in receipt.body
+    assert "I am leaving the school." in receipt.body
+    assert "If you did not do this, change your password" in receipt.body
     mine = confirmed(pia).get("/panel/organization/me/").content.decode()
     assert "handed the organization over to this account" in mine
     # The old owner is an admin now: the owner's pages are closed to them.
     assert client.get(HAND_OVER).status_code == 403
     audits_clean()
+
+
+def test_p24_the_old_owner_gets_a_receipt_in_the_language_they_handed_over_in(
+    school, owner, mailed
+):
+    pia = admin_of(school, owner.user, "pia")
+    client = confirmed(owner.user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ru"
+    mail.outbox.clear()
+    with mailed():
+        response = client.post(
+            HAND_OVER, {"to": pia.pk, "reason": "Ухожу из школы.", "confirm": "yes"}
+        )
+    assert response.status_code == 302
+    receipt = next(message for message in mail.outbox if message.to == [owner.user.email])
+    assert receipt.subject.endswith("Вы передали Example School пользователю pia")
+    assert "Ухожу из школы." in receipt.body
+    assert "Если это были не вы" in receipt.body
+    assert "/panel/organization/" in receipt.body
 
 
 def test_only_the_owner_hands_over_or_deletes_admins_and_members_are_refused(school, owner):
@@ -133,7 +129,7 @@ def test_only_the_owner_hands_over_or_deletes_admins_and_members_are_refused(sch
     with pytest.raises(powers.NotAllowed):
         powers.hand_over(owner=pia, to=owner.user, reason="Mine now.")
     with pytest.raises(powers.NotAllowed):
-        services.delete_organization(owner=pia)
+        closing.delete_organization(owner=pia)
     assert (role(owner.user), role(pia), role(paul)) == ("owner", "admin", "member")
     assert Organization.objects.filter(pk=school.pk).exists()
     assert not AdminAction.objects.filter(kind="hand_over").exists()
@@ -158,7 +154,7 @@ def test_p32_hand_over_and_delete_need_a_recent_password_and_a_second_factor(own
     with pytest.raises(powers.NotAllowed):
         powers.hand_over(owner=owner.user, to=pia, reason="Leaving.")
     with pytest.raises(powers.NotAllowed):
-        services.delete_organization(owner=owner.user)
+        closing.delete_organization(owner=owner.user)
     assert role(owner.user) == "owner"
     assert Organization.objects.filter(pk=organization.pk).exists()
 
@@ -256,7 +252,7 @@ def test_p24_p34_deleting_the_organization_releases_every_member_and_keeps_only_
         None,
         f"organization:{school.pk}",
     )
-    assert "Memberships ended: 4." in entry.reason
+    assert entry.reason_text == "The owner deleted the organization. Members released: 4."
     mine = confirmed(pia).get("/panel/organization/me/").content.decode()
     assert "not in an organization" in mine
     assert "Exam answers on the site." in mine
@@ -281,9 +277,13 @@ def test_p08_p24_erasing_the_owner_passes_the_organization_to_the_longest_standi
     assert (action.member, action.admin, action.admin_name) == (boris, None, "")
     assert not AdminAction.objects.filter(admin_name="olivia").exists()
     assert not AuditEntry.objects.filter(actor_name="olivia").exists()
-    assert [message.to for message in mail.outbox] == [["boris@school.example"]]
+    assert [message.to for message in mail.outbox] == [
+        ["boris@school.example"],
+        ["anna@school.example"],  # the other admin learns who answers for it now
+    ]
     assert "You are now the owner of Example School" in mail.outbox[0].subject
-    assert "owner of Example School was deleted" in mail.outbox[0].body
+    assert "owner of Example School deleted their account" in mail.outbox[0].body
+    assert "boris is now the owner of Example School" in mail.outbox[1].subject
     assert Domain.objects.filter(organization=school).exists()
     audits_clean()
 

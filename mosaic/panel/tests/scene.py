@@ -180,3 +180,32 @@ def comments_of(site: Site) -> list:
     from mosaic.comments.models import Comment
 
     return list(Comment.objects.filter(site=site).order_by("created_at"))
+
+
+ORGANIZATION_TOTP_SECRET = "KRUGS4ZANFZSA5DIMUQG64TH"
+
+
+def an_organization(dns_server) -> int:
+    """Orla's "Example School" (C8): its domain verified through the real DNS server, Anna an
+    admin, Pia a member whose page lists a few of the admins' actions (P24). Orla has an
+    authenticator app (admins need one). Returns Pia's id."""
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    from conftest import make_user
+    from mosaic.organizations import powers
+    from mosaic.organizations.tests.helpers import admin_of, claimed_member, verified_organization
+
+    orla = make_user("orla", email="orla@school.example")
+    orla.display_name = "Orla"
+    orla.save(update_fields=["display_name"])
+    TOTP.activate(orla, ORGANIZATION_TOTP_SECRET)
+    organization, _domain = verified_organization(dns_server, orla)
+    admin_of(organization, orla, "anna")
+    pia = claimed_member(organization, username="pia")
+    powers.view_member(admin=orla, member=pia)
+    powers.set_right(
+        admin=orla, member=pia, right="no_deleting", allowed=False, reason="Exam week."
+    )
+    powers.suspend(admin=orla, member=pia, reason="Exam answers on the site.")
+    powers.lift_suspension(admin=orla, member=pia, reason="Taken down, thank you.")
+    return pia.pk

@@ -99,6 +99,22 @@ SIGNED_OUT = [
     Screen("site-collection", "/olivia/c/harbour/", (3200, 2400)),  # a public page (issue #20)
     Screen("change-of-control", "/change-of-control/", (1400, 1000)),
 ]
+
+
+def organization_screens(member_id: int) -> list[Screen]:
+    """An organization's owner (C8, P24): members, a member's page with the admins' actions,
+    their own organization page, hand-over, deletion, and account deletion naming what
+    happens to the organization."""
+    return [
+        Screen("organization", "/panel/organization/", (2000, 1700)),
+        Screen("organization-member", f"/panel/organization/members/{member_id}/", (2800, 2400)),
+        Screen("organization-mine", "/panel/organization/me/", (2200, 1600)),
+        Screen("organization-hand-over", "/panel/organization/hand-over/", (1300, 1100)),
+        Screen("organization-delete", "/panel/organization/delete/", (1400, 1100)),
+        Screen("delete-account-owner", "/panel/data/delete-account/", (1500, 1100)),
+    ]
+
+
 OPERATOR = [
     Screen("operators", "/operators/", (1600, 1100)),
     Screen("operators-corrections", "/operators/corrections/", (1600, 1100)),
@@ -108,7 +124,8 @@ OPERATOR = [
         "operators-moderation", "/operators/moderation/", (2600, 1800)
     ),  # queue, appeals, blocks
     Screen("operators-audit", "/operators/audit/", (2400, 1600)),
-    Screen("operators-audit-log", "/operators/audit-log/", (3000, 2000)),
+    # with the organization's entries (its admins log their powers there too, P24)
+    Screen("operators-audit-log", "/operators/audit-log/", (4000, 2600)),
 ]
 
 # Layout facts read in the page: sideways scroll, height, and every thumbnail's images.
@@ -280,7 +297,7 @@ def sign_in(page, username: str, totp_secret: str = "", *, look: Callable | None
 
 @pytest.mark.parametrize("size", SIZES)
 def test_every_panel_page_is_readable_at_a_phone_and_a_laptop_size(
-    browser, live_server, world, size
+    browser, live_server, world, dns_server, size
 ):
     for scheme in SCHEMES[size]:
         (SCREENS / (size if scheme == "light" else f"{size}-{scheme}")).mkdir(
@@ -305,6 +322,13 @@ def test_every_panel_page_is_readable_at_a_phone_and_a_laptop_size(
             found += preview_beside_the_form(page)
     page.get_by_role("button", name=re.compile("sign out", re.I)).first.click()
 
+    member = scene.an_organization(dns_server)
+    sign_in(page, "orla", scene.ORGANIZATION_TOTP_SECRET)
+    confirm_it_is_you(page)  # P32: the organization's pages need a recent confirmation
+    for screen in organization_screens(member):
+        found += problems_on(page, screen, size)
+    page.get_by_role("button", name=re.compile("sign out", re.I)).first.click()
+
     operator = scene.an_operator("opal")
     legal_request = scene.a_legal_request(operator)
     code_step = Screen("two-factor-code", "/accounts/2fa/authenticate/", (1400, 1000))
@@ -326,6 +350,13 @@ def test_every_panel_page_is_readable_at_a_phone_and_a_laptop_size(
         found += problems_on(page, screen, size)
     context.close()
     assert found == [], "\n".join(found)
+
+
+def confirm_it_is_you(page) -> None:
+    page.goto("/accounts/reauthenticate/?next=/panel/")
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("main form button[type=submit]").first.click()
+    page.wait_for_url("**/panel/")
 
 
 def preview_beside_the_form(page) -> list[str]:

@@ -292,7 +292,11 @@ def hand_over(request: HttpRequest) -> HttpResponse:
     if isinstance(mine, HttpResponse):
         return mine
     organization = mine.organization
-    candidates = list(members.admins(organization).filter(role=Membership.Role.ADMIN))
+    candidates = list(
+        members.admins(organization).filter(
+            role=Membership.Role.ADMIN, user__scheduled_deletion_at__isnull=True
+        )
+    )
     form = HandOverForm(request.POST or None, candidates=candidates)
     context = {"organization": organization, "form": form, "candidates": candidates}
     if request.method == "POST" and form.is_valid():

@@ -274,6 +274,8 @@ def hand_over(*, owner: User, to: User, reason: str) -> AdminAction:
             raise NotAllowed("only the owner hands the organization over")
         if theirs.role != Membership.Role.ADMIN:
             raise NotAllowed("the organization goes to one of its admins")
+        if theirs.user.in_quarantine:  # P08: they cannot sign in to answer for it
+            raise NotAllowed("that admin's account is being deleted")
         action = _record(
             admin=owner,
             theirs=theirs,

@@ -92,6 +92,12 @@ def test_p08_a_quarantined_admin_is_passed_over_and_final_erasure_hands_on_nothi
         request_account_deletion(user=anna)  # the longest-standing admin is leaving herself
         request_account_deletion(user=owner.user)
     assert (role(boris), role(anna), role(owner.user)) == ("owner", "admin", "admin")
+    # Nor can an owner hand it to an admin whose account is being deleted.
+    totp(boris)
+    with pytest.raises(powers.NotAllowed, match="being deleted"):
+        powers.hand_over(owner=boris, to=anna, reason="Yours now.")
+    page = confirmed(boris).get("/panel/organization/hand-over/").content.decode()
+    assert f'value="{anna.pk}"' not in page
     with mailed():
         erase_accounts(users=[owner.user, anna])
     assert role(boris) == "owner"

@@ -134,4 +134,5 @@ def test_the_checks_are_registered_periodic_jobs():
         "organizations.check_pending",
         "organizations.reverify",
         "organizations.claim_due",
+        "organizations.finish_closing",
     } <= names

@@ -69,6 +69,22 @@ def admin_of(organization: Organization, owner, username: str):
     return person
 
 
+def admins_and_a_member(organization: Organization, owner):
+    """anna and boris made admins, boris the one who claimed his membership first (9 days
+    ago: the heir when the owner leaves), and paul a plain member."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from mosaic.organizations.models import Membership
+
+    anna = admin_of(organization, owner, "anna")
+    boris = admin_of(organization, owner, "boris")
+    paul = claimed_member(organization, username="paul")
+    Membership.objects.filter(user=boris).update(claimed_at=timezone.now() - dt.timedelta(days=9))
+    return anna, boris, paul
+
+
 def waiting_member(username: str):
     """An account that existed before the domain was verified: in its notice period."""
     import datetime as dt

@@ -18,6 +18,7 @@ from mosaic.organizations.audit_checks import every_organization_has_an_owner
 from mosaic.organizations.models import AdminAction, Domain, Membership, Organization
 from mosaic.organizations.tests.helpers import (
     admin_of,
+    admins_and_a_member,
     audits_clean,
     claimed_member,
     confirmed,
@@ -38,10 +39,7 @@ DELETE_ACCOUNT = "/panel/data/delete-account/"
 def test_p08_p24_an_owner_deleting_their_account_hands_the_organization_on_at_once(
     school, owner, mailed
 ):
-    anna = admin_of(school, owner.user, "anna")
-    boris = admin_of(school, owner.user, "boris")
-    paul = claimed_member(school, username="paul")
-    Membership.objects.filter(user=boris).update(claimed_at=timezone.now() - dt.timedelta(days=9))
+    anna, boris, paul = admins_and_a_member(school, owner.user)
     client = confirmed(owner.user)
 
     # Told beforehand what happens, with the two ways to choose herself.

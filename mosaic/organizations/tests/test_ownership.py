@@ -3,8 +3,6 @@ erased account never leaves an organization ownerless (P08)."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 from django.conf import settings
 from django.core import mail
@@ -18,6 +16,7 @@ from mosaic.organizations.audit_checks import (
 from mosaic.organizations.models import AdminAction, Domain, Membership, Organization
 from mosaic.organizations.tests.helpers import (
     admin_of,
+    admins_and_a_member,
     audits_clean,
     claimed_member,
     confirmed,
@@ -265,10 +264,7 @@ def test_p24_p34_deleting_the_organization_releases_every_member_and_keeps_only_
 def test_p08_p24_erasing_the_owner_passes_the_organization_to_the_longest_standing_admin(
     school, owner, mailed
 ):
-    anna = admin_of(school, owner.user, "anna")
-    boris = admin_of(school, owner.user, "boris")
-    paul = claimed_member(school, username="paul")
-    Membership.objects.filter(user=boris).update(claimed_at=timezone.now() - dt.timedelta(days=9))
+    anna, boris, paul = admins_and_a_member(school, owner.user)
     mail.outbox.clear()
     with mailed():
         assert erase_accounts(users=[owner.user])[0] == 1

@@ -25,5 +25,4 @@ def send_new_device_alert(*, device: KnownDevice) -> None:
         to=user.email,
         user=user,
         context=context,
-        language=settings.LANGUAGE_CODE,
-    )
+    )  # in the account's language (User.language), whichever the new device's browser says

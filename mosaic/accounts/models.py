@@ -15,6 +15,9 @@ class User(AbstractUser):
     # P08: set when the owner deletes the account; the account is erased by the quarantine sweep
     # once this moment passes, unless restored first.
     scheduled_deletion_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # The language the person last used Mosaic in (``accounts.middleware.remember_language``):
+    # what mail written without them, by a periodic job or another person's action, is in.
+    language = models.CharField(_("language"), max_length=10, blank=True)
 
     class Meta:
         db_table = "accounts_user"

@@ -46,11 +46,14 @@ class AccountData(Category):
     key = "account"
     order = 100  # erased last: removing the account row ends everything attached to it
     title = _("Account")
-    description = _("Your username, email addresses and password hash, and when you joined.")
+    description = _(
+        "Your username, email addresses and password hash, when you joined, and the language"
+        " you last used Mosaic in (emails to you are written in it)."
+    )
     purpose = _("To let you sign in and to contact you about your account.")
     legal_basis = _("Contract: needed to provide the service you signed up for.")
     holdings = (
-        Holding("accounts.User", ("username", "email", "password")),
+        Holding("accounts.User", ("username", "email", "password", "language")),
         Holding("account.EmailAddress", ("user", "email")),
         Holding("account.EmailConfirmation", ("key",)),
     )
@@ -71,6 +74,7 @@ class AccountData(Category):
                 "email": user.email,
                 "date_joined": _iso(user.date_joined),
                 "last_login": _iso(user.last_login),
+                "language": user.language,
                 "email_addresses": [
                     {"email": item.email, "verified": item.verified, "primary": item.primary}
                     for item in addresses[user.pk]

@@ -32,7 +32,7 @@ def _send_issue(issue: NewsletterIssue, *, to: str, token: str, user: User | Non
         kind=PROMOTIONAL,
         unsubscribe_url=unsubscribe_url(token),
         context={"subject": issue.subject, "body": issue.body},
-        language=settings.LANGUAGE_CODE,
+        language=settings.LANGUAGE_CODE,  # an issue is written once, in the default language
     )
 
 

@@ -152,6 +152,10 @@ def send(
     ``user`` links the record to an account (its export and erasure). Promotional mail must give
     ``unsubscribe_url``, which the headers and the template (as ``unsubscribe_url``) carry.
     ``attachments`` are drawn at send time in the same language as the text (see above).
+
+    The language: ``language`` if given, else the account's (``User.language``, the one its
+    owner last used Mosaic in: mail written by a periodic job or by another person's action
+    reaches them in it), else the active one.
     """
     if kind == PROMOTIONAL and not unsubscribe_url:
         raise ValueError("promotional mail needs a one-click unsubscribe address (P29)")
@@ -164,7 +168,12 @@ def send(
     context = {**(context or {}), "site_url": settings.SITE_URL}
     if unsubscribe_url:
         context["unsubscribe_url"] = unsubscribe_url
-    language = language or translation.get_language() or settings.LANGUAGE_CODE
+    language = (
+        language
+        or (user.language if user is not None else "")
+        or translation.get_language()
+        or settings.LANGUAGE_CODE
+    )
     with translation.override(language):
         subject, text, html = render(template, context, request=request)
     if kind == PROMOTIONAL:

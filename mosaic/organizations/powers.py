@@ -286,8 +286,8 @@ def hand_over(*, owner: User, to: User, reason: str) -> AdminAction:
         )
         Membership.objects.filter(pk=theirs.pk).update(role=Membership.Role.OWNER)
         Membership.objects.filter(pk=mine.pk).update(role=Membership.Role.ADMIN)
-        # The old owner's receipt, in the language they acted in (Mosaic keeps no language
-        # per account): proof of what they did, and an alarm if it was not them.
+        # The old owner's receipt, in their language (the one they act in, User.language):
+        # proof of what they did, and an alarm if it was not them.
         send(
             "organizations/email/handed_over",
             to=owner.email,

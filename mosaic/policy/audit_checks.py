@@ -58,8 +58,11 @@ def every_processor_is_described(now: dt.datetime) -> list[str]:
 @audit_check("P16")
 def preferences_stay_in_the_browser(now: dt.datetime) -> list[str]:
     """P16: a signed-out visitor's language and theme are cookies in their browser, declared
-    on the policy page; the account model keeps no copy."""
+    on the policy page. The account keeps no theme; it keeps the language its owner last used
+    while signed in (``accounts.middleware``: mail reaches them in it), which is account data
+    and must be declared as such (exported, erased, on the policy page)."""
     from mosaic.accounts.models import User
+    from mosaic.privacy.registry import categories
     from mosaic.web.preferences import SIMILAR_COOKIE, THEME_COOKIE
 
     breaches = []
@@ -67,7 +70,15 @@ def preferences_stay_in_the_browser(now: dt.datetime) -> list[str]:
     undeclared = wanted - cookies.declared_names()
     if undeclared:
         breaches.append(f"preference cookies not declared: {', '.join(sorted(undeclared))}")
-    stored = [f.name for f in User._meta.concrete_fields if f.name in ("theme", "language")]
+    declared = {
+        field
+        for category in categories()
+        for holding in category.holdings
+        if holding.model == "accounts.User"
+        for field in holding.fields
+    }
+    names = {f.name for f in User._meta.concrete_fields}
+    stored = sorted(({"theme"} & names) | ({"language"} & names - declared))
     if stored:
         breaches.append(f"preferences stored on the server: {', '.join(stored)}")
     return breaches

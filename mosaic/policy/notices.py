@@ -78,6 +78,7 @@ def send_batch(*, notice: Notice, size: int | None = None) -> BatchResult:
                     to=user.email,
                     user=user,
                     context={"notice": notice},
+                    # the notice's text is written once, in the default language: its frame too
                     language=settings.LANGUAGE_CODE,
                 ),
             )

@@ -161,8 +161,7 @@ def _send_warning(warning: InactivityWarning, *, deletes_on: dt.datetime) -> Non
             "deadline": deletes_on,
             "login_url": settings.SITE_URL + reverse("account_login"),
         },
-        language=settings.LANGUAGE_CODE,
-    )
+    )  # in the owner's language (User.language): this job has none of its own
     InactivityWarning.objects.filter(pk=warning.pk).update(delivery=warning.delivery)
 
 

@@ -83,6 +83,13 @@ def test_p06_an_inactive_site_is_warned_30_and_7_days_ahead_then_deleted_with_it
     assert User.objects.filter(pk=site.owner_id).exists(), "the account itself stays"
 
 
+def test_p06_the_warning_is_in_the_language_the_owner_last_used(site, sweep_on):
+    User.objects.filter(pk=site.owner_id).update(language="ru")
+    sweep_on(DEADLINE - 30 * DAY)
+    assert len(mail.outbox) == 1
+    assert "Ваш сайт /olivia/ будет удалён" in mail.outbox[0].subject
+
+
 def test_p06_signing_in_moves_the_deadline_and_a_new_spell_is_warned_afresh(site, owner, sweep_on):
     sweep_on(DEADLINE - 30 * DAY)
     assert len(mail.outbox) == 1

@@ -23,16 +23,18 @@ def _billing_url() -> str:
     return settings.SITE_URL + reverse("billing:account")
 
 
-def payment_failed(*, user: User, grace_until: dt.datetime) -> None:
+def _about_grace(template: str, *, user: User, grace_until: dt.datetime) -> None:
     if user.email:
         context = {"user": user, "grace_until": grace_until, "billing_url": _billing_url()}
-        send("billing/email/payment_failed", to=user.email, user=user, context=context)
+        send(template, to=user.email, user=user, context=context)
+
+
+def payment_failed(*, user: User, grace_until: dt.datetime) -> None:
+    _about_grace("billing/email/payment_failed", user=user, grace_until=grace_until)
 
 
 def grace_ending(*, user: User, grace_until: dt.datetime) -> None:
-    if user.email:
-        context = {"user": user, "grace_until": grace_until, "billing_url": _billing_url()}
-        send("billing/email/grace_ending", to=user.email, user=user, context=context)
+    _about_grace("billing/email/grace_ending", user=user, grace_until=grace_until)
 
 
 def downgraded(*, user: User) -> None:

@@ -133,6 +133,7 @@ def test_numbers_on_the_dashboard_equal_the_events_sent(page, live_server, owner
     )
     page.goto("/panel/stats/")
     page.get_by_role("link", name="Olivia's photos").click()
+    page.wait_for_url(f"**/panel/stats/{site.pk}/")  # a click only starts the navigation
     assert page.locator("[data-metric=views]").inner_text() == str(views)
     assert page.locator("[data-metric=clicks]").inner_text() == str(clicks)
     assert page.locator("[data-metric=visitors]").inner_text() == "1"  # one address, one agent
@@ -140,6 +141,7 @@ def test_numbers_on_the_dashboard_equal_the_events_sent(page, live_server, owner
     assert page.get_by_role("img", name="Views").count() == 1
     assert page.locator("#links-table").get_by_text("My shop").count() == 1
     page.get_by_role("link", name="30 days").click()
+    page.wait_for_url("**?days=30")
     assert page.locator("[data-metric=views]").inner_text() == str(views)
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, "no sideways scrolling on a phone"

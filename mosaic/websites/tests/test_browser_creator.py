@@ -181,6 +181,8 @@ def test_the_owner_writes_alt_text_and_every_theme_uses_it(page, browser, live_s
     assert re.search(r"#photo-\d+$", page.url)
     found += look(page, "alt-text-missing")
     page.get_by_role("link", name="All photos").click()
+    # The click only starts the navigation: wait for the new page before counting on it.
+    page.wait_for_url(f"**/panel/sites/{site.pk}/alt/")
     assert page.locator(f"#photo-{first.pk}").get_by_text("Written by you").count() == 1
 
     visitor = browser.new_context(base_url=live_server.url, viewport={"width": 390, "height": 844})

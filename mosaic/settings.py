@@ -274,6 +274,8 @@ MAIL_DELIVERY_DAYS = env_int("MAIL_DELIVERY_DAYS", 30, minimum=1)
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("ru", _("Russian"))]
 LOCALE_PATHS = [BASE_DIR / "mosaic" / "locale"]
+# English dates read "1 December 2026, 05:13" everywhere (mosaic/formats/en/formats.py).
+FORMAT_MODULE_PATH = ["mosaic.formats"]
 USE_I18N = True
 TIME_ZONE = "UTC"
 USE_TZ = True

@@ -122,7 +122,7 @@ def test_p06_a_late_first_warning_still_gives_the_full_notice_before_deletion(si
     sweep_on(late)
     assert len(mail.outbox) == 1
     assert "Your site will be deleted permanently on" in mail.outbox[0].body
-    assert "Aug. 9, 2026" in mail.outbox[0].body  # 30 days from now, not the passed deadline
+    assert "9 August 2026" in mail.outbox[0].body  # 30 days from now, not the passed deadline
     assert late + 30 * DAY == dt.datetime(2026, 8, 9, 9, tzinfo=dt.UTC)
     sweep_on(late + 22 * DAY)
     assert len(mail.outbox) == 1

@@ -14,6 +14,9 @@ runs where Django is not set up.
 
 A value may itself be a ``Deferred`` (a reason inside "<file>: <reason>"). Whole numbers of
 100,000 and more are written with the reader's thousands separator (50,000,000; 50 000 000).
+
+``DeferredError`` is an exception whose message a person reads (a refused photo, ZIP or
+download): ``text`` is the ``Deferred``, ``str()`` the English for logs and tracebacks.
 """
 
 from __future__ import annotations
@@ -80,6 +83,19 @@ class Deferred:
                 for name, value in params.items()
             },
         )
+
+
+class DeferredError(Exception):
+    """An error a person is told about, in their language when they read it (``text``);
+    ``str()`` is English. ``message`` is marked with ``gettext_noop`` and takes ``params`` as
+    ``%(name)s``; a ``Deferred`` passes on another error's text (``raise A(b.text) from b``)."""
+
+    def __init__(self, message: str | Deferred, **params: object) -> None:
+        self.text = message if isinstance(message, Deferred) else Deferred(message, params)
+        super().__init__(self.text.message)
+
+    def __str__(self) -> str:
+        return self.text.english()
 
 
 def _shown(value: object) -> object:

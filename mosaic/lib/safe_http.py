@@ -33,14 +33,17 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import httpx
 
+from mosaic.lib.deferred import DeferredError, gettext_noop
+
 logger = logging.getLogger(__name__)
 
 Resolver = Callable[[str, int], list[str]]
 REDIRECT_STATUSES = {301, 302, 303, 307, 308}
 
 
-class FetchError(Exception):
-    """The fetch failed: network error, bad status, or a refusal (see subclasses)."""
+class FetchError(DeferredError):
+    """The fetch failed: network error, bad status, or a refusal (see subclasses); ``text`` says
+    why in the reader's language, ``str()`` in English."""
 
 
 class UnsafeURL(FetchError):
@@ -55,7 +58,9 @@ def system_resolver(host: str, port: int) -> list[str]:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except socket.gaierror as exc:
-        raise FetchError(f"the host {host!r} cannot be resolved") from exc
+        raise FetchError(
+            gettext_noop("the host %(host)s cannot be resolved"), host=repr(host)
+        ) from exc
     return list(dict.fromkeys(str(info[4][0]) for info in infos))
 
 
@@ -93,9 +98,10 @@ def is_public_address(address: str) -> bool:
     return ip.is_global and not ip.is_multicast and not ip.is_reserved
 
 
-def _refuse(message: str, host: str) -> UnsafeURL:
-    logger.warning("refused to fetch media from host %r: %s", host, message)
-    return UnsafeURL(message)
+def _refuse(message: str, hostname: str, /, **params: object) -> UnsafeURL:
+    refusal = UnsafeURL(message, **params)
+    logger.warning("refused to fetch media from host %r: %s", hostname, refusal)
+    return refusal
 
 
 def _checked_target(url: str, policy: FetchPolicy) -> tuple[str, str, str]:
@@ -103,26 +109,38 @@ def _checked_target(url: str, policy: FetchPolicy) -> tuple[str, str, str]:
     parts = urlsplit(url)
     host = (parts.hostname or "").lower()
     if parts.scheme not in ("https", "http"):
-        raise _refuse(f"only https URLs are fetched, not {parts.scheme or 'no scheme'!r}", host)
+        raise _refuse(
+            gettext_noop("only https URLs are fetched, not %(scheme)s"),
+            host,
+            scheme=repr(parts.scheme or "no scheme"),
+        )
     if parts.scheme == "http" and not policy.allow_insecure:
-        raise _refuse("only https URLs are fetched; this one is plain http", host)
+        raise _refuse(gettext_noop("only https URLs are fetched; this one is plain http"), host)
     if not host:
-        raise _refuse("the URL has no host", host)
+        raise _refuse(gettext_noop("the URL has no host"), host)
     if parts.username or parts.password:
-        raise _refuse("URLs with credentials are not fetched", host)
+        raise _refuse(gettext_noop("URLs with credentials are not fetched"), host)
     if not policy.host_allowed(host):
-        raise _refuse(f"the host {host!r} is not on the allow-list of media hosts", host)
+        raise _refuse(
+            gettext_noop("the host %(host)s is not on the allow-list of media hosts"),
+            host,
+            host=repr(host),
+        )
     try:
         port = parts.port or (443 if parts.scheme == "https" else 80)
     except ValueError as exc:
-        raise _refuse("the URL has an invalid port", host) from exc
+        raise _refuse(gettext_noop("the URL has an invalid port"), host) from exc
     addresses = policy.resolver(host, port)
     if not addresses:
-        raise FetchError(f"the host {host!r} has no address")
+        raise FetchError(gettext_noop("the host %(host)s has no address"), host=repr(host))
     if not policy.allow_insecure:
         for address in addresses:
             if not is_public_address(address):
-                raise _refuse(f"the host {host!r} resolves to a non-public address", host)
+                raise _refuse(
+                    gettext_noop("the host %(host)s resolves to a non-public address"),
+                    host,
+                    host=repr(host),
+                )
     address = addresses[0].split("%", 1)[0]
     netloc_host = f"[{address}]" if ":" in address else address
     host_header = parts.netloc.rsplit("@", 1)[-1]
@@ -156,16 +174,24 @@ def fetch(url: str, *, policy: FetchPolicy, into: IO[bytes]) -> Fetched:
             try:
                 response = client.send(request, stream=True)
             except httpx.HTTPError as exc:
-                raise FetchError(f"fetching from {host!r} failed: {type(exc).__name__}") from exc
+                raise FetchError(
+                    gettext_noop("fetching from %(host)s failed: %(error)s"),
+                    host=repr(host),
+                    error=type(exc).__name__,
+                ) from exc
             try:
                 if response.status_code in REDIRECT_STATUSES:
                     location = response.headers.get("Location")
                     if not location:
-                        raise FetchError("a redirect without a Location header")
+                        raise FetchError(gettext_noop("a redirect without a Location header"))
                     url = urljoin(url, location)
                     continue
                 if response.status_code != 200:
-                    raise FetchError(f"{host!r} answered HTTP {response.status_code}")
+                    raise FetchError(
+                        gettext_noop("%(host)s answered HTTP %(status)s"),
+                        host=repr(host),
+                        status=response.status_code,
+                    )
                 size = _stream_body(response, into, policy=policy, deadline=deadline)
                 return Fetched(
                     final_url=url,
@@ -174,7 +200,11 @@ def fetch(url: str, *, policy: FetchPolicy, into: IO[bytes]) -> Fetched:
                 )
             finally:
                 response.close()
-    raise _refuse(f"more than {policy.max_redirects} redirects", urlsplit(url).hostname or "")
+    raise _refuse(
+        gettext_noop("more than %(count)s redirects"),
+        urlsplit(url).hostname or "",
+        count=policy.max_redirects,
+    )
 
 
 def _stream_body(
@@ -182,16 +212,28 @@ def _stream_body(
 ) -> int:
     declared = response.headers.get("Content-Length", "")
     if declared.isdigit() and int(declared) > policy.max_bytes:
-        raise TooLarge(f"the file is {int(declared)} bytes; the limit is {policy.max_bytes}")
+        raise TooLarge(
+            gettext_noop("the file is %(size)s bytes; the limit is %(limit)s"),
+            size=int(declared),
+            limit=policy.max_bytes,
+        )
     size = 0
     try:
         for chunk in response.iter_raw(64 * 1024):
             size += len(chunk)
             if size > policy.max_bytes:
-                raise TooLarge(f"the file is bigger than the limit of {policy.max_bytes} bytes")
+                raise TooLarge(
+                    gettext_noop("the file is bigger than the limit of %(limit)s bytes"),
+                    limit=policy.max_bytes,
+                )
             if time.monotonic() > deadline:
-                raise FetchError(f"the download took longer than {policy.total_timeout} s")
+                raise FetchError(
+                    gettext_noop("the download took longer than %(seconds)s s"),
+                    seconds=policy.total_timeout,
+                )
             into.write(chunk)
     except httpx.HTTPError as exc:
-        raise FetchError(f"the download failed: {type(exc).__name__}") from exc
+        raise FetchError(
+            gettext_noop("the download failed: %(error)s"), error=type(exc).__name__
+        ) from exc
     return size

@@ -26,13 +26,19 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import IO
 
+from mosaic.lib.deferred import DeferredError, gettext_noop
+
 LOCAL_HEADER = struct.Struct("<4sHHHHHIIIHH")
 LOCAL_HEADER_SIGNATURE = b"PK\x03\x04"
 _DRIVE = re.compile(r"^[a-zA-Z]:")
 
 
-class UnsafeArchive(Exception):
-    """The archive is refused; the message says why, in words an uploader can act on."""
+class UnsafeArchive(DeferredError):
+    """The archive is refused; the message says why, in words an uploader can act on (``text``,
+    in the reader's language)."""
+
+
+DAMAGED = gettext_noop("the file %(name)s in the archive is damaged")
 
 
 @dataclass(frozen=True)
@@ -47,13 +53,17 @@ class ZipLimits:
 def normalized_name(raw: str) -> str:
     """The entry's name as a clean relative POSIX path, or UnsafeArchive."""
     if "\x00" in raw:
-        raise UnsafeArchive(f"the entry {raw!r} has a NUL character in its name")
+        raise UnsafeArchive(
+            gettext_noop("the entry %(name)s has a NUL character in its name"), name=repr(raw)
+        )
     name = raw.replace("\\", "/")
     if name.startswith("/") or _DRIVE.match(name):
-        raise UnsafeArchive(f"the entry {raw!r} has an absolute path")
+        raise UnsafeArchive(gettext_noop("the entry %(name)s has an absolute path"), name=repr(raw))
     parts = [part for part in name.split("/") if part not in ("", ".")]
     if ".." in parts:
-        raise UnsafeArchive(f"the entry {raw!r} climbs out of the archive with '..'")
+        raise UnsafeArchive(
+            gettext_noop("the entry %(name)s climbs out of the archive with '..'"), name=repr(raw)
+        )
     return posixpath.join(*parts) if parts else ""
 
 
@@ -65,9 +75,12 @@ class SafeZip:
         try:
             self._zip = zipfile.ZipFile(source)
         except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
-            raise UnsafeArchive("this file is not a readable ZIP archive") from exc
+            raise UnsafeArchive(gettext_noop("this file is not a readable ZIP archive")) from exc
         except NotImplementedError as exc:
-            raise UnsafeArchive(f"this ZIP archive uses an unsupported feature: {exc}") from exc
+            raise UnsafeArchive(
+                gettext_noop("this ZIP archive uses an unsupported feature: %(feature)s"),
+                feature=str(exc),
+            ) from exc
         try:
             self._members = self._check(source)
         except Exception:
@@ -97,24 +110,32 @@ class SafeZip:
         try:
             info = self._members[name]
         except KeyError as exc:
-            raise UnsafeArchive(f"the archive has no file {name!r}") from exc
+            raise UnsafeArchive(
+                gettext_noop("the archive has no file %(name)s"), name=repr(name)
+            ) from exc
         return self._zip.open(info)
 
     def read(self, name: str, *, max_size: int) -> bytes:
         if self.size(name) > max_size:
-            raise UnsafeArchive(f"the file {name!r} is bigger than {max_size} bytes")
+            raise UnsafeArchive(
+                gettext_noop("the file %(name)s is bigger than %(limit)s bytes"),
+                name=repr(name),
+                limit=max_size,
+            )
         with self.open(name) as stream:
             try:
                 return stream.read()
             except (zipfile.BadZipFile, EOFError, OSError) as exc:
-                raise UnsafeArchive(f"the file {name!r} in the archive is damaged") from exc
+                raise UnsafeArchive(DAMAGED, name=repr(name)) from exc
 
     def _check(self, source: IO[bytes]) -> dict[str, zipfile.ZipInfo]:
         limits = self.limits
         infos = self._zip.infolist()
         if len(infos) > limits.max_entries:
             raise UnsafeArchive(
-                f"the archive has {len(infos)} entries; at most {limits.max_entries} are accepted"
+                gettext_noop("the archive has %(count)s entries; at most %(limit)s are accepted"),
+                count=len(infos),
+                limit=limits.max_entries,
             )
         members: dict[str, zipfile.ZipInfo] = {}
         total = 0
@@ -122,28 +143,43 @@ class SafeZip:
             name = normalized_name(info.filename)
             mode = info.external_attr >> 16
             if stat.S_ISLNK(mode):
-                raise UnsafeArchive(f"the entry {info.filename!r} is a symbolic link")
+                raise UnsafeArchive(
+                    gettext_noop("the entry %(name)s is a symbolic link"), name=repr(info.filename)
+                )
             if info.flag_bits & 0x1:
-                raise UnsafeArchive(f"the entry {info.filename!r} is encrypted")
+                raise UnsafeArchive(
+                    gettext_noop("the entry %(name)s is encrypted"), name=repr(info.filename)
+                )
             if info.is_dir() or not name:
                 continue
             if name in members:
-                raise UnsafeArchive(f"the archive has two entries named {name!r}")
+                raise UnsafeArchive(
+                    gettext_noop("the archive has two entries named %(name)s"), name=repr(name)
+                )
             if info.file_size > limits.max_file_size:
                 raise UnsafeArchive(
-                    f"the entry {name!r} is {info.file_size} bytes uncompressed; "
-                    f"the limit per file is {limits.max_file_size}"
+                    gettext_noop(
+                        "the entry %(name)s is %(size)s bytes uncompressed; the limit per file"
+                        " is %(limit)s"
+                    ),
+                    name=repr(name),
+                    size=info.file_size,
+                    limit=limits.max_file_size,
                 )
             total += info.file_size
             if total > limits.max_total_size:
                 raise UnsafeArchive(
-                    f"the archive is more than {limits.max_total_size} bytes uncompressed"
+                    gettext_noop("the archive is more than %(limit)s bytes uncompressed"),
+                    limit=limits.max_total_size,
                 )
             if info.file_size > limits.ratio_applies_above and (
                 info.file_size > limits.max_ratio * max(info.compress_size, 1)
             ):
                 raise UnsafeArchive(
-                    f"the entry {name!r} has a suspicious compression ratio (a 'zip bomb')"
+                    gettext_noop(
+                        "the entry %(name)s has a suspicious compression ratio (a 'zip bomb')"
+                    ),
+                    name=repr(name),
                 )
             members[name] = info
         self._check_overlaps(source, infos)
@@ -157,7 +193,10 @@ class SafeZip:
             source.seek(info.header_offset)
             header = source.read(LOCAL_HEADER.size)
             if len(header) != LOCAL_HEADER.size or header[:4] != LOCAL_HEADER_SIGNATURE:
-                raise UnsafeArchive(f"the entry {info.filename!r} points at damaged data")
+                raise UnsafeArchive(
+                    gettext_noop("the entry %(name)s points at damaged data"),
+                    name=repr(info.filename),
+                )
             fields = LOCAL_HEADER.unpack(header)
             name_length, extra_length = fields[9], fields[10]
             end = (
@@ -171,7 +210,11 @@ class SafeZip:
         spans.sort()
         for (_start, end, name), (next_start, _end, next_name) in itertools.pairwise(spans):
             if next_start < end:
-                raise UnsafeArchive(f"the entries {name!r} and {next_name!r} overlap")
+                raise UnsafeArchive(
+                    gettext_noop("the entries %(name)s and %(other)s overlap"),
+                    name=repr(name),
+                    other=repr(next_name),
+                )
 
 
 def iter_chunks(stream: IO[bytes], size: int = 256 * 1024) -> Iterator[bytes]:

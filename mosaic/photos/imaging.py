@@ -28,7 +28,7 @@ import pillow_heif
 import pyvips
 from PIL import Image, ImageCms, ImageFile, ImageOps, UnidentifiedImageError
 
-from mosaic.lib.deferred import Deferred, gettext_noop
+from mosaic.lib.deferred import DeferredError, gettext_noop
 
 pillow_heif.register_heif_opener()
 ImageFile.LOAD_TRUNCATED_IMAGES = False
@@ -99,22 +99,14 @@ VIPS_KERNEL = "cubic"  # the same filter, in libvips: the same pixels as Pillow'
 PLACEHOLDER_WIDTH = 16
 
 
-class PhotoRejected(Exception):
+class PhotoRejected(DeferredError):
     """A file that is not a photo (or video) we accept; ``reason`` is shown to the person who sent
-    it, in the language active when it is read. ``message`` is English, marked with
-    ``gettext_noop``, with ``%(name)s`` placeholders for ``params``; ``text`` carries both, so an
-    import can store it and show it later in its reader's language. ``str()`` is English."""
-
-    def __init__(self, message: str, **params: str | int | float | Deferred) -> None:
-        super().__init__(message)
-        self.text = Deferred(message, params)
+    it, in the language active when it is read; ``text`` carries the message and its values, so
+    an import can store it and show it later in its reader's language. ``str()`` is English."""
 
     @property
     def reason(self) -> str:
         return str(self.text)
-
-    def __str__(self) -> str:
-        return self.text.english()
 
 
 @dataclass(frozen=True)

@@ -32,8 +32,8 @@ from django.utils.translation import gettext_noop
 
 from mosaic.integrations.instagram import posts_json
 from mosaic.integrations.instagram.text import hashtags, repair_mojibake
-from mosaic.lib.deferred import Deferred
-from mosaic.lib.zipsafe import SafeZip, UnsafeArchive, ZipLimits
+from mosaic.lib.deferred import Deferred, DeferredError
+from mosaic.lib.zipsafe import DAMAGED, SafeZip, UnsafeArchive, ZipLimits
 
 IMAGE_EXTENSIONS = {".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif"}
 VIDEO_EXTENSIONS = {".mp4", ".mov", ".m4v"}
@@ -45,8 +45,9 @@ _POSTS_FILE = re.compile(
 _MEDIA_JSON = re.compile(r"^(?P<root>(?:[^/]+/)?)media\.json$")
 
 
-class ArchiveError(Exception):
-    """The upload is not an Instagram data download we can read; the message says why."""
+class ArchiveError(DeferredError):
+    """The upload is not an Instagram data download we can read; ``text`` says why, in the
+    reader's language."""
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,7 @@ class InstagramArchive:
         try:
             self._zip = SafeZip(source, limits=limits)
         except UnsafeArchive as exc:
-            raise ArchiveError(str(exc)) from exc
+            raise ArchiveError(exc.text) from exc
         self.warnings: list[Deferred] = []
         names = self._zip.names()
         self._by_basename: dict[str, list[str]] = {}
@@ -104,12 +105,16 @@ class InstagramArchive:
             self.close()
             if any(name.endswith(".html") for name in names):
                 raise ArchiveError(
-                    "this download is in HTML format; request it again from Instagram in JSON "
-                    "format"
+                    gettext_noop(
+                        "this download is in HTML format; request it again from Instagram in"
+                        " JSON format"
+                    )
                 )
             raise ArchiveError(
-                "no posts found: this does not look like an Instagram data download "
-                "(posts_1.json or media.json is missing)"
+                gettext_noop(
+                    "no posts found: this does not look like an Instagram data download"
+                    " (posts_1.json or media.json is missing)"
+                )
             )
 
     @property
@@ -131,7 +136,7 @@ class InstagramArchive:
         try:
             return self._zip.open(member)
         except UnsafeArchive as exc:
-            raise ArchiveError(str(exc)) from exc
+            raise ArchiveError(exc.text) from exc
 
     def posts(self) -> Iterator[ArchivePost]:
         """Every post, file by file, each file parsed as a stream (``posts_json``); posts without
@@ -149,18 +154,21 @@ class InstagramArchive:
     def _entries(self, name: str, *, sections: tuple[str, ...] | None) -> Iterator[Any]:
         if self._zip.size(name) > self._max_posts_file_bytes:
             raise ArchiveError(
-                f"{name} is not an Instagram posts list: it is larger than"
-                f" {self._max_posts_file_bytes} bytes"
+                gettext_noop(
+                    "%(name)s is not an Instagram posts list: it is larger than %(limit)s bytes"
+                ),
+                name=name,
+                limit=self._max_posts_file_bytes,
             )
         try:
             with self._zip.open(name) as stream:
                 yield from posts_json.posts_in(stream, name=name, sections=sections)
         except (posts_json.NotAPostsList, posts_json.BrokenJson) as exc:
-            raise ArchiveError(str(exc)) from exc
+            raise ArchiveError(exc.text) from exc
         except UnsafeArchive as exc:
-            raise ArchiveError(str(exc)) from exc
+            raise ArchiveError(exc.text) from exc
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
-            raise ArchiveError(f"the file {name!r} in the archive is damaged") from exc
+            raise ArchiveError(DAMAGED, name=repr(name)) from exc
 
     def _post(self, raw: Any, root: str) -> ArchivePost | None:
         if not isinstance(raw, dict):

@@ -35,7 +35,7 @@ def execute(
         except Exception:
             logger.exception("Instagram import run %s stopped on an unexpected error", run.pk)
             run = ImportRun.objects.get(pk=run.pk)
-            runs.fail(run=run, message=str(runs.UNEXPECTED))
+            runs.fail(run=run, message=runs.UNEXPECTED)
         _variants_then_publish(run, variants)
     return run
 

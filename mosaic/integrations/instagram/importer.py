@@ -26,7 +26,6 @@ from typing import IO
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from mosaic.integrations.instagram import runs, staging
@@ -49,8 +48,9 @@ def archive_limits() -> ZipLimits:
     )
 
 
-def refusal(reason: str) -> str:
-    return _("This file cannot be imported: %(reason)s.") % {"reason": reason}
+def refusal(reason: Deferred) -> Deferred:
+    """Why an upload cannot be imported, in the language of whoever reads the run."""
+    return Deferred(gettext_noop("This file cannot be imported: %(reason)s."), {"reason": reason})
 
 
 def run_archive(
@@ -63,7 +63,12 @@ def run_archive(
     """Import the run's upload (or ``source``, for the command) from where the run stopped."""
     if source is None:
         if not run.upload_name:
-            runs.fail(run=run, message=refusal(_("the uploaded file is gone; upload it again")))
+            runs.fail(
+                run=run,
+                message=refusal(
+                    Deferred(gettext_noop("the uploaded file is gone; upload it again"))
+                ),
+            )
             return
         stream: IO[bytes] = private_storage().open(run.upload_name, "rb")
     else:
@@ -93,7 +98,7 @@ def run_archive(
                 # Its originals go to the pool, encoded while the next posts are read.
                 variants.add(_import_post(run, post))
     except ArchiveError as exc:
-        runs.fail(run=run, message=refusal(str(exc)))
+        runs.fail(run=run, message=refusal(exc.text))
         return
     finally:
         if staged is not None:

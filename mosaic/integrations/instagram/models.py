@@ -174,7 +174,9 @@ class ImportRun(models.Model):
     warnings = models.JSONField(default=list, blank=True)
     comments_denied = models.BooleanField(default=False)
     attempts = models.PositiveSmallIntegerField(default=0)
-    error = models.TextField(blank=True)
+    # Why the run paused or failed: ``Deferred.as_json()``, shown in the reader's language
+    # (``error_text``); a plain string for runs written before.
+    error = models.JSONField(default=str, blank=True)
     resume_after = models.DateTimeField(null=True, blank=True)
     heartbeat_at = models.DateTimeField(default=timezone.now)
     created_at = models.DateTimeField(default=timezone.now)
@@ -206,6 +208,11 @@ class ImportRun(models.Model):
         """The skipped items in the active language (runs before texts were stored with their
         values, ``runs.warn``, show as they were written)."""
         return [text_of(warning) for warning in self.warnings]
+
+    @property
+    def error_text(self) -> str:
+        """Why the run paused or failed, in the active language."""
+        return text_of(self.error) if self.error else ""
 
     @property
     def is_active(self) -> bool:

@@ -16,6 +16,8 @@ from typing import IO, Any
 
 import ijson
 
+from mosaic.lib.deferred import Deferred, DeferredError, gettext_noop
+
 # list > post > media list > item > value is five levels; wrappers of later layouts add one or two.
 MAX_DEPTH = 10
 # A carousel of twenty items with every known field is a few hundred parse events.
@@ -27,12 +29,15 @@ _OPEN = {"start_map", "start_array"}
 _CLOSE = {"end_map", "end_array"}
 
 
-class NotAPostsList(Exception):
+class NotAPostsList(DeferredError):
     """The file cannot be an Instagram posts list; the message says why, for the owner."""
 
 
-class BrokenJson(Exception):
+class BrokenJson(DeferredError):
     """The file is not valid JSON (cut short, damaged, not UTF-8)."""
+
+
+NOT_JSON = gettext_noop("%(name)s in the archive is not valid JSON")
 
 
 def posts_in(
@@ -54,16 +59,16 @@ def posts_in(
             if event in _OPEN:
                 depth += 1
                 if depth > MAX_DEPTH:
-                    raise _not_a_list(name, "it is nested deeper than any posts list")
+                    raise _not_a_list(name, gettext_noop("it is nested deeper than any posts list"))
             elif event in _CLOSE:
                 depth -= 1
             elif event in ("string", "map_key") and len(value) > MAX_TEXT_CHARS:
-                raise _not_a_list(name, "it holds a text longer than any caption")
+                raise _not_a_list(name, gettext_noop("it holds a text longer than any caption"))
 
             if builder is not None:  # inside one post
                 events += 1
                 if events > MAX_EVENTS_PER_POST:
-                    raise _not_a_list(name, "one entry is bigger than any post")
+                    raise _not_a_list(name, gettext_noop("one entry is bigger than any post"))
                 builder.event(event, value)
                 if depth == list_depth:
                     yield builder.value
@@ -80,7 +85,9 @@ def posts_in(
                 continue
             if depth == 1 and event == "start_array" and key is None:
                 if sections is not None:
-                    raise _not_a_list(name, "it is a list where an object was expected")
+                    raise _not_a_list(
+                        name, gettext_noop("it is a list where an object was expected")
+                    )
                 list_depth, lists_taken = 1, lists_taken + 1  # the document is the list
             elif depth == 1 and event == "start_map" and key is None:
                 key = ""  # the top object: look for the list among its values
@@ -89,13 +96,13 @@ def posts_in(
             elif depth == 2 and event == "start_array" and _wanted(key, sections, lists_taken):
                 list_depth, lists_taken = 2, lists_taken + 1
             elif depth == 0 and event not in _CLOSE:
-                raise _not_a_list(name, "it is a single value, not a list")
+                raise _not_a_list(name, gettext_noop("it is a single value, not a list"))
     except ijson.JSONError as exc:
-        raise BrokenJson(f"{name} in the archive is not valid JSON") from exc
+        raise BrokenJson(NOT_JSON, name=name) from exc
     except UnicodeDecodeError as exc:
-        raise BrokenJson(f"{name} in the archive is not valid JSON") from exc
+        raise BrokenJson(NOT_JSON, name=name) from exc
     if sections is None and not lists_taken:
-        raise _not_a_list(name, "it holds no list")
+        raise _not_a_list(name, gettext_noop("it holds no list"))
 
 
 def _wanted(key: str | None, sections: tuple[str, ...] | None, lists_taken: int) -> bool:
@@ -105,4 +112,8 @@ def _wanted(key: str | None, sections: tuple[str, ...] | None, lists_taken: int)
 
 
 def _not_a_list(name: str, why: str) -> NotAPostsList:
-    return NotAPostsList(f"{name} is not an Instagram posts list: {why}")
+    return NotAPostsList(
+        gettext_noop("%(name)s is not an Instagram posts list: %(why)s"),
+        name=name,
+        why=Deferred(why),
+    )

@@ -8,11 +8,13 @@ from datetime import timedelta
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from mosaic.accounts.models import User
 from mosaic.integrations.instagram import runs
 from mosaic.integrations.instagram.models import ImportRun, InstagramConnection
 from mosaic.integrations.instagram.services import disconnect
+from mosaic.lib.deferred import Deferred
 from mosaic.privacy.registry import Category, Holding, Text, exempt, register
 from mosaic.privacy.sweeps import apply_to_due, sweep
 
@@ -57,7 +59,7 @@ class InstagramData(Category):
                 "finished_at": run.finished_at.isoformat() if run.finished_at else None,
                 "posts": run.done,
                 "warnings": run.warning_texts(),
-                "error": run.error,
+                "error": run.error_text,
             }
             for run in ImportRun.objects.filter(user=user).order_by("created_at")
         ]
@@ -97,7 +99,9 @@ class InstagramData(Category):
         stop; its posts go offline with the account and come back if it is restored."""
         disconnect(user=user, delete_posts=False)
         runs.cancel(
-            user=user, kinds=tuple(ImportRun.Kind.values), message=str(_("The account is closed."))
+            user=user,
+            kinds=tuple(ImportRun.Kind.values),
+            message=Deferred(gettext_noop("The account is closed.")),
         )
 
 

@@ -13,7 +13,7 @@ import logging
 import secrets
 from datetime import datetime, timedelta
 from functools import partial
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.files import File
@@ -21,7 +21,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Case, F, Max, PositiveSmallIntegerField, Q, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_noop
 
 from mosaic.integrations.instagram import staging
 from mosaic.integrations.instagram.models import ImportRun, InstagramConnection, SeenMedia
@@ -38,9 +38,11 @@ logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
 MAX_WARNINGS = 100
-UNEXPECTED = gettext_lazy(
-    "The import stopped on an unexpected error. Start it again: what was imported stays, and"
-    " nothing is imported twice."
+UNEXPECTED = Deferred(
+    gettext_noop(
+        "The import stopped on an unexpected error. Start it again: what was imported stays,"
+        " and nothing is imported twice."
+    )
 )
 
 
@@ -145,7 +147,7 @@ def claim(*, run_id: int) -> ImportRun | None:
         return None
     run = ImportRun.objects.select_related("user").get(pk=run_id)
     if run.attempts >= MAX_ATTEMPTS:
-        fail(run=run, message=str(UNEXPECTED))
+        fail(run=run, message=UNEXPECTED)
         return None
     return run
 
@@ -159,9 +161,15 @@ def warn(run: ImportRun, message: str | Deferred) -> None:
     """Note something skipped (kept short: the panel and the command show these). A
     ``Deferred`` is stored as its message and values, so the panel shows it in the reader's
     language (``ImportRun.warning_texts``)."""
-    stored = message.as_json() if isinstance(message, Deferred) else message[:300]
+    stored = _stored(message)
     if len(run.warnings) < MAX_WARNINGS and stored not in run.warnings:
         run.warnings.append(stored)
+
+
+def _stored(message: str | Deferred) -> str | dict[str, Any]:
+    """A text for the run's JSON columns: a ``Deferred`` as its message and values (shown in
+    the reader's language), a plain text cut short."""
+    return message.as_json() if isinstance(message, Deferred) else message[:300]
 
 
 def continue_later(run: ImportRun) -> None:
@@ -171,15 +179,15 @@ def continue_later(run: ImportRun) -> None:
     transaction.on_commit(partial(enqueue_run, run.pk))
 
 
-def pause(run: ImportRun, *, seconds: int, message: str) -> None:
+def pause(run: ImportRun, *, seconds: int, message: str | Deferred) -> None:
     """Wait (a rate limit, a hiccup on Instagram's side); the periodic job resumes the run."""
     run.state = ImportRun.State.PAUSED
     run.resume_after = timezone.now() + timedelta(seconds=max(1, seconds))
-    run.error = message
+    run.error = _stored(message)
     save_progress(run, "state", "resume_after", "error", "attempts", "warnings")
 
 
-def retry_later(run: ImportRun, *, message: str) -> None:
+def retry_later(run: ImportRun, *, message: str | Deferred) -> None:
     """A failure that may pass: back off 2, 4, 8... minutes, and give up after MAX_ATTEMPTS."""
     run.attempts += 1
     if run.attempts >= MAX_ATTEMPTS:
@@ -188,7 +196,7 @@ def retry_later(run: ImportRun, *, message: str) -> None:
     pause(run, seconds=60 * 2**run.attempts, message=message)
 
 
-def fail(*, run: ImportRun, message: str) -> None:
+def fail(*, run: ImportRun, message: str | Deferred) -> None:
     _end(run, ImportRun.State.FAILED, message)
 
 
@@ -203,10 +211,10 @@ def complete(run: ImportRun, *, variants: VariantMaker) -> None:
     _end(run, ImportRun.State.COMPLETED, "")
 
 
-def _end(run: ImportRun, state: str, message: str) -> None:
+def _end(run: ImportRun, state: str, message: str | Deferred) -> None:
     """Finish the run; the uploaded ZIP is deleted either way (P05: kept only to import it)."""
     run.state = state
-    run.error = message
+    run.error = _stored(message)
     run.finished_at = timezone.now()
     run.resume_after = None
     save_progress(
@@ -237,7 +245,7 @@ def delete_upload(run: ImportRun) -> None:
         transaction.on_commit(partial(delete_files, private_storage(), [name, staged]))
 
 
-def cancel(*, user: User, kinds: tuple[str, ...], message: str) -> int:
+def cancel(*, user: User, kinds: tuple[str, ...], message: str | Deferred) -> int:
     """End the owner's active imports of these kinds (on disconnect or account deletion)."""
     count = 0
     for run in ImportRun.objects.filter(user=user, kind__in=kinds).active():

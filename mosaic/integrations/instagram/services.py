@@ -23,6 +23,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from mosaic.accounts.models import User
 from mosaic.integrations.instagram import runs
@@ -38,6 +39,7 @@ from mosaic.integrations.instagram.models import (
     InstagramConnection,
 )
 from mosaic.lib.batches import claim_batch
+from mosaic.lib.deferred import Deferred
 from mosaic.lib.safe_http import Fetched, FetchPolicy, fetch
 from mosaic.mail.services import send
 from mosaic.organizations import rights
@@ -124,7 +126,7 @@ def disconnect(*, user: User, delete_posts: bool = True) -> bool:
         runs.cancel(
             user=user,
             kinds=(ImportRun.Kind.FULL, ImportRun.Kind.INCREMENTAL),
-            message=_("Instagram was disconnected."),
+            message=Deferred(gettext_noop("Instagram was disconnected.")),
         )
         if delete_posts and deleted:
             transaction.on_commit(partial(_enqueue_post_deletion, user.pk, timezone.now()))

@@ -29,7 +29,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.formats import date_format
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from mosaic.accounts.models import User
@@ -43,7 +42,7 @@ from mosaic.integrations.instagram.client import (
 )
 from mosaic.integrations.instagram.downloads import Downloads
 from mosaic.integrations.instagram.models import ImportRun, InstagramConnection, SeenMedia
-from mosaic.lib.deferred import Deferred
+from mosaic.lib.deferred import Deferred, DeferredError
 from mosaic.lib.safe_http import FetchError, TooLarge, UnsafeURL
 from mosaic.photos.models import Photo
 from mosaic.photos.services import PhotoRejected, VariantMaker, add_photo
@@ -60,27 +59,30 @@ from mosaic.posts.services import (
 T = TypeVar("T")
 
 
-class MediaUnavailable(Exception):
+class MediaUnavailable(DeferredError):
     """A media file could not be downloaded this time (expired URL, network): retry later, when
     a fresh page gives fresh URLs."""
 
 
-class Skipped(Exception):
+class Skipped(DeferredError):
     """A media file Mosaic will not take (refused URL, too large, not a photo): noted, skipped;
-    ``reason`` is translated when the run's warnings are read."""
-
-    def __init__(self, reason: str | Deferred) -> None:
-        super().__init__(str(reason))
-        self.reason = reason
+    ``text`` is translated when the run's warnings are read."""
 
 
 def run_sync(*, run: ImportRun, budget: int | None, variants: VariantMaker) -> None:
     connection = InstagramConnection.objects.filter(user_id=run.user_id).first()
     if not User.objects.filter(pk=run.user_id, is_active=True).exists():
-        runs.fail(run=run, message=_("The account is blocked: nothing is imported."))
+        runs.fail(
+            run=run, message=Deferred(gettext_noop("The account is blocked: nothing is imported."))
+        )
         return  # P10: a run queued before the block does nothing
     if connection is None or not connection.is_active:
-        runs.fail(run=run, message=_("Instagram is not connected: connect it to import posts."))
+        runs.fail(
+            run=run,
+            message=Deferred(
+                gettext_noop("Instagram is not connected: connect it to import posts.")
+            ),
+        )
         return
     try:
         with InstagramClient() as client:
@@ -90,9 +92,11 @@ def run_sync(*, run: ImportRun, budget: int | None, variants: VariantMaker) -> N
         services.mark_broken(connection=connection)
         runs.fail(
             run=run,
-            message=_(
-                "Instagram no longer accepts Mosaic's access (error 190). Reconnect Instagram to"
-                " go on; the posts imported so far stay."
+            message=Deferred(
+                gettext_noop(
+                    "Instagram no longer accepts Mosaic's access (error 190). Reconnect Instagram"
+                    " to go on; the posts imported so far stay."
+                )
             ),
         )
     except RateLimited as exc:
@@ -100,14 +104,22 @@ def run_sync(*, run: ImportRun, budget: int | None, variants: VariantMaker) -> N
         runs.pause(
             run,
             seconds=exc.retry_after,
-            message=_("Instagram asked Mosaic to slow down; the import goes on at %(time)s.")
-            % {"time": date_format(resume, "TIME_FORMAT")},
+            message=Deferred(
+                gettext_noop(
+                    "Instagram asked Mosaic to slow down; the import goes on at %(time)s."
+                ),
+                {"time": date_format(resume, "TIME_FORMAT")},
+            ),
         )
     except (InstagramError, MediaUnavailable) as exc:
         runs.retry_later(
             run,
-            message=_("Instagram did not answer as expected (%(reason)s); Mosaic tries again soon.")
-            % {"reason": str(exc)[:200]},
+            message=Deferred(
+                gettext_noop(
+                    "Instagram did not answer as expected (%(reason)s); Mosaic tries again soon."
+                ),
+                {"reason": exc.text if isinstance(exc, MediaUnavailable) else str(exc)[:200]},
+            ),
         )
 
 
@@ -239,7 +251,7 @@ def _import_media(
                     run,
                     Deferred(
                         gettext_noop("Instagram media %(id)s skipped: %(reason)s"),
-                        {"id": part_id, "reason": exc.reason},
+                        {"id": part_id, "reason": exc.text},
                     ),
                 )
     comments = None if run.comments_denied else _comments(run, client, token, media_id)
@@ -268,8 +280,10 @@ def _import_media(
         else:
             runs.warn(
                 run,
-                _("Instagram post %(id)s has no photo or video Mosaic could fetch.")
-                % {"id": media_id},
+                Deferred(
+                    gettext_noop("Instagram post %(id)s has no photo or video Mosaic could fetch."),
+                    {"id": media_id},
+                ),
             )
         SeenMedia.objects.create(run=run, external_id=media_id)
         run.done += 1
@@ -324,13 +338,13 @@ def _download(
 def _fetch(downloads: Downloads, url: object, store: Callable[[IO[bytes]], T]) -> T:
     """Take the file downloaded under the media policy, then hand it to ``store``."""
     if not isinstance(url, str) or not url:
-        raise Skipped(Deferred(gettext_noop("Instagram gave no address for it")))
+        raise Skipped(gettext_noop("Instagram gave no address for it"))
     try:
         spool = downloads.take(url)
     except (UnsafeURL, TooLarge) as exc:
-        raise Skipped(str(exc)) from exc
+        raise Skipped(exc.text) from exc
     except FetchError as exc:
-        raise MediaUnavailable(str(exc)) from exc
+        raise MediaUnavailable(exc.text) from exc
     with spool:
         try:
             return store(spool)

@@ -58,7 +58,7 @@ def import_stand_in_posts(user: User, stand_in: StandInServer, *, username: str)
     execute(run_id=run.pk, budget=None)
     run.refresh_from_db()
     if run.state != ImportRun.State.COMPLETED:
-        raise AssertionError(f"the stand-in import did not complete: {run.state} {run.error}")
+        raise AssertionError(f"the stand-in import did not complete: {run.state} {run.error_text}")
     return run
 
 

@@ -104,7 +104,7 @@ def test_each_layout_is_imported_into_posts_with_repaired_text(owner, posts_file
         response = upload(owner.client, zip_bytes({posts_file: POSTS, **FILES}))
     assert response.status_code == 200
     run = ImportRun.objects.get()
-    assert run.state == ImportRun.State.COMPLETED, run.error
+    assert run.state == ImportRun.State.COMPLETED, run.error_text
     assert (run.done, run.total, run.created, run.media) == (3, 3, 3, 4)
     posts = Post.objects.filter(owner=owner.user, source=Post.Source.ARCHIVE)
     carousel = posts.get(items__position=1)
@@ -295,14 +295,36 @@ def test_every_zip_refusal_ends_the_run_with_its_message_in_the_panel(
     assert response.status_code == 200
     run = ImportRun.objects.get()
     assert run.state == ImportRun.State.FAILED
-    assert message in run.error
-    assert run.error.startswith("This file cannot be imported:")
-    assert "Start it again" not in run.error  # a refusal never promises a retry could work
+    assert message in run.error_text
+    assert run.error_text.startswith("This file cannot be imported:")
+    assert "Start it again" not in run.error_text  # a refusal never promises a retry could work
     page = owner.client.get("/panel/instagram/").content.decode()
     assert "This file cannot be imported:" in page
     assert not Post.objects.exists()  # nothing half-written
     assert not Original.objects.exists()
     assert private_uploads(settings) == []
+
+
+def test_a_russian_owner_reads_why_the_upload_was_refused_in_russian(owner, tasks):
+    """The refusal is written by a task, in no reader's language: it is kept as its message
+    and values (the ZIP's own reason inside), and read in the language of the page. A run
+    stored before keeps its English text."""
+    with tasks():
+        upload(owner.client, zip_with_entry("../evil.txt"))
+    run = ImportRun.objects.get()
+    assert run.state == ImportRun.State.FAILED
+    client = owner.sign_in()
+    client.cookies["django_language"] = "ru"
+    html = client.get("/panel/instagram/progress/").content.decode()
+    assert "Этот файл нельзя импортировать: запись" in html
+    assert "выходит за пределы архива через" in html
+    client.cookies["django_language"] = "en"
+    html = client.get("/panel/instagram/progress/").content.decode()
+    assert "This file cannot be imported: the entry" in html
+    assert "climbs out of the archive with" in html
+    ImportRun.objects.filter(pk=run.pk).update(error="An old English reason.")
+    client.cookies["django_language"] = "ru"
+    assert "An old English reason." in client.get("/panel/instagram/progress/").content.decode()
 
 
 def test_a_file_that_is_not_a_zip_is_refused_by_the_form(owner):

@@ -62,8 +62,8 @@ def test_a_file_broken_after_the_first_share_of_posts_leaves_nothing_written(
         execute(run_id=run.pk, budget=1)
     run.refresh_from_db()
     assert run.state == ImportRun.State.FAILED
-    assert message in run.error
-    assert run.error.startswith("This file cannot be imported:")
+    assert message in run.error_text
+    assert run.error_text.startswith("This file cannot be imported:")
     assert (run.done, run.created, run.media) == (0, 0, 0)
     assert not Post.objects.exists()
     assert not Original.objects.exists()
@@ -114,7 +114,7 @@ def test_the_posts_json_is_read_once(owner):
     run = runs.create_run(user=owner.user, kind=ImportRun.Kind.ARCHIVE)
     execute(run_id=run.pk, budget=None, source=source)  # type: ignore[arg-type]
     run.refresh_from_db()
-    assert run.state == ImportRun.State.COMPLETED, run.error
+    assert run.state == ImportRun.State.COMPLETED, run.error_text
     assert (run.total, run.created) == (3, 3)
     assert source.read_bytes < 1.3 * len(posts_json) + 2 * media_bytes
     assert source.read_bytes > len(posts_json)  # it was read, once
@@ -145,7 +145,7 @@ def test_later_tasks_import_from_the_staged_posts(
     with django_capture_on_commit_callbacks(execute=True):
         execute(run_id=run.pk, budget=None)
     run.refresh_from_db()
-    assert run.state == ImportRun.State.COMPLETED, run.error
+    assert run.state == ImportRun.State.COMPLETED, run.error_text
     assert (run.done, run.created) == (3, 3)
     assert Post.objects.filter(owner=owner.user).count() == 3
     assert private_uploads(settings) == []

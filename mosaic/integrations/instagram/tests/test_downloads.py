@@ -96,7 +96,7 @@ def test_expired_media_urls_retry_later_and_the_retry_stores_each_post_once(
     with time_machine.travel(timezone.now(), tick=False) as traveller:
         run = sync(owner.user)
         assert run.state == ImportRun.State.PAUSED
-        assert "HTTP 403" in run.error
+        assert "HTTP 403" in run.error_text
         assert not Post.objects.exists()
         assert not Original.objects.exists()
         feed.state.media_ttl = 3600  # a fresh page gives fresh URLs

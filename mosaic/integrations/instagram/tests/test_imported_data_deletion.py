@@ -62,7 +62,7 @@ def test_p05_disconnecting_stops_a_sync_under_way(owner, olivias_posts, tasks):
         owner.client.post("/panel/instagram/disconnect/")
     run.refresh_from_db()
     assert run.state == ImportRun.State.FAILED
-    assert run.error == "Instagram was disconnected."
+    assert run.error_text == "Instagram was disconnected."
 
 
 def test_p05_meta_deauthorize_deletes_the_posts_imported_through_the_api(

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from mosaic.integrations.instagram import runs
 from mosaic.integrations.instagram.execution import execute
@@ -159,7 +159,7 @@ def test_a_rate_limit_pauses_the_run_and_the_periodic_job_resumes_it(
         assert run.done == 10
         assert run.cursor
         assert run.resume_after == timezone.now() + timedelta(seconds=120)
-        assert "slow down" in run.error
+        assert "slow down" in run.error_text
         assert resume_instagram_imports.call() == 0  # not due yet
         traveller.shift(timedelta(seconds=121))
         with tasks():
@@ -190,7 +190,7 @@ def test_a_run_resumes_mid_page_after_a_failure_without_duplicates(owner, feed, 
         run = sync(owner.user)
         assert run.state == ImportRun.State.PAUSED
         assert run.done == 6
-        assert "tries again" in run.error
+        assert "tries again" in run.error_text
         feed.state.requests.clear()
         traveller.shift(timedelta(minutes=5))
         with tasks():
@@ -222,7 +222,7 @@ def test_error_190_marks_the_connection_broken_and_ends_the_run(
     feed.state.fail_next("invalid_token", after=4)  # on page 3 (see the rate-limit test)
     run = sync(owner.user)
     assert run.state == ImportRun.State.FAILED
-    assert "error 190" in run.error
+    assert "error 190" in run.error_text
     connection = InstagramConnection.objects.get()
     assert connection.status == InstagramConnection.Status.BROKEN
     assert connection.access_token == ""
@@ -248,6 +248,11 @@ def test_media_from_a_host_off_the_allow_list_are_refused_and_the_posts_skipped(
     assert not Post.objects.exists()
     assert not Original.objects.exists()
     assert any("not on the allow-list" in warning for warning in run.warning_texts())
+    with translation.override("ru"):  # the download's refusal too, in the reader's language
+        assert any(
+            "нет в списке разрешённых серверов медиафайлов" in warning
+            for warning in run.warning_texts()
+        )
 
 
 def test_a_second_sync_now_joins_the_run_under_way(owner, connected):

@@ -28,6 +28,6 @@ def report(command: BaseCommand, run: ImportRun) -> None:
         return
     if run.state == ImportRun.State.PAUSED:
         raise CommandError(
-            f"The import is paused: {run.error} The scheduler resumes it (run {run.pk})."
+            f"The import is paused: {run.error_text} The scheduler resumes it (run {run.pk})."
         )
-    raise CommandError(run.error or f"The import ended in state {run.state}.")
+    raise CommandError(run.error_text or f"The import ended in state {run.state}.")

@@ -1,19 +1,23 @@
 """ "Your data" in the person's own terms: for each category, how many records Mosaic holds and
-the first few of them as they are stored, with where to correct or delete them (P20)."""
+the first few of them in words (``data_labels``), with where to correct or delete them (P20).
+The download holds every record exactly as exported; this page only reads it."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.functional import Promise
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from mosaic.accounts.models import User
+from mosaic.panel.data_labels import HIDDEN, field_label
 from mosaic.privacy.registry import Category
 
 SHOWN = 3  # records shown per category; the export has every one
@@ -38,6 +42,8 @@ PLACES: dict[str, tuple[str, Promise]] = {
 class Summary:
     category: Category
     count: int
+    #: The first few records, each as (label, value) pairs; an empty one holds only fields
+    #: the page leaves out, and the template says they are in the download.
     records: list[list[tuple[str, str]]]
     place: str
     place_label: Promise
@@ -45,7 +51,10 @@ class Summary:
 
 def summarise(user: User, category: Category) -> Summary:
     data = category.export(user)
-    items: list[Any] = data if isinstance(data, list) else [data] if data else []
+    # A category exported as one object (the comments, billing, organization...) holds
+    # nothing when every field of it is empty: "1 record" over an empty box would say
+    # otherwise.
+    items = [item for item in (data if isinstance(data, list) else [data]) if _holds(item)]
     url_name, label = PLACES.get(
         category.key, ("panel:request_correction", _("Ask us to correct or delete it"))
     )
@@ -58,31 +67,45 @@ def summarise(user: User, category: Category) -> Summary:
     )
 
 
+def _holds(value: Any) -> bool:
+    if isinstance(value, dict):
+        return any(_holds(item) for item in value.values())
+    return value not in (None, "", [])  # False and 0 are data
+
+
 def _fields(item: Any) -> list[tuple[str, str]]:
-    """A record as (field, value) pairs a person can read: empty fields left out, lists
-    counted, long text shortened."""
     if not isinstance(item, dict):
         return [("", _short(item))]
-    fields = []
-    for key, value in item.items():
-        if value in (None, "", [], {}):
+    return list(_readable(item, ()))
+
+
+def _readable(record: dict[str, Any], within: tuple[str, ...]) -> Iterator[tuple[str, str]]:
+    """A record as (label, value) pairs a person can read: empty and internal fields left
+    out, a nested object's own fields named after it ("Connection · Username"), lists of
+    objects counted, long text shortened."""
+    for key, value in record.items():
+        if key in HIDDEN or not _holds(value):
             continue
-        if isinstance(value, list | dict):
-            shown = _short(", ".join(map(str, value))) if _flat(value) else str(len(value))
+        name = (*within, field_label(key))
+        if isinstance(value, dict):
+            yield from _readable(value, name)
+        elif isinstance(value, list):
+            flat = all(not isinstance(item, list | dict) for item in value)
+            shown = _short(", ".join(map(_text, value))) if flat else str(len(value))
+            yield " · ".join(name), shown
         else:
-            shown = _short(value)
-        fields.append((key.replace("_", " "), shown))
-    return fields
+            yield " · ".join(name), _short(value)
 
 
-def _flat(value: list[Any] | dict[str, Any]) -> bool:
-    return isinstance(value, list) and all(not isinstance(v, list | dict) for v in value)
+def _text(value: Any) -> str:
+    if isinstance(value, bool):
+        return gettext("Yes") if value else gettext("No")
+    if isinstance(value, str) and _ISO_TIME.match(value):  # dates as a person writes them
+        moment = timezone.localtime(dt.datetime.fromisoformat(value))
+        return formats.date_format(moment, "DATETIME_FORMAT")
+    return str(value)
 
 
 def _short(value: Any) -> str:
-    if isinstance(value, str) and _ISO_TIME.match(value):  # dates as a person writes them
-        value = formats.date_format(
-            timezone.localtime(dt.datetime.fromisoformat(value)), "DATETIME_FORMAT"
-        )
-    text = str(value)
+    text = _text(value)
     return text if len(text) <= LONGEST else text[: LONGEST - 1] + "…"

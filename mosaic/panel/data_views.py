@@ -85,8 +85,11 @@ class CorrectionForm(forms.Form):
 @login_required
 def your_data(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
+    summaries = [summarise(user, category) for category in categories()]
     context = {
-        "summaries": [summarise(user, category) for category in categories()],
+        # What Mosaic holds first; the kinds it holds nothing of, named together after (P01).
+        "held": [summary for summary in summaries if summary.count],
+        "not_held": [summary for summary in summaries if not summary.count],
         "exports": DataExport.objects.filter(user=user).order_by("-requested_at")[:5],
         "corrections": CorrectionRequest.objects.filter(user=user).order_by("-created_at")[:10],
     }

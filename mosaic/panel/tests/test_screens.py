@@ -63,7 +63,8 @@ def screens(site_id: int, draft_id: int, collection_id: int, comment_page: str) 
         Screen("instagram", "/panel/instagram/", (4200, 2800)),
         Screen("statistics", "/panel/stats/", (1600, 1100)),
         Screen("statistics-site", f"/panel/stats/{site_id}/", (5200, 3600)),
-        Screen("your-data", "/panel/data/", (12500, 9800)),  # a section per privacy category
+        # a card per category held, then one naming the kinds held nothing of
+        Screen("your-data", "/panel/data/", (8600, 7200)),
         Screen("profile", "/panel/data/profile/", (1400, 1000)),
         Screen("display-name-and-avatar", "/panel/profile/", (1900, 1300)),
         Screen("correction", "/panel/data/correction/", (1600, 1100)),

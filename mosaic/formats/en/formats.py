@@ -1,8 +1,11 @@
-"""English dates as the rest of Mosaic writes them: "1 December 2026, 05:13".
+"""English dates as Mosaic writes them: "1 December 2026", "1 December 2026, 05:13", and
+"1 Dec 2026" where space is short.
 
-Django's own English formats ("Dec. 1, 2026, 5:13 a.m.") disagreed with the dates the panel
-writes explicitly (``|date:"j F Y"``), so one page could show both. Only display formats are
-set here: input formats stay Django's (``get_format`` falls back to them).
+Templates name a format (``|date:"DATE_FORMAT"``, ``"SHORT_DATE_FORMAT"``...) rather than
+spelling one, so each language writes its own way (``mosaic/formats/ru``: "1 декабря 2026",
+the month in the genitive). Django's own English ("Dec. 1, 2026, 5:13 a.m.") differed from
+the panel's explicit dates on one page. Only display formats are set here: input formats stay
+Django's (``get_format`` falls back to them).
 """
 
 from __future__ import annotations

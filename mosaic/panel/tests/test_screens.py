@@ -18,11 +18,14 @@ from axe_playwright_python.sync_playwright import Axe
 
 from conftest import PASSWORD, make_user
 from mosaic.accounts.tests.helpers import totp_code
+from mosaic.billing.models import Subscription
+from mosaic.domains.services import set_domain
 from mosaic.integrations.instagram.standin.server import StandInServer
 from mosaic.integrations.instagram.tests.conftest import APP_ID, APP_SECRET
 from mosaic.moderation.services import file_report
 from mosaic.panel.tests import scene
 from mosaic.photos.tests.images import make_image
+from mosaic.privacy.archives import seal_account
 from mosaic.privacy.corrections import file_correction_request
 from mosaic.privacy.exports import request_export
 from mosaic.profiles.services import set_avatar
@@ -119,14 +122,16 @@ def organization_screens(member_id: int) -> list[Screen]:
 OPERATOR = [
     Screen("operators", "/operators/", (1600, 1100)),
     Screen("operators-corrections", "/operators/corrections/", (1600, 1100)),
-    Screen("operators-archives", "/operators/archives/", (1600, 1100)),
+    # an archive and the look-up of it: each table a card a row on a phone
+    Screen("operators-archives", "/operators/archives/", (2000, 1500)),
     Screen("operators-legal", "/operators/legal/", (3600, 2800)),  # two forms, a table
     Screen(
         "operators-moderation", "/operators/moderation/", (2600, 1800)
     ),  # queue, appeals, blocks
     Screen("operators-audit", "/operators/audit/", (2400, 1600)),
-    # with the organization's entries (its admins log their powers there too, P24)
-    Screen("operators-audit-log", "/operators/audit-log/", (4000, 2600)),
+    # with the organization's entries (its admins log their powers there too, P24); on a
+    # phone a card an entry, its three cells one under the other, each with its label
+    Screen("operators-audit-log", "/operators/audit-log/", (4600, 2600)),
 ]
 
 # Layout facts read in the page: sideways scroll, height, and every thumbnail's images.
@@ -321,6 +326,10 @@ def test_every_panel_page_is_readable_at_a_phone_and_a_laptop_size(
         found += problems_on(page, screen, size)
         if screen.name == "editor" and size == "laptop":
             found += preview_beside_the_form(page)
+    # on the paid plan, a custom domain waiting for its DNS records: the table of records
+    Subscription.objects.create(user=world.owner, provider="offline", status="active")
+    set_domain(site=world, raw="shop.example.com")
+    found += problems_on(page, Screen("domains", "/domains/", (1700, 1100)), size)
     page.get_by_role("button", name=re.compile("sign out", re.I)).first.click()
 
     member = scene.an_organization(dns_server)
@@ -340,6 +349,7 @@ def test_every_panel_page_is_readable_at_a_phone_and_a_laptop_size(
         look=lambda: found.extend(problems_here(page, code_step, size)),
     )
     publish_due()  # the half-year of that request has ended: its report is public (P26)
+    look_up_an_archive(page, seal_account(user=make_user("erik")).pk)
     request_page = f"/operators/legal/requests/{legal_request}/"
     report = file_report(site=world, post=None, ground="spam", details="Fake giveaway")
     for screen in [
@@ -351,6 +361,17 @@ def test_every_panel_page_is_readable_at_a_phone_and_a_laptop_size(
         found += problems_on(page, screen, size)
     context.close()
     assert found == [], "\n".join(found)
+
+
+def look_up_an_archive(page, archive: int) -> None:
+    """Security looks up an erased account's sealed archive (P09): the archives page then
+    lists it, and its audit trail has the look-up."""
+    page.goto("/operators/archives/")
+    page.locator("#id_identifier").fill("erik")
+    page.locator("#id_case_reference").fill("LR-2026-014")
+    page.locator("#id_reason").fill("Court order LR-2026-014 names this account.")
+    page.get_by_role("button", name="Look up").click()
+    page.get_by_text(f"Archive {archive}, sealed").wait_for()
 
 
 def confirm_it_is_you(page) -> None:

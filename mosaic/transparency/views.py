@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from mosaic.legal.models import LegalRequest
+from mosaic.lib.countries import country_name
 from mosaic.moderation.models import Ground, ModerationAction
 from mosaic.transparency.models import TransparencyReport
 from mosaic.transparency.services import next_publication
@@ -29,6 +30,8 @@ def tables_of(shown: TransparencyReport | None) -> dict[str, list[tuple[str, int
     legal, moderation = shown.figures["legal"], shown.figures.get("moderation", {})
     return {
         "kinds": labelled(legal["by_kind"], LegalRequest.Kind.choices),
+        # the report keeps ISO codes; the reader sees names in their language
+        "countries": [(country_name(code), count) for code, count in legal["by_country"]],
         "report_grounds": labelled(moderation.get("reports_by_ground", []), Ground.choices),
         "action_kinds": labelled(
             moderation.get("actions_by_kind", []), ModerationAction.Kind.choices

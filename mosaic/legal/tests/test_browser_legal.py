@@ -101,7 +101,7 @@ def test_p15_p26_a_request_recorded_by_legal_opens_an_archive_and_is_counted_in_
     assert figures["Complied with, fully or in part"].startswith("1 (100%")
     assert figures["Disclosures made"] == "1"
     assert reader.get_by_role("cell", name="court order", exact=True).is_visible()
-    assert reader.get_by_role("cell", name="DE", exact=True).is_visible()
+    assert reader.get_by_role("cell", name="Germany", exact=True).is_visible()  # stored as DE
     assert "olivia" not in reader.content()
     assert report.figures["legal"]["accounts_affected"] == 1
     reader.context.close()

@@ -8,6 +8,7 @@ import io
 import pytest
 import time_machine
 from django.core.management import call_command
+from django.test import Client
 
 from mosaic.audit.registry import checks
 from mosaic.legal.models import Disclosure, LegalRequest
@@ -111,6 +112,26 @@ def test_p26_a_published_report_never_changes_and_past_periods_stay_readable(
     assert "1 January 2026 to 30 June 2026" in visitor.get("/transparency/2026-h1/").text
     assert visitor.get("/transparency/2025-h2/").status_code == 404
     assert visitor.get("/transparency/2026-h3/").status_code == 404
+
+
+def test_p26_the_page_names_each_country_in_the_readers_language_and_the_report_keeps_codes(
+    legal_operator, visitor
+):
+    with time_machine.travel(SPRING, tick=False):
+        request(legal_operator.user, kind="warrant", country="DE", decision="pending")
+        request(legal_operator.user, kind="warrant", country="DE", decision="refused")
+        request(legal_operator.user, kind="other", country="", decision="refused")
+    with time_machine.travel(dt.datetime(2026, 7, 2, tzinfo=dt.UTC), tick=False):
+        [report] = publish_due()
+
+    assert report.figures["legal"]["by_country"] == [["DE", 2], ["??", 1]]
+    english = visitor.get("/transparency/").text
+    assert "<td>Germany</td><td>2</td>" in english
+    assert "<td>Unknown Region</td><td>1</td>" in english
+    assert "<td>DE</td>" not in english
+    russian = Client(HTTP_ACCEPT_LANGUAGE="ru").get("/transparency/").text
+    assert "<td>Германия</td><td>2</td>" in russian
+    assert "<td>Неизвестный регион</td><td>1</td>" in russian
 
 
 def test_p26_the_self_audit_notices_an_ended_half_year_without_its_report(legal_operator):

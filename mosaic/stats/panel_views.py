@@ -74,10 +74,16 @@ def site_stats(request: HttpRequest, site_id: int) -> HttpResponse:
                 name=name,
                 title=title,
                 description=_("%(title)s per day from %(first)s to %(last)s: %(total)s in all.")
-                % {"title": title, "first": data.first, "last": data.last, "total": total},
+                % {
+                    "title": title,
+                    "first": date_format(data.first, "DATE_FORMAT"),
+                    "last": date_format(data.last, "DATE_FORMAT"),
+                    "total": total,
+                },
                 points=list(zip(labels, values, strict=True)),
-                start=date_format(data.first, "j M"),
-                end=date_format(data.last, "j M"),
+                # "25 November", "25 ноября": Russian's short month ("Ноя") reads wrongly here
+                start=date_format(data.first, "MONTH_DAY_FORMAT"),
+                end=date_format(data.last, "MONTH_DAY_FORMAT"),
             ),
         )
         for name, title, total, values in (

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape as xml_escape
 
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.text import Truncator
 from django.utils.xmlutils import SimplerXMLGenerator
@@ -87,7 +88,7 @@ def atom(renderer: SiteRenderer) -> bytes:
             src = renderer.absolute(image.src)
             body = f'<p><img src="{escape(src)}" alt="{escape(image.alt)}"></p>' + body
         feed.add_item(
-            title=Truncator(caption).chars(70) or post.taken_at.strftime("%-d %B %Y"),
+            title=Truncator(caption).chars(70) or date_format(post.taken_at, "DATE_FORMAT"),
             link=link,
             description=body,
             unique_id=link,

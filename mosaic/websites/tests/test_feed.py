@@ -93,3 +93,16 @@ def test_the_feed_uses_the_owners_alt_text(site, visitor, commit):
         e.findtext(f"{ATOM}summary") or "" for e in entries(visitor.get("/olivia/feed.xml"))
     ]
     assert any('alt="A swimmer in a grey sea at dawn"' in summary for summary in summaries)
+
+
+def test_a_post_without_a_caption_is_titled_by_its_date_in_the_sites_language(
+    owner, visitor, commit
+):
+    post = make_post(owner.user, "")
+    with commit():
+        site = services.create_site(owner=owner.user, slug="olivia", title="Olivia", language="ru")
+        services.publish(site=site)
+    titles = [e.findtext(f"{ATOM}title") for e in entries(visitor.get("/olivia/feed.xml"))]
+    months = "января февраля марта апреля мая июня июля августа сентября октября ноября декабря"
+    expected = f"{post.taken_at.day} {months.split()[post.taken_at.month - 1]} {post.taken_at.year}"
+    assert titles == [expected]

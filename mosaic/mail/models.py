@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 class Delivery(models.Model):
@@ -17,15 +18,22 @@ class Delivery(models.Model):
     """
 
     class Kind(models.TextChoices):
-        SERVICE = "service"  # always goes out (P29)
-        PROMOTIONAL = "promotional"  # only with consent, always with one-click unsubscribe
+        # always goes out (P29)
+        SERVICE = "service", _("Service message")
+        # only with consent, always with one-click unsubscribe
+        PROMOTIONAL = "promotional", _("Promotional")
 
     class Status(models.TextChoices):
-        QUEUED = "queued"  # waiting for its first attempt or for the next one
-        SENDING = "sending"  # claimed by a worker until ``next_attempt_at`` (its lease)
-        SENT = "sent"  # the mail server took it
-        FAILED = "failed"  # refused for good, or out of attempts
-        CANCELLED = "cancelled"  # not wanted any more (an unsubscribe before it went out)
+        # waiting for its first attempt or for the next one
+        QUEUED = "queued", _("Waiting to be sent")
+        # claimed by a worker until ``next_attempt_at`` (its lease)
+        SENDING = "sending", _("Being sent")
+        # the mail server took it
+        SENT = "sent", _("Sent")
+        # refused for good, or out of attempts
+        FAILED = "failed", _("Not delivered")
+        # not wanted any more (an unsubscribe before it went out)
+        CANCELLED = "cancelled", _("Cancelled")
 
     template = models.CharField(max_length=150)
     kind = models.CharField(max_length=12, choices=Kind, default=Kind.SERVICE)

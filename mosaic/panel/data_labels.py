@@ -8,8 +8,24 @@ spaces, so a new export field is never hidden by forgetting it.
 
 from __future__ import annotations
 
+from typing import Any
+
+from allauth.mfa.models import Authenticator
+from django.db.models import Choices
 from django.utils.functional import Promise
+from django.utils.text import capfirst
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
+
+from mosaic.billing.models import Subscription
+from mosaic.consent.models import Consent
+from mosaic.integrations.instagram.models import InstagramConnection
+from mosaic.mail.models import Delivery
+from mosaic.moderation.models import Ground, ModerationAction
+from mosaic.organizations.models import Membership
+from mosaic.posts.models import Post
+from mosaic.privacy.models import CorrectionRequest, DataExport
+from mosaic.websites.models import Site
 
 #: Fields a person cannot use on the page: content hashes and our internal numeric ids
 #: (Instagram's, posts', photos'). They stay in the download.
@@ -169,3 +185,52 @@ LABELS: dict[str, Promise] = {
 
 def field_label(key: str) -> str:
     return str(LABELS.get(key, key.replace("_", " ")))
+
+
+#: Fields stored as a code, by category and key (the same key means different things in
+#: different categories: a site's "status" is not a payment's), with the model's own choices
+#: whose label the page shows instead of the code.
+CHOICES: dict[tuple[str, str], type[Choices]] = {
+    ("security", "type"): Authenticator.Type,
+    ("billing", "status"): Subscription.Status,
+    ("websites", "theme"): Site.Theme,
+    ("websites", "visibility"): Site.Visibility,
+    ("posts", "source"): Post.Source,
+    ("instagram", "status"): InstagramConnection.Status,
+    ("consents", "purpose"): Consent.Purpose,
+    ("consents", "given_via"): Consent.Source,
+    ("email-deliveries", "kind"): Delivery.Kind,
+    ("email-deliveries", "status"): Delivery.Status,
+    ("moderation-decisions", "kind"): ModerationAction.Kind,
+    ("moderation-decisions", "ground"): Ground,
+    ("moderation-decisions", "appeal"): ModerationAction.Appeal,
+    ("organization", "role"): Membership.Role,
+    ("exports", "status"): DataExport.Status,
+    ("corrections", "status"): CorrectionRequest.Status,
+}
+
+#: Lists of records the page names one by one, by the field that names each (an address, a
+#: device); other lists are only counted.
+NAMED_BY: dict[str, str] = {
+    "email_addresses": "email",
+    "known_devices": "browser",
+    "authenticators": "type",
+}
+
+#: Fields holding a language code, shown as the language's name.
+LANGUAGES = frozenset({"language"})
+
+
+def value_label(category: str, key: str, value: Any) -> Any:
+    """A stored code in the reader's words; any other value, or a code no longer among the
+    choices, as it is."""
+    if key in LANGUAGES and isinstance(value, str):
+        try:
+            return get_language_info(value)["name_translated"]
+        except KeyError:
+            return value
+    choices = CHOICES.get((category, key))
+    if choices is not None and value in choices.values:
+        # Some labels are written to sit inside a sentence ("open", "photo hidden").
+        return capfirst(choices(value).label)
+    return value

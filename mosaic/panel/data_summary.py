@@ -17,7 +17,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from mosaic.accounts.models import User
-from mosaic.panel.data_labels import HIDDEN, field_label
+from mosaic.panel.data_labels import HIDDEN, NAMED_BY, field_label, value_label
 from mosaic.privacy.registry import Category
 
 SHOWN = 3  # records shown per category; the export has every one
@@ -61,7 +61,7 @@ def summarise(user: User, category: Category) -> Summary:
     return Summary(
         category=category,
         count=len(items),
-        records=[_fields(item) for item in items[:SHOWN]],
+        records=[_fields(category.key, item) for item in items[:SHOWN]],
         place=reverse(url_name),
         place_label=label,
     )
@@ -73,28 +73,39 @@ def _holds(value: Any) -> bool:
     return value not in (None, "", [])  # False and 0 are data
 
 
-def _fields(item: Any) -> list[tuple[str, str]]:
+def _fields(category: str, item: Any) -> list[tuple[str, str]]:
     if not isinstance(item, dict):
         return [("", _short(item))]
-    return list(_readable(item, ()))
+    return list(_readable(category, item, ()))
 
 
-def _readable(record: dict[str, Any], within: tuple[str, ...]) -> Iterator[tuple[str, str]]:
+def _readable(
+    category: str, record: dict[str, Any], within: tuple[str, ...]
+) -> Iterator[tuple[str, str]]:
     """A record as (label, value) pairs a person can read: empty and internal fields left
-    out, a nested object's own fields named after it ("Connection · Username"), lists of
-    objects counted, long text shortened."""
+    out, stored codes in words, a nested object's own fields named after it ("Connection ·
+    Username"), lists of objects named one by one (``NAMED_BY``) or counted, long text
+    shortened."""
     for key, value in record.items():
         if key in HIDDEN or not _holds(value):
             continue
         name = (*within, field_label(key))
         if isinstance(value, dict):
-            yield from _readable(value, name)
+            yield from _readable(category, value, name)
         elif isinstance(value, list):
+            if key in NAMED_BY:
+                value = [_name_of(category, NAMED_BY[key], item) for item in value]
             flat = all(not isinstance(item, list | dict) for item in value)
             shown = _short(", ".join(map(_text, value))) if flat else str(len(value))
             yield " · ".join(name), shown
         else:
-            yield " · ".join(name), _short(value)
+            yield " · ".join(name), _short(value_label(category, key, value))
+
+
+def _name_of(category: str, key: str, item: Any) -> Any:
+    if isinstance(item, dict) and _holds(item.get(key)):
+        return value_label(category, key, item[key])
+    return item  # nothing to name it by: the list is counted instead
 
 
 def _text(value: Any) -> str:

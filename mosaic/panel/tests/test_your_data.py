@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+
 import pytest
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.html import escape
 
 from mosaic.panel.data_summary import summarise
 from mosaic.photos.models import Photo
+from mosaic.privacy.models import CorrectionRequest
 from mosaic.privacy.registry import Category, categories, category
 from mosaic.websites import services
 from mosaic.websites.models import Site
@@ -133,3 +138,86 @@ def test_p01_every_category_is_named_and_the_empty_ones_come_after_together(owne
     assert "<summary>Invoices and payments</summary>" in not_held
     # each still says why it would be kept, and for how long
     assert not_held.count("<dt>Kept</dt>") == not_held.count("<summary>")
+
+
+def coded_records(owner) -> None:
+    """A site, a post and a correction request: records whose fields are stored as codes."""
+    site = services.create_site(owner=owner.user, slug="olivia", title="Olivia Makes")
+    Site.objects.filter(pk=site.pk).update(
+        visibility=Site.Visibility.PUBLIC, theme=Site.Theme.MAGAZINE
+    )
+    make_post(owner.user, "Harbour at dawn")  # an upload
+    CorrectionRequest.objects.create(
+        user=owner.user,
+        what="My old surname is still on the invoice",
+        correction="Marsh",
+        deadline=timezone.now() + dt.timedelta(days=30),
+    )
+
+
+def test_p20_stored_codes_read_as_words(owner):
+    coded_records(owner)
+
+    page = owner.client.get("/panel/data/").content.decode()
+
+    assert "<dt>Visibility</dt><dd>Public</dd>" in page
+    assert "<dt>Theme</dt><dd>Magazine</dd>" in page
+    assert "<dt>Source</dt><dd>Upload</dd>" in page
+    assert "<dt>Language</dt><dd>English</dd>" in page
+    assert "<dt>Status</dt><dd>Open</dd>" in page  # the correction request's card
+    assert "<dt>Email addresses</dt><dd>olivia@example.com</dd>" in page
+    for code in ("public", "magazine", "upload", "en", "open"):
+        assert f"<dd>{code}</dd>" not in page
+
+
+def test_p20_a_russian_reader_sees_the_codes_in_russian(owner):
+    coded_records(owner)
+    client = owner.sign_in(HTTP_ACCEPT_LANGUAGE="ru")
+
+    page = client.get("/panel/data/").content.decode()
+
+    assert "<dt>Видимость</dt><dd>Открытый</dd>" in page
+    assert "<dt>Тема</dt><dd>Журнал</dd>" in page
+    assert "<dt>Источник</dt><dd>Загрузка</dd>" in page
+    assert "<dt>Язык</dt><dd>Русский</dd>" in page
+    assert "<dt>Статус</dt><dd>Открыт</dd>" in page
+    assert ">Magazine<" not in page
+    assert ">Public<" not in page
+
+
+def test_p20_a_code_that_is_no_choice_any_more_is_shown_as_it_is(owner):
+    site = services.create_site(owner=owner.user, slug="olivia", title="Olivia Makes")
+    Site.objects.filter(pk=site.pk).update(theme="mosaic-classic")
+
+    page = owner.client.get("/panel/data/").content.decode()
+
+    assert "<dt>Theme</dt><dd>mosaic-classic</dd>" in page
+
+
+def test_p20_the_download_keeps_the_codes_the_page_puts_in_words(owner):
+    coded_records(owner)
+    owner.client.get("/panel/data/")  # remembers the reader's language, "en"
+    owner.user.refresh_from_db()
+
+    exported = json.loads(json.dumps(category("websites").export(owner.user)))
+    assert exported[0]["visibility"] == "public"
+    assert exported[0]["theme"] == "magazine"
+    assert category("posts").export(owner.user)[0]["source"] == "upload"
+    assert category("account").export(owner.user)["language"] == "en"
+    assert category("corrections").export(owner.user)[0]["status"] == "open"
+    assert category("account").export(owner.user)["email_addresses"] == [
+        {"email": "olivia@example.com", "verified": True, "primary": True}
+    ]
+
+
+def test_p20_correction_requests_read_as_cards_on_a_phone(owner):
+    coded_records(owner)
+
+    page = owner.client.get("/panel/data/").content.decode()
+    table = page[page.index('<table class="card-table" role="table">') : page.index("</table>")]
+
+    assert '<tbody role="rowgroup">' in table
+    assert '<tr role="row">' in table
+    assert table.count('role="columnheader"') == table.count('<td role="cell" data-label=') == 4
+    assert 'data-label="What is wrong">My old surname is still on the invoice</td>' in table
+    assert 'data-label="Status">Open · answer by ' in table
